@@ -1,0 +1,64 @@
+namespace KubeDns.Records;
+
+/// <summary>
+/// How the cluster's records are served (behaviour.md §3). Mutable so that hosts and dependency injection can
+/// configure it; a <see cref="ClusterState"/> validates and copies it once, so later changes have no effect there.
+/// </summary>
+public sealed class ClusterDnsOptions
+{
+    /// <summary>The default cluster zone.</summary>
+    public const string DefaultZone = "cluster.local.";
+
+    /// <summary>The default TTL of every record but <c>dns-version</c> TXT and SOA, in seconds.</summary>
+    public const int DefaultTtl = 5;
+
+    /// <summary>The largest accepted <see cref="Ttl"/>, in seconds.</summary>
+    public const int MaxTtl = 3600;
+
+    /// <summary>
+    /// The cluster zones, such as <c>cluster.local.</c>; the first is the primary (PTR targets). When zones nest,
+    /// the longest match wins. A trailing dot is optional. Default: <c>cluster.local.</c>.
+    /// </summary>
+    public IList<string> Zones { get; } = [DefaultZone];
+
+    /// <summary>
+    /// The reverse zones served for PTR records: <c>in-addr.arpa.</c>, <c>ip6.arpa.</c> or zones below them.
+    /// Default: both.
+    /// </summary>
+    public IList<string> ReverseZones { get; } = ["in-addr.arpa.", "ip6.arpa."];
+
+    /// <summary>The TTL of every record, 0–3600 seconds (default 5), except <c>dns-version</c> TXT (28800) and SOA (min(TTL, 300)).</summary>
+    public int Ttl { get; set; } = DefaultTtl;
+
+    /// <summary>
+    /// When true, an endpoint without a host name is named after its target pod, if that name is a single RFC 1123
+    /// label, before falling back to the dashed address (behaviour.md §6.3; CoreDNS <c>endpoint_pod_names</c>).
+    /// </summary>
+    public bool EndpointPodNames { get; set; }
+
+    /// <summary>
+    /// The namespaces whose objects are served; empty serves all. Objects of other namespaces are invisible and their
+    /// <c>&lt;ns&gt;.svc.&lt;zone&gt;</c> is NXDOMAIN.
+    /// </summary>
+    public IList<string> Namespaces { get; } = [];
+
+    /// <summary>
+    /// When true, a ClusterIP, NodePort or LoadBalancer service without a ready endpoint is treated as absent
+    /// everywhere (CoreDNS <c>ignore empty_service</c>).
+    /// </summary>
+    public bool IgnoreEmptyServices { get; set; }
+
+    /// <summary>
+    /// The service, as <c>namespace/name</c>, whose addresses answer <c>ns.dns.&lt;zone&gt;</c> and glue the apex NS
+    /// record. Default <c>kube-system/kube-dns</c>. Not hidden by <see cref="Namespaces"/> or
+    /// <see cref="IgnoreEmptyServices"/>.
+    /// </summary>
+    public string NameServerService { get; set; } = "kube-system/kube-dns";
+
+    /// <summary>When not empty, these addresses answer <c>ns.dns.&lt;zone&gt;</c> instead of <see cref="NameServerService"/>'s.</summary>
+    public IList<string> NameServerAddresses { get; } = [];
+
+    /// <summary>Checks every option and throws one exception that lists every problem.</summary>
+    /// <exception cref="ClusterValidationException">An option is invalid; each error names the option and value.</exception>
+    public void Validate() => _ = Internal.DnsSettings.Create(this);
+}

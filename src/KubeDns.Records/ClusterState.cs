@@ -1,0 +1,146 @@
+using KubeDns.Records.Internal;
+
+namespace KubeDns.Records;
+
+/// <summary>
+/// The live cluster: applies batches of changes and publishes an immutable <see cref="ClusterSnapshot"/> after
+/// each. Readers take <see cref="Current"/> (one volatile read, never a lock) and keep using that snapshot for the
+/// whole of an answer, so they never see a half-applied batch. Writers are serialized.
+/// </summary>
+public sealed class ClusterState
+{
+    private readonly Lock _writeLock = new();
+    private readonly TimeProvider _time;
+    private ClusterSnapshot _current;
+
+    /// <summary>Creates an empty, not yet synced cluster with default options.</summary>
+    public ClusterState()
+        : this(new ClusterDnsOptions())
+    {
+    }
+
+    /// <summary>Creates an empty, not yet synced cluster.</summary>
+    /// <param name="options">The options; validated and copied, so later changes to the object have no effect.</param>
+    /// <param name="timeProvider">The clock for SOA serials (Unix seconds); the system clock when null.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="ClusterValidationException">An option is invalid; the message names it and its value.</exception>
+    public ClusterState(ClusterDnsOptions options, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _time = timeProvider ?? TimeProvider.System;
+        var settings = DnsSettings.Create(options);
+        _current = new ClusterSnapshot(ClusterData.CreateEmpty(settings), NextSerial(0), isSynced: false);
+    }
+
+    /// <summary>Raised after a new snapshot is published, on the thread that published it.</summary>
+    public event EventHandler<ClusterSnapshot>? SnapshotPublished;
+
+    /// <summary>The latest published snapshot.</summary>
+    public ClusterSnapshot Current => Volatile.Read(ref _current);
+
+    /// <summary>Answers one question from the latest snapshot; see <see cref="ClusterSnapshot.Resolve"/>.</summary>
+    /// <param name="name">The query name; the trailing dot is optional.</param>
+    /// <param name="type">The query type.</param>
+    /// <returns>The resolution.</returns>
+    public Resolution Resolve(ReadOnlySpan<char> name, RecordType type) => Current.Resolve(name, type);
+
+    /// <summary>
+    /// Validates and applies a batch atomically, then publishes a new snapshot. A rejected batch changes nothing.
+    /// An empty batch publishes nothing and returns the current snapshot.
+    /// </summary>
+    /// <param name="batch">The changes.</param>
+    /// <returns>The snapshot that contains the changes.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="batch"/> is null.</exception>
+    /// <exception cref="ClusterValidationException">
+    /// Some change is invalid or two changes share a key; <see cref="ClusterValidationException.Errors"/> lists every
+    /// problem, each naming the object, field and value.
+    /// </exception>
+    public ClusterSnapshot Apply(ClusterChangeBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var changes = batch.Changes;
+        var errors = new List<string>();
+        var seen = new Dictionary<ObjectKey, int>();
+        for (var i = 0; i < changes.Count; i++)
+        {
+            var change = changes[i];
+            DescriptorValidator.Validate(change, errors);
+            if (!seen.TryAdd(change.Key, i))
+            {
+                errors.Add($"{change.Key}: appears twice in one batch (changes {seen[change.Key]} and {i}); the batch was rejected");
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ClusterValidationException(errors);
+        }
+
+        if (changes.Count == 0)
+        {
+            return Current;
+        }
+
+        return Publish(static (current, changes) => current.Data.Apply(changes), changes, synced: null);
+    }
+
+    /// <summary>
+    /// Applies a single upsert; shorthand for a batch of one.
+    /// </summary>
+    /// <param name="descriptor">A <see cref="NamespaceDescriptor"/>, <see cref="ServiceDescriptor"/>, <see cref="EndpointSliceDescriptor"/> or <see cref="PodDescriptor"/>.</param>
+    /// <returns>The snapshot that contains the change.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="descriptor"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="descriptor"/> is not a cluster object descriptor.</exception>
+    /// <exception cref="ClusterValidationException">The descriptor is invalid.</exception>
+    public ClusterSnapshot Upsert(object descriptor)
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        var batch = new ClusterChangeBatch();
+        _ = descriptor switch
+        {
+            NamespaceDescriptor d => batch.Upsert(d),
+            ServiceDescriptor d => batch.Upsert(d),
+            EndpointSliceDescriptor d => batch.Upsert(d),
+            PodDescriptor d => batch.Upsert(d),
+            _ => throw new ArgumentException($"{descriptor.GetType().Name} is not a cluster object descriptor.", nameof(descriptor)),
+        };
+        return Apply(batch);
+    }
+
+    /// <summary>
+    /// Marks the state synced: the host's initial load is complete, so NXDOMAIN answers are now given as such
+    /// instead of SERVFAIL (behaviour.md §12). Publishes a new snapshot; calling it again does nothing.
+    /// </summary>
+    /// <returns>The synced snapshot.</returns>
+    public ClusterSnapshot MarkSynced()
+    {
+        if (Current.IsSynced)
+        {
+            return Current;
+        }
+
+        return Publish(static (current, _) => current.Data, Array.Empty<ClusterChange>(), synced: true);
+    }
+
+    private ClusterSnapshot Publish(Func<ClusterSnapshot, IReadOnlyList<ClusterChange>, ClusterData> change, IReadOnlyList<ClusterChange> changes, bool? synced)
+    {
+        ClusterSnapshot next;
+        lock (_writeLock)
+        {
+            var current = _current;
+            next = new ClusterSnapshot(change(current, changes), NextSerial(current.Serial), synced ?? current.IsSynced);
+            Volatile.Write(ref _current, next);
+        }
+
+        SnapshotPublished?.Invoke(this, next);
+        return next;
+    }
+
+    /// <summary>max(previous + 1, Unix time in seconds), modulo 2^32 (behaviour.md §7; RFC 1982 arithmetic).</summary>
+    private uint NextSerial(uint previous)
+    {
+        var now = (uint)_time.GetUtcNow().ToUnixTimeSeconds();
+        var next = unchecked(previous + 1);
+        return unchecked((int)(now - next)) > 0 ? now : next;
+    }
+}

@@ -1,0 +1,315 @@
+using System.Globalization;
+
+namespace KubeDns.Records.Internal;
+
+/// <summary>
+/// The public-boundary checks of behaviour.md §2. Each error names the object (<c>Kind namespace/name</c>), the
+/// field as it is spelled in a Kubernetes manifest, and the bad value.
+/// </summary>
+internal static class DescriptorValidator
+{
+    private const int MaxEndpointsPerSlice = 1000;
+    private const int MaxAddressesPerEndpoint = 100;
+
+    public static void Validate(ClusterChange change, List<string> errors)
+    {
+        switch (change.Descriptor)
+        {
+            case null:
+                if (!Enum.IsDefined(change.Key.Kind))
+                {
+                    errors.Add($"{change.Key}: kind {(int)change.Key.Kind} is not a known kind");
+                }
+
+                break;
+            case NamespaceDescriptor ns:
+                Validate(ns, errors);
+                break;
+            case ServiceDescriptor service:
+                Validate(service, errors);
+                break;
+            case EndpointSliceDescriptor slice:
+                Validate(slice, errors);
+                break;
+            case PodDescriptor pod:
+                Validate(pod, errors);
+                break;
+            default:
+                errors.Add($"{change.Key}: {change.Descriptor.GetType().Name} is not a cluster object descriptor");
+                break;
+        }
+    }
+
+    private static void Validate(NamespaceDescriptor ns, List<string> errors)
+    {
+        if (!DnsLabels.IsRfc1123Label(ns.Name))
+        {
+            errors.Add($"Namespace {ns.Name}: metadata.name: {Quote(ns.Name)} is not a valid RFC 1123 label (lower-case a-z, 0-9 and '-', alphanumeric at both ends, at most 63 characters)");
+        }
+    }
+
+    private static void Validate(ServiceDescriptor s, List<string> errors)
+    {
+        var who = $"Service {s.Namespace}/{s.Name}";
+        CheckNamespace(who, s.Namespace, errors);
+        if (!DnsLabels.IsRfc1035Label(s.Name))
+        {
+            errors.Add($"{who}: metadata.name: {Quote(s.Name)} is not a valid RFC 1035 label (starts with a letter; lower-case a-z, 0-9 and '-'; at most 63 characters)");
+        }
+
+        if (!Enum.IsDefined(s.Type))
+        {
+            errors.Add($"{who}: spec.type: {(int)s.Type} is not ClusterIP, NodePort, LoadBalancer or ExternalName");
+        }
+
+        if (s.Type == ServiceType.ExternalName)
+        {
+            if (s.ClusterIPs.Length > 0)
+            {
+                errors.Add($"{who}: spec.clusterIPs: must be empty for an ExternalName service, not [{string.Join(", ", s.ClusterIPs)}]");
+            }
+
+            var target = s.ExternalName;
+            if (string.IsNullOrEmpty(target))
+            {
+                errors.Add($"{who}: spec.externalName: is required for an ExternalName service");
+            }
+            else if (!System.Net.IPAddress.TryParse(target, out _) && !DnsLabels.IsRfc1123Subdomain(target.EndsWith('.') ? target.AsSpan(0, target.Length - 1) : target))
+            {
+                errors.Add($"{who}: spec.externalName: {Quote(target)} is not a valid RFC 1123 subdomain of at most 253 characters");
+            }
+        }
+        else
+        {
+            if (!string.IsNullOrEmpty(s.ExternalName))
+            {
+                errors.Add($"{who}: spec.externalName: {Quote(s.ExternalName)} may only be set when spec.type is ExternalName");
+            }
+
+            CheckClusterIPs(who, s, errors);
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var numbers = new HashSet<(int, ServiceProtocol)>();
+        for (var i = 0; i < s.Ports.Length; i++)
+        {
+            var field = $"{who}: spec.ports[{i}]";
+            var port = s.Ports[i];
+            if (port is null)
+            {
+                errors.Add($"{field}: is null");
+                continue;
+            }
+
+            if (port.Name is null || (port.Name.Length == 0 && s.Ports.Length > 1))
+            {
+                errors.Add($"{field}.name: is required when the service has more than one port");
+            }
+            else if (port.Name.Length > 0 && !DnsLabels.IsRfc1123Label(port.Name))
+            {
+                errors.Add($"{field}.name: {Quote(port.Name)} is not a valid RFC 1123 label");
+            }
+            else if (port.Name.Length > 0 && !names.Add(port.Name))
+            {
+                errors.Add($"{field}.name: {Quote(port.Name)} is a duplicate port name");
+            }
+
+            if (!Enum.IsDefined(port.Protocol))
+            {
+                errors.Add($"{field}.protocol: {(int)port.Protocol} is not TCP, UDP or SCTP");
+            }
+
+            if (port.Port is < 1 or > 65535)
+            {
+                errors.Add(Invariant($"{field}.port: {port.Port} is not in 1..65535"));
+            }
+            else if (!numbers.Add((port.Port, port.Protocol)))
+            {
+                errors.Add(Invariant($"{field}: port {port.Port}/{port.Protocol.ToString().ToUpperInvariant()} is a duplicate of an earlier port"));
+            }
+        }
+    }
+
+    private static void CheckClusterIPs(string who, ServiceDescriptor s, List<string> errors)
+    {
+        var ips = s.ClusterIPs;
+        if (ips.Length == 0)
+        {
+            errors.Add($"{who}: spec.clusterIPs: is required for a {s.Type} service (use [\"None\"] for a headless service)");
+            return;
+        }
+
+        if (ips.Length > 2)
+        {
+            errors.Add($"{who}: spec.clusterIPs: has {ips.Length} entries; at most two (one per family) are allowed");
+            return;
+        }
+
+        if (ips.Contains(ServiceDescriptor.None))
+        {
+            if (ips.Length != 1)
+            {
+                errors.Add($"{who}: spec.clusterIPs: \"None\" must be the only entry of a headless service");
+            }
+            else if (s.Type != ServiceType.ClusterIP)
+            {
+                errors.Add($"{who}: spec.clusterIPs: \"None\" (headless) is only valid for a ClusterIP service, not {s.Type}");
+            }
+
+            return;
+        }
+
+        var families = new bool?[2];
+        for (var i = 0; i < ips.Length; i++)
+        {
+            if (ips[i] is null || !IPText.TryParse(ips[i], out _, out var isV6))
+            {
+                errors.Add($"{who}: spec.clusterIPs[{i}]: {Quote(ips[i])} is not a valid IP address");
+            }
+            else if (families[isV6 ? 1 : 0] is not null)
+            {
+                errors.Add($"{who}: spec.clusterIPs[{i}]: {Quote(ips[i])} is a second {(isV6 ? "IPv6" : "IPv4")} address; at most one per family");
+            }
+            else
+            {
+                families[isV6 ? 1 : 0] = true;
+            }
+        }
+    }
+
+    private static void Validate(EndpointSliceDescriptor slice, List<string> errors)
+    {
+        var who = $"EndpointSlice {slice.Namespace}/{slice.Name}";
+        CheckNamespace(who, slice.Namespace, errors);
+        if (!DnsLabels.IsRfc1123Subdomain(slice.Name))
+        {
+            errors.Add($"{who}: metadata.name: {Quote(slice.Name)} is not a valid RFC 1123 subdomain");
+        }
+
+        if (!DnsLabels.IsRfc1035Label(slice.ServiceName))
+        {
+            errors.Add($"{who}: metadata.labels[kubernetes.io/service-name]: {Quote(slice.ServiceName)} is not a valid service name (RFC 1035 label)");
+        }
+
+        if (!Enum.IsDefined(slice.AddressType))
+        {
+            errors.Add($"{who}: addressType: {(int)slice.AddressType} is not IPv4, IPv6 or FQDN");
+        }
+
+        for (var i = 0; i < slice.Ports.Length; i++)
+        {
+            var port = slice.Ports[i];
+            var field = $"{who}: ports[{i}]";
+            if (port is null)
+            {
+                errors.Add($"{field}: is null");
+                continue;
+            }
+
+            if (port.Name is null || (port.Name.Length > 0 && !DnsLabels.IsRfc1123Label(port.Name)))
+            {
+                errors.Add($"{field}.name: {Quote(port.Name)} is not a valid RFC 1123 label");
+            }
+
+            if (!Enum.IsDefined(port.Protocol))
+            {
+                errors.Add($"{field}.protocol: {(int)port.Protocol} is not TCP, UDP or SCTP");
+            }
+
+            if (port.Port is < 1 or > 65535)
+            {
+                errors.Add(Invariant($"{field}.port: {port.Port} is not in 1..65535"));
+            }
+        }
+
+        if (slice.Endpoints.Length > MaxEndpointsPerSlice)
+        {
+            errors.Add(Invariant($"{who}: endpoints: has {slice.Endpoints.Length} endpoints; at most {MaxEndpointsPerSlice} are allowed"));
+        }
+
+        for (var i = 0; i < slice.Endpoints.Length; i++)
+        {
+            var endpoint = slice.Endpoints[i];
+            var field = $"{who}: endpoints[{i}]";
+            if (endpoint is null)
+            {
+                errors.Add($"{field}: is null");
+                continue;
+            }
+
+            if (endpoint.Addresses.Length is 0 or > MaxAddressesPerEndpoint)
+            {
+                errors.Add(Invariant($"{field}.addresses: has {endpoint.Addresses.Length} addresses; 1..{MaxAddressesPerEndpoint} are allowed"));
+            }
+
+            for (var j = 0; j < endpoint.Addresses.Length; j++)
+            {
+                var text = endpoint.Addresses[j];
+                if (slice.AddressType == EndpointAddressType.Fqdn)
+                {
+                    if (text is null || !DnsLabels.IsHostName(text))
+                    {
+                        errors.Add($"{field}.addresses[{j}]: {Quote(text)} is not a valid FQDN");
+                    }
+                }
+                else if (text is null || !IPText.TryParse(text, out _, out var isV6))
+                {
+                    errors.Add($"{field}.addresses[{j}]: {Quote(text)} is not a valid IP address");
+                }
+                else if (isV6 != (slice.AddressType == EndpointAddressType.IPv6))
+                {
+                    errors.Add($"{field}.addresses[{j}]: {Quote(text)} is not an {slice.AddressType} address, as the slice's addressType requires");
+                }
+            }
+
+            if (endpoint.Hostname is not null && !DnsLabels.IsRfc1123Label(endpoint.Hostname))
+            {
+                errors.Add($"{field}.hostname: {Quote(endpoint.Hostname)} is not a valid RFC 1123 label");
+            }
+
+            if (endpoint.TargetRef is { } target && (string.IsNullOrEmpty(target.Kind) || string.IsNullOrEmpty(target.Name)))
+            {
+                errors.Add($"{field}.targetRef: kind and name are required (got kind {Quote(target.Kind)}, name {Quote(target.Name)})");
+            }
+        }
+    }
+
+    private static void Validate(PodDescriptor pod, List<string> errors)
+    {
+        var who = $"Pod {pod.Namespace}/{pod.Name}";
+        CheckNamespace(who, pod.Namespace, errors);
+        if (!DnsLabels.IsRfc1123Subdomain(pod.Name))
+        {
+            errors.Add($"{who}: metadata.name: {Quote(pod.Name)} is not a valid RFC 1123 subdomain of at most 253 characters");
+        }
+
+        var families = new bool[2];
+        for (var i = 0; i < pod.IPs.Length; i++)
+        {
+            if (pod.IPs[i] is null || !IPText.TryParse(pod.IPs[i], out _, out var isV6))
+            {
+                errors.Add($"{who}: status.podIPs[{i}]: {Quote(pod.IPs[i])} is not a valid IP address");
+            }
+            else if (families[isV6 ? 1 : 0])
+            {
+                errors.Add($"{who}: status.podIPs[{i}]: {Quote(pod.IPs[i])} is a second {(isV6 ? "IPv6" : "IPv4")} address; at most one per family");
+            }
+            else
+            {
+                families[isV6 ? 1 : 0] = true;
+            }
+        }
+    }
+
+    private static void CheckNamespace(string who, string ns, List<string> errors)
+    {
+        if (!DnsLabels.IsRfc1123Label(ns))
+        {
+            errors.Add($"{who}: metadata.namespace: {Quote(ns)} is not a valid RFC 1123 label");
+        }
+    }
+
+    private static string Quote(string? value) => value is null ? "null" : $"'{value}'";
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,130 @@
+using System.Runtime.CompilerServices;
+
+namespace KubeDns.Records.Internal;
+
+/// <summary>
+/// Name checks and the case-insensitive hash and comparison used on the query path. DNS names compare ASCII
+/// case-insensitively (RFC 4343 §3); Kubernetes object names are lower-case by validation, queries may not be.
+/// </summary>
+internal static class DnsLabels
+{
+    public const int MaxLabelLength = 63;
+    public const int MaxNameLength = 253;
+
+    /// <summary>RFC 1123 label as Kubernetes validates it: <c>[a-z0-9]([-a-z0-9]*[a-z0-9])?</c>, at most 63.</summary>
+    public static bool IsRfc1123Label(ReadOnlySpan<char> s)
+    {
+        if (s.Length is 0 or > MaxLabelLength || !IsLowerAlnum(s[0]) || !IsLowerAlnum(s[^1]))
+        {
+            return false;
+        }
+
+        foreach (var c in s)
+        {
+            if (!IsLowerAlnum(c) && c != '-')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>RFC 1035 label as Kubernetes validates service names: an RFC 1123 label starting with a letter.</summary>
+    public static bool IsRfc1035Label(ReadOnlySpan<char> s) => IsRfc1123Label(s) && char.IsAsciiLetterLower(s[0]);
+
+    /// <summary>RFC 1123 subdomain: dot-separated RFC 1123 labels, at most 253 characters.</summary>
+    public static bool IsRfc1123Subdomain(ReadOnlySpan<char> s)
+    {
+        if (s.Length is 0 or > MaxNameLength)
+        {
+            return false;
+        }
+
+        foreach (var range in s.Split('.'))
+        {
+            if (!IsRfc1123Label(s[range]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// A zone or target host name: dot-separated labels of letters, digits, hyphens and underscores, at most 63 each
+    /// and 253 in all, optionally ending in a dot. Upper case is accepted (it is folded by the caller).
+    /// </summary>
+    public static bool IsHostName(ReadOnlySpan<char> s)
+    {
+        if (s.Length > 0 && s[^1] == '.')
+        {
+            s = s[..^1];
+        }
+
+        if (s.Length is 0 or > MaxNameLength)
+        {
+            return false;
+        }
+
+        foreach (var range in s.Split('.'))
+        {
+            var label = s[range];
+            if (label.Length is 0 or > MaxLabelLength)
+            {
+                return false;
+            }
+
+            foreach (var c in label)
+            {
+                if (!char.IsAsciiLetterOrDigit(c) && c != '-' && c != '_')
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsLowerAlnum(char c) => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c);
+
+    /// <summary>
+    /// A hash that is equal for names that differ only in ASCII case: FNV-1a over case-folded characters, then
+    /// a final avalanche (MurmurHash3 fmix32) so the low bits the trie uses first are well mixed.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint Hash(ReadOnlySpan<char> s)
+    {
+        var h = 2166136261u;
+        foreach (var ch in s)
+        {
+            uint c = ch;
+            if (c - 'A' <= 'Z' - 'A')
+            {
+                c |= 0x20;
+            }
+
+            h = (h ^ c) * 16777619u;
+        }
+
+        h ^= h >> 16;
+        h *= 0x85ebca6bu;
+        h ^= h >> 13;
+        h *= 0xc2b2ae35u;
+        h ^= h >> 16;
+        return h;
+    }
+
+    /// <summary>ASCII case-insensitive equality (RFC 4343): non-ASCII characters compare ordinally.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool EqualsIgnoreCase(ReadOnlySpan<char> a, ReadOnlySpan<char> b) =>
+        a.Length == b.Length && System.Text.Ascii.EqualsIgnoreCase(a, b);
+
+    /// <summary>True when <paramref name="name"/> ends with the label sequence <paramref name="suffix"/> at a label boundary.</summary>
+    public static bool EndsWithLabels(ReadOnlySpan<char> name, ReadOnlySpan<char> suffix) =>
+        name.Length >= suffix.Length
+        && EqualsIgnoreCase(name[(name.Length - suffix.Length)..], suffix)
+        && (name.Length == suffix.Length || name[name.Length - suffix.Length - 1] == '.');
+}

@@ -1,0 +1,67 @@
+namespace KubeDns.Records.Internal;
+
+/// <summary>
+/// Everything one owner name holds, precomputed: its records grouped by type in the order A, AAAA, SRV (so one
+/// slice answers each type, and the whole array answers ANY), the SRV glue, or a CNAME. A node with no records is
+/// an empty non-terminal: the name exists and answers NODATA (RFC 8020, behaviour.md §1).
+/// </summary>
+internal sealed class NameNode
+{
+    public static readonly NameNode EmptyNonTerminal = new([], 0, 0, [], cname: null);
+
+    private NameNode(StoredRecord[] records, int aaaaStart, int srvStart, StoredRecord[] srvAdditional, CnameTarget? cname)
+    {
+        Records = records;
+        AaaaStart = aaaaStart;
+        SrvStart = srvStart;
+        SrvAdditional = srvAdditional;
+        Cname = cname;
+    }
+
+    /// <summary>A records, then AAAA, then SRV; or the single CNAME record.</summary>
+    public StoredRecord[] Records { get; }
+
+    public int AaaaStart { get; }
+
+    public int SrvStart { get; }
+
+    /// <summary>A and AAAA records of every SRV target, each (owner, address) once, in target order (behaviour.md §6.2).</summary>
+    public StoredRecord[] SrvAdditional { get; }
+
+    /// <summary>The alias, when this name is an ExternalName service.</summary>
+    public CnameTarget? Cname { get; }
+
+    public static NameNode ForRecords(List<StoredRecord> a, List<StoredRecord> aaaa, List<StoredRecord> srv, StoredRecord[] srvAdditional)
+    {
+        if (a.Count + aaaa.Count + srv.Count == 0)
+        {
+            return EmptyNonTerminal;
+        }
+
+        var records = new StoredRecord[a.Count + aaaa.Count + srv.Count];
+        a.CopyTo(records, 0);
+        aaaa.CopyTo(records, a.Count);
+        srv.CopyTo(records, a.Count + aaaa.Count);
+        return new NameNode(records, a.Count, a.Count + aaaa.Count, srv.Count == 0 ? [] : srvAdditional, cname: null);
+    }
+
+    public static NameNode ForCname(StoredRecord record, CnameTarget target) => new([record], 0, 0, [], target);
+
+    /// <summary>The records of one type; the whole set for ANY.</summary>
+    public (int Start, int Count) Select(RecordType type) => type switch
+    {
+        RecordType.A => (0, AaaaStart),
+        RecordType.AAAA => (AaaaStart, SrvStart - AaaaStart),
+        RecordType.SRV => (SrvStart, Records.Length - SrvStart),
+        RecordType.ANY => (0, Records.Length),
+        _ => (0, 0),
+    };
+}
+
+/// <summary>
+/// The target of an ExternalName CNAME: its absolute text (lower case, with the trailing dot) and, when it lies in
+/// a cluster zone, where that zone starts so the target can be chased in-zone (behaviour.md §11).
+/// </summary>
+/// <param name="Name">The target, lower case, ending with a dot.</param>
+/// <param name="ZoneStart">The index in <paramref name="Name"/> where the cluster zone starts, or -1 when outside every cluster zone.</param>
+internal sealed record CnameTarget(string Name, int ZoneStart);

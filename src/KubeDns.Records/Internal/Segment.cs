@@ -1,0 +1,52 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace KubeDns.Records.Internal;
+
+/// <summary>
+/// A run of stored records in one section of a <see cref="Resolution"/>, with what their names are relative to.
+/// The records are shared with the snapshot; a segment only points at them, which keeps resolving allocation-free.
+/// </summary>
+[StructLayout(LayoutKind.Auto)]
+internal readonly struct Segment
+{
+    public Segment(StoredRecord[] records, int start, int count, string? source, int zoneStart, bool ownerIsSource)
+    {
+        Records = records;
+        Start = start;
+        Count = count;
+        Source = source;
+        ZoneStart = zoneStart;
+        OwnerIsSource = ownerIsSource;
+    }
+
+    public StoredRecord[] Records { get; }
+
+    public int Start { get; }
+
+    public int Count { get; }
+
+    /// <summary>
+    /// The name the segment hangs off: null for the query name, otherwise an absolute name with a trailing dot
+    /// (a CNAME target being chased).
+    /// </summary>
+    public string? Source { get; }
+
+    /// <summary>Where the zone starts in the source (equal to its length, without the dot, when outside every zone).</summary>
+    public int ZoneStart { get; }
+
+    /// <summary>True for answer records: their owner is the source name as spelled (behaviour.md §6.4).</summary>
+    public bool OwnerIsSource { get; }
+}
+
+/// <summary>Inline storage for a resolution's segments: 12 answer segments (a CNAME chain of 10, its target, spare), authority, additional.</summary>
+[InlineArray(SegmentBuffer.Length)]
+internal struct SegmentBuffer
+{
+    public const int Length = 14;
+    public const int AnswerCapacity = 12;
+    public const int AuthorityIndex = 12;
+    public const int AdditionalIndex = 13;
+
+    private Segment _element;
+}

@@ -1,0 +1,358 @@
+using System.Collections.Immutable;
+using System.Net;
+
+namespace KubeDns.Records.Internal;
+
+/// <summary>
+/// Turns one Service and its EndpointSlices into every owner name the service owns below
+/// <c>&lt;svc&gt;.&lt;ns&gt;.svc</c>, with their records (behaviour.md §5, §6, §11). Runs when the service or one of
+/// its slices changes, never per query. Keys are zone-relative and lower case, without a trailing dot.
+/// </summary>
+internal static class ServiceSynthesizer
+{
+    public static string ServiceKey(string ns, string name) => $"{name}.{ns}.svc";
+
+    public static string NamespaceKey(string ns) => $"{ns}.svc";
+
+    /// <summary>Adds the service's names and nodes to <paramref name="output"/>; adds nothing when the service has no names.</summary>
+    public static void Synthesize(
+        ServiceDescriptor service,
+        ImmutableArray<EndpointSliceDescriptor> slices,
+        DnsSettings settings,
+        List<KeyValuePair<string, NameNode>> output)
+    {
+        var key = ServiceKey(service.Namespace, service.Name);
+        var prefix = key + ".";
+        var ttl = settings.Ttl;
+
+        if (service.Type == ServiceType.ExternalName)
+        {
+            AddExternalName(service, key, prefix, settings, output);
+            return;
+        }
+
+        var endpoints = CollectEndpoints(slices, settings, prefix);
+        var headless = service.IsHeadless;
+        if (endpoints.Count == 0 && (headless || settings.IgnoreEmptyServices))
+        {
+            // Nothing exists at or below a headless service without ready endpoints (spec R13/R16), nor at an
+            // empty service under IgnoreEmptyServices.
+            return;
+        }
+
+        var a = new List<StoredRecord>();
+        var aaaa = new List<StoredRecord>();
+        var srvTargets = new List<(Endpoint? Target, ushort Port)>();
+        var owner = NameRef.Relative(prefix);
+
+        // Named ports: (port name, protocol) → the (target, port) pairs answered at _<port>._<proto>.<svc>.
+        var named = new Dictionary<(string Name, ServiceProtocol Protocol), List<(Endpoint? Target, ushort Port)>>();
+
+        if (headless)
+        {
+            var seen = new HashSet<(UInt128, bool)>();
+            foreach (var endpoint in endpoints)
+            {
+                foreach (var record in endpoint.AddressRecords)
+                {
+                    if (seen.Add((record.Address, record.IsV6)))
+                    {
+                        (record.IsV6 ? aaaa : a).Add(record with { Owner = owner });
+                    }
+                }
+
+                foreach (var port in endpoint.Ports)
+                {
+                    srvTargets.Add((endpoint, (ushort)port.Port!.Value));
+                    if (port.Name.Length > 0)
+                    {
+                        GetList(named, (port.Name, port.Protocol)).Add((endpoint, (ushort)port.Port.Value));
+                    }
+                }
+            }
+        }
+        else
+        {
+            foreach (var ip in service.ClusterIPs)
+            {
+                if (IPText.TryParse(ip, out var address, out var isV6))
+                {
+                    (isV6 ? aaaa : a).Add(StoredRecord.ForAddress(owner, ttl, address, isV6));
+                }
+            }
+
+            foreach (var port in service.Ports)
+            {
+                srvTargets.Add((null, (ushort)port.Port));
+                if (port.Name.Length > 0)
+                {
+                    GetList(named, (port.Name, port.Protocol)).Add((null, (ushort)port.Port));
+                }
+            }
+        }
+
+        var serviceAddresses = headless ? null : a.Concat(aaaa).ToArray();
+        var srv = MakeSrv(srvTargets, owner, prefix, ttl, serviceAddresses, out var glue);
+        output.Add(new(key, NameNode.ForRecords(a, aaaa, srv, glue)));
+
+        var protocols = new HashSet<ServiceProtocol>();
+        foreach (var ((portName, protocol), targets) in named)
+        {
+            var portKey = $"_{portName}._{ProtocolLabel(protocol)}.{key}";
+            var portSrv = MakeSrv(targets, NameRef.Relative(portKey + "."), prefix, ttl, serviceAddresses, out var portGlue);
+            output.Add(new(portKey, NameNode.ForRecords([], [], portSrv, portGlue)));
+            if (protocols.Add(protocol))
+            {
+                // _<proto>.<svc> is an empty non-terminal above the port names (RFC 8020; behaviour.md §16 l).
+                output.Add(new($"_{ProtocolLabel(protocol)}.{key}", NameNode.EmptyNonTerminal));
+            }
+        }
+
+        foreach (var endpoint in endpoints)
+        {
+            var epOwner = NameRef.Relative(endpoint.Prefix);
+            var epA = new List<StoredRecord>();
+            var epAaaa = new List<StoredRecord>();
+            foreach (var record in endpoint.AddressRecords)
+            {
+                (record.IsV6 ? epAaaa : epA).Add(record);
+            }
+
+            var epTargets = new List<(Endpoint? Target, ushort Port)>();
+            foreach (var port in endpoint.Ports)
+            {
+                epTargets.Add((endpoint, (ushort)port.Port!.Value));
+            }
+
+            var epSrv = MakeSrv(epTargets, epOwner, prefix, ttl, serviceAddresses, out var epGlue);
+            output.Add(new(endpoint.Prefix[..^1], NameNode.ForRecords(epA, epAaaa, epSrv, epGlue)));
+        }
+    }
+
+    /// <summary>
+    /// The addresses a service answers for A/AAAA at its own name: cluster IPs, or ready endpoint addresses when
+    /// headless (behaviour.md §7, name-server addresses).
+    /// </summary>
+    public static (UInt128 Address, bool IsV6)[] ServedAddresses(
+        ServiceDescriptor service,
+        ImmutableArray<EndpointSliceDescriptor> slices,
+        DnsSettings settings)
+    {
+        var result = new List<(UInt128, bool)>();
+        if (service.Type == ServiceType.ExternalName)
+        {
+            return [];
+        }
+
+        if (!service.IsHeadless)
+        {
+            foreach (var ip in service.ClusterIPs)
+            {
+                if (IPText.TryParse(ip, out var address, out var isV6))
+                {
+                    result.Add((address, isV6));
+                }
+            }
+
+            return [.. result];
+        }
+
+        foreach (var endpoint in CollectEndpoints(slices, settings, "ns."))
+        {
+            foreach (var record in endpoint.AddressRecords)
+            {
+                if (!result.Contains((record.Address, record.IsV6)))
+                {
+                    result.Add((record.Address, record.IsV6));
+                }
+            }
+        }
+
+        return [.. result];
+    }
+
+    public static string ProtocolLabel(ServiceProtocol protocol) => protocol switch
+    {
+        ServiceProtocol.Udp => "udp",
+        ServiceProtocol.Sctp => "sctp",
+        _ => "tcp",
+    };
+
+    private static void AddExternalName(
+        ServiceDescriptor service,
+        string key,
+        string prefix,
+        DnsSettings settings,
+        List<KeyValuePair<string, NameNode>> output)
+    {
+        var target = service.ExternalName!;
+        if (IPAddress.TryParse(target.TrimEnd('.'), out _))
+        {
+            // An IP-literal externalName is accepted by Kubernetes but gives the service no records (behaviour.md §11).
+            return;
+        }
+
+        var absolute = target.ToLowerInvariant().TrimEnd('.') + ".";
+        var zoneStart = -1;
+        var bare = absolute.AsSpan(0, absolute.Length - 1);
+        foreach (var zone in settings.ZonesLongestFirst)
+        {
+            if (DnsLabels.EndsWithLabels(bare, zone))
+            {
+                zoneStart = bare.Length - zone.Length;
+                break;
+            }
+        }
+
+        var record = new StoredRecord(RecordType.CNAME, settings.Ttl, NameRef.Relative(prefix))
+        {
+            Target = NameRef.Absolute(absolute[..^1]),
+        };
+        output.Add(new(key, NameNode.ForCname(record, new CnameTarget(absolute, zoneStart))));
+    }
+
+    /// <summary>
+    /// Builds the SRV records for (target, port) pairs: duplicates removed, then weight max(1, ⌊100/n⌋) over the
+    /// records actually sent (behaviour.md §6.2, not CoreDNS's count before deduplication, §16 e), and the glue:
+    /// each target's addresses once, in target order. A null target is the service name itself.
+    /// </summary>
+    private static List<StoredRecord> MakeSrv(
+        List<(Endpoint? Target, ushort Port)> pairs,
+        NameRef owner,
+        string servicePrefix,
+        uint ttl,
+        StoredRecord[]? serviceAddresses,
+        out StoredRecord[] glue)
+    {
+        var unique = new List<(Endpoint? Target, ushort Port)>();
+        foreach (var pair in pairs)
+        {
+            if (!unique.Exists(u => ReferenceEquals(u.Target, pair.Target) && u.Port == pair.Port))
+            {
+                unique.Add(pair);
+            }
+        }
+
+        var weight = (ushort)Math.Max(1, 100 / Math.Max(1, unique.Count));
+        var srv = new List<StoredRecord>(unique.Count);
+        var glueList = new List<StoredRecord>();
+        var glued = new HashSet<object>();
+        foreach (var (target, port) in unique)
+        {
+            var targetName = NameRef.Relative(target?.Prefix ?? servicePrefix);
+            srv.Add(StoredRecord.ForSrv(owner, ttl, weight, port, targetName));
+            if (glued.Add((object?)target ?? servicePrefix))
+            {
+                glueList.AddRange(target is null ? serviceAddresses ?? [] : target.AddressRecords);
+            }
+        }
+
+        glue = [.. glueList];
+        return srv;
+    }
+
+    private static List<TValue> GetList<TKey, TValue>(Dictionary<TKey, List<TValue>> map, TKey key)
+        where TKey : notnull
+    {
+        if (!map.TryGetValue(key, out var list))
+        {
+            list = [];
+            map.Add(key, list);
+        }
+
+        return list;
+    }
+
+    /// <summary>
+    /// Ready endpoints grouped by the name they are served under (behaviour.md §6.3), in the order of their first
+    /// appearance: slices by name (ordinal), then position in the slice.
+    /// </summary>
+    private static List<Endpoint> CollectEndpoints(ImmutableArray<EndpointSliceDescriptor> slices, DnsSettings settings, string servicePrefix)
+    {
+        var result = new List<Endpoint>();
+        var byName = new Dictionary<string, Endpoint>(StringComparer.Ordinal);
+        foreach (var slice in slices)
+        {
+            if (slice.AddressType == EndpointAddressType.Fqdn)
+            {
+                continue;
+            }
+
+            foreach (var descriptor in slice.Endpoints)
+            {
+                if (!descriptor.IsReady)
+                {
+                    continue;
+                }
+
+                var sharedName = !string.IsNullOrEmpty(descriptor.Hostname)
+                    ? descriptor.Hostname
+                    : settings.EndpointPodNames
+                      && descriptor.TargetRef is { } target
+                      && string.Equals(target.Kind, "Pod", StringComparison.Ordinal)
+                      && DnsLabels.IsRfc1123Label(target.Name)
+                        ? target.Name
+                        : null;
+
+                foreach (var text in descriptor.Addresses)
+                {
+                    if (!IPText.TryParse(text, out var address, out var isV6))
+                    {
+                        continue;
+                    }
+
+                    var name = sharedName ?? IPText.Dashed(address, isV6);
+                    if (!byName.TryGetValue(name, out var endpoint))
+                    {
+                        endpoint = new Endpoint($"{name}.{servicePrefix}");
+                        byName.Add(name, endpoint);
+                        result.Add(endpoint);
+                    }
+
+                    endpoint.Add(address, isV6, settings.Ttl);
+                    endpoint.AddPorts(slice.Ports);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>One endpoint name: its addresses (as records owned by the name) and the ports of its slices.</summary>
+    private sealed class Endpoint(string prefix)
+    {
+        private readonly List<StoredRecord> _addresses = [];
+
+        /// <summary>The zone-relative name with a trailing dot: <c>db-0.db-headless.data.svc.</c>.</summary>
+        public string Prefix { get; } = prefix;
+
+        public List<StoredRecord> AddressRecords => _addresses;
+
+        public List<EndpointPortDescriptor> Ports { get; } = [];
+
+        public void Add(UInt128 address, bool isV6, uint ttl)
+        {
+            foreach (var r in _addresses)
+            {
+                if (r.Address == address && r.IsV6 == isV6)
+                {
+                    return;
+                }
+            }
+
+            _addresses.Add(StoredRecord.ForAddress(NameRef.Relative(Prefix), ttl, address, isV6));
+        }
+
+        public void AddPorts(ImmutableArray<EndpointPortDescriptor> ports)
+        {
+            foreach (var port in ports)
+            {
+                // Ports without a number mean "all ports" and cannot be an SRV record (behaviour.md §6.2).
+                if (port.Port is not null && !Ports.Contains(port))
+                {
+                    Ports.Add(port);
+                }
+            }
+        }
+    }
+}

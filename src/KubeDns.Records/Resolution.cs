@@ -1,0 +1,153 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using KubeDns.Records.Internal;
+
+namespace KubeDns.Records;
+
+/// <summary>
+/// The answer to one question: response code, kind, and the answer, authority and additional sections. A value
+/// over the snapshot's precomputed records and the query text: making one allocates nothing. It is a
+/// <c>ref struct</c> because it views the query name; convert or print it before the query buffer is reused.
+/// </summary>
+public ref struct Resolution
+{
+    private SegmentBuffer _segments;
+    private int _answerSegments;
+    private bool _hasAuthority;
+    private bool _hasAdditional;
+
+    internal Resolution(ReadOnlySpan<char> queryName, RecordType queryType)
+    {
+        QueryName = queryName;
+        QueryType = queryType;
+        Kind = ResolutionKind.OutsideZones;
+    }
+
+    /// <summary>The query name as given, without its trailing dot.</summary>
+    public ReadOnlySpan<char> QueryName { get; }
+
+    /// <summary>The query type.</summary>
+    public RecordType QueryType { get; }
+
+    /// <summary>What kind of answer this is.</summary>
+    public ResolutionKind Kind { get; internal set; }
+
+    /// <summary>The DNS response code a server sends; <see cref="DnsResponseCode.Refused"/> for names outside every zone.</summary>
+    public readonly DnsResponseCode ResponseCode => Kind switch
+    {
+        ResolutionKind.Answer or ResolutionKind.NoData => DnsResponseCode.NoError,
+        ResolutionKind.NameError => DnsResponseCode.NameError,
+        ResolutionKind.NotSynced => DnsResponseCode.ServerFailure,
+        _ => DnsResponseCode.Refused,
+    };
+
+    /// <summary>True when the answer comes from one of our zones, so a server sets the AA bit.</summary>
+    public readonly bool IsAuthoritative => Kind != ResolutionKind.OutsideZones;
+
+    /// <summary>
+    /// True when the name is in one of our reverse zones but no cluster object owns it (behaviour.md §8): the answer
+    /// is NXDOMAIN with the reverse zone's SOA, and a server with an upstream should forward the question instead.
+    /// </summary>
+    public bool IsReverseFallthrough { get; internal set; }
+
+    /// <summary>
+    /// When the answer ends in a CNAME whose target is outside every cluster zone, that target (absolute, lower
+    /// case): a server with an upstream resolves it there and appends the answer (behaviour.md §11, §15).
+    /// </summary>
+    public string? ExternalTarget { get; internal set; }
+
+    /// <summary>The answer section.</summary>
+    [UnscopedRef]
+    public readonly RecordSection Answer => new(((ReadOnlySpan<Segment>)_segments)[.._answerSegments], QueryName);
+
+    /// <summary>The authority section: the zone's SOA for NODATA, NXDOMAIN and SERVFAIL answers.</summary>
+    [UnscopedRef]
+    public readonly RecordSection Authority =>
+        new(((ReadOnlySpan<Segment>)_segments).Slice(SegmentBuffer.AuthorityIndex, _hasAuthority ? 1 : 0), QueryName);
+
+    /// <summary>The additional section: the addresses of SRV targets and of the name server for NS.</summary>
+    [UnscopedRef]
+    public readonly RecordSection Additional =>
+        new(((ReadOnlySpan<Segment>)_segments).Slice(SegmentBuffer.AdditionalIndex, _hasAdditional ? 1 : 0), QueryName);
+
+    internal readonly int AnswerSegmentCount => _answerSegments;
+
+    internal bool TryAddAnswer(in Segment segment)
+    {
+        if (segment.Count == 0)
+        {
+            return true;
+        }
+
+        if (_answerSegments == SegmentBuffer.AnswerCapacity)
+        {
+            return false;
+        }
+
+        _segments[_answerSegments++] = segment;
+        return true;
+    }
+
+    internal readonly bool AnswerContains(StoredRecord[] records)
+    {
+        for (var i = 0; i < _answerSegments; i++)
+        {
+            if (ReferenceEquals(_segments[i].Records, records))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    internal void SetAuthority(in Segment segment)
+    {
+        _segments[SegmentBuffer.AuthorityIndex] = segment;
+        _hasAuthority = segment.Count > 0;
+    }
+
+    internal void SetAdditional(in Segment segment)
+    {
+        _segments[SegmentBuffer.AdditionalIndex] = segment;
+        _hasAdditional = segment.Count > 0;
+    }
+
+    /// <summary>
+    /// The resolution in the layout of <c>dig</c>: a status line, then the sections as zone-file lines.
+    /// </summary>
+    /// <returns>The text.</returns>
+    public override readonly string ToString()
+    {
+        var text = new StringBuilder();
+        text.Append(";; ").Append(QueryName).Append(". ").Append(Enum.IsDefined(QueryType) ? QueryType.ToString() : $"TYPE{(ushort)QueryType}")
+            .Append(" status: ").Append(StatusText(ResponseCode)).Append('\n');
+        Append(text, ";; ANSWER SECTION:", Answer);
+        Append(text, ";; AUTHORITY SECTION:", Authority);
+        Append(text, ";; ADDITIONAL SECTION:", Additional);
+        return text.ToString();
+
+        static void Append(StringBuilder text, string heading, RecordSection section)
+        {
+            if (!section.IsEmpty)
+            {
+                text.Append(heading).Append('\n').Append(section.ToString());
+            }
+        }
+    }
+
+    /// <summary>The response code as <c>dig</c> prints it: NOERROR, NXDOMAIN, SERVFAIL, REFUSED …</summary>
+    /// <param name="code">The response code.</param>
+    /// <returns>The mnemonic.</returns>
+    public static string StatusText(DnsResponseCode code) => code switch
+    {
+        DnsResponseCode.NoError => "NOERROR",
+        DnsResponseCode.FormatError => "FORMERR",
+        DnsResponseCode.ServerFailure => "SERVFAIL",
+        DnsResponseCode.NameError => "NXDOMAIN",
+        DnsResponseCode.NotImplemented => "NOTIMP",
+        DnsResponseCode.Refused => "REFUSED",
+        DnsResponseCode.BadVersion => "BADVERS",
+        _ => $"RCODE{(int)code}",
+    };
+}
