@@ -1,0 +1,49 @@
+namespace KubeDns.Records.Tests.Conformance;
+
+/// <summary>
+/// One question and the exact answer expected, as zone-file lines (style rule 13). <c>SOA</c> in
+/// <see cref="Authority"/> stands for the cluster zone's SOA line of behaviour.md §14.2 with the snapshot's serial.
+/// </summary>
+/// <param name="Question">The query name and type, as dig prints them: <c>quote.kiada.svc.cluster.local. A</c>.</param>
+/// <param name="Status">NOERROR, NXDOMAIN or SERVFAIL.</param>
+/// <param name="Answer">The answer section, in order.</param>
+/// <param name="Additional">The additional section, in order.</param>
+/// <param name="Authority">The authority section; null means "the SOA when the answer is empty or negative, else nothing".</param>
+/// <param name="Setup">Which cluster variant: empty for the default example cluster, else a named variant.</param>
+public sealed record ConformanceCase(
+    string Question,
+    string Status,
+    string[] Answer,
+    string[]? Additional = null,
+    string[]? Authority = null,
+    string Setup = "")
+{
+    public const string Soa = "cluster.local. 5 IN SOA ns.dns.cluster.local. hostmaster.cluster.local. <serial> 7200 1800 86400 5";
+
+    public string Id => Setup.Length == 0 ? Question : $"{Question} [{Setup}]";
+
+    public string ExpectedText(uint serial)
+    {
+        var name = Question[..Question.LastIndexOf(' ')];
+        var type = Question[(Question.LastIndexOf(' ') + 1)..];
+        var text = new System.Text.StringBuilder();
+        text.Append(";; ").Append(name.TrimEnd('.')).Append(". ").Append(type).Append(" status: ").Append(Status).Append('\n');
+        Section(text, ";; ANSWER SECTION:", Answer);
+        var authority = Authority ?? (Status != "NOERROR" || Answer.Length == 0 ? [Soa] : []);
+        Section(text, ";; AUTHORITY SECTION:", authority);
+        Section(text, ";; ADDITIONAL SECTION:", Additional ?? []);
+        return text.ToString().Replace("<serial>", serial.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
+        static void Section(System.Text.StringBuilder text, string heading, string[] lines)
+        {
+            if (lines.Length > 0)
+            {
+                text.Append(heading).Append('\n');
+                foreach (var line in lines)
+                {
+                    text.Append(line).Append('\n');
+                }
+            }
+        }
+    }
+}
