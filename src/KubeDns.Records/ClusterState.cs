@@ -46,7 +46,8 @@ public sealed class ClusterState
 
     /// <summary>
     /// Validates and applies a batch atomically, then publishes a new snapshot. A rejected batch changes nothing.
-    /// An empty batch publishes nothing and returns the current snapshot.
+    /// A batch that changes nothing (empty, or only deletes of absent objects) publishes nothing and returns the
+    /// current snapshot.
     /// </summary>
     /// <param name="batch">The changes.</param>
     /// <returns>The snapshot that contains the changes.</returns>
@@ -128,7 +129,14 @@ public sealed class ClusterState
         lock (_writeLock)
         {
             var current = _current;
-            next = new ClusterSnapshot(change(current, changes), NextSerial(current.Serial), synced ?? current.IsSynced);
+            var data = change(current, changes);
+            var isSynced = synced ?? current.IsSynced;
+            if (ReferenceEquals(data, current.Data) && isSynced == current.IsSynced)
+            {
+                return current;
+            }
+
+            next = new ClusterSnapshot(data, NextSerial(current.Serial), isSynced);
             Volatile.Write(ref _current, next);
         }
 

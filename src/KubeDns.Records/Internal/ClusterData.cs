@@ -71,9 +71,13 @@ internal sealed class ClusterData
 
     public bool NamespaceExists(string ns) => NamespaceRefs.ContainsKey(ns);
 
-    /// <summary>Applies a validated batch (no duplicate keys) and returns the new state; this state is unchanged.</summary>
+    /// <summary>
+    /// Applies a validated batch (no duplicate keys) and returns the new state; this state is unchanged. Returns this
+    /// same instance when the batch changes nothing (only deletes of objects that are not there).
+    /// </summary>
     public ClusterData Apply(IReadOnlyList<ClusterChange> changes)
     {
+        var changed = false;
         var services = Services.ToBuilder();
         var slices = Slices.ToBuilder();
         var slicesByService = SlicesByService.ToBuilder();
@@ -117,6 +121,13 @@ internal sealed class ClusterData
         foreach (var change in changes)
         {
             var key = change.Key;
+            changed |= change.Descriptor is not null || key.Kind switch
+            {
+                ObjectKind.Namespace => Namespaces.ContainsKey(key.Name),
+                ObjectKind.Service => Services.ContainsKey(key),
+                ObjectKind.EndpointSlice => Slices.ContainsKey(key),
+                _ => Pods.ContainsKey(key),
+            };
             switch (key.Kind)
             {
                 case ObjectKind.Namespace:
@@ -209,6 +220,11 @@ internal sealed class ClusterData
 
                     break;
             }
+        }
+
+        if (!changed)
+        {
+            return this;
         }
 
         var index = Index.ToBuilder();

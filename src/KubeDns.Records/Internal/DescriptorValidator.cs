@@ -16,11 +16,7 @@ internal static class DescriptorValidator
         switch (change.Descriptor)
         {
             case null:
-                if (!Enum.IsDefined(change.Key.Kind))
-                {
-                    errors.Add($"{change.Key}: kind {(int)change.Key.Kind} is not a known kind");
-                }
-
+                ValidateDeleteKey(change.Key, errors);
                 break;
             case NamespaceDescriptor ns:
                 Validate(ns, errors);
@@ -74,7 +70,7 @@ internal static class DescriptorValidator
             {
                 errors.Add($"{who}: spec.externalName: is required for an ExternalName service");
             }
-            else if (!System.Net.IPAddress.TryParse(target, out _) && !DnsLabels.IsRfc1123Subdomain(target.EndsWith('.') ? target.AsSpan(0, target.Length - 1) : target))
+            else if (!IPText.TryParse(target, out _, out _) && !DnsLabels.IsRfc1123Subdomain(target.EndsWith('.') ? target.AsSpan(0, target.Length - 1) : target))
             {
                 errors.Add($"{who}: spec.externalName: {Quote(target)} is not a valid RFC 1123 subdomain of at most 253 characters");
             }
@@ -89,8 +85,8 @@ internal static class DescriptorValidator
             CheckClusterIPs(who, s, errors);
         }
 
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        var numbers = new HashSet<(int, ServiceProtocol)>();
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        var numbers = new Dictionary<(int, ServiceProtocol), int>();
         for (var i = 0; i < s.Ports.Length; i++)
         {
             var field = $"{who}: spec.ports[{i}]";
@@ -101,7 +97,11 @@ internal static class DescriptorValidator
                 continue;
             }
 
-            if (port.Name is null || (port.Name.Length == 0 && s.Ports.Length > 1))
+            if (port.Name is null)
+            {
+                errors.Add($"{field}.name: is null; use an empty name for an unnamed port");
+            }
+            else if (port.Name.Length == 0 && s.Ports.Length > 1)
             {
                 errors.Add($"{field}.name: is required when the service has more than one port");
             }
@@ -109,9 +109,9 @@ internal static class DescriptorValidator
             {
                 errors.Add($"{field}.name: {Quote(port.Name)} is not a valid RFC 1123 label");
             }
-            else if (port.Name.Length > 0 && !names.Add(port.Name))
+            else if (port.Name.Length > 0 && !names.TryAdd(port.Name, i))
             {
-                errors.Add($"{field}.name: {Quote(port.Name)} is a duplicate port name");
+                errors.Add($"{field}.name: {Quote(port.Name)} duplicates spec.ports[{names[port.Name]}].name");
             }
 
             if (!Enum.IsDefined(port.Protocol))
@@ -123,9 +123,9 @@ internal static class DescriptorValidator
             {
                 errors.Add(Invariant($"{field}.port: {port.Port} is not in 1..65535"));
             }
-            else if (!numbers.Add((port.Port, port.Protocol)))
+            else if (!numbers.TryAdd((port.Port, port.Protocol), i))
             {
-                errors.Add(Invariant($"{field}: port {port.Port}/{port.Protocol.ToString().ToUpperInvariant()} is a duplicate of an earlier port"));
+                errors.Add(Invariant($"{field}.port: {port.Port}/{port.Protocol.ToString().ToUpperInvariant()} duplicates spec.ports[{numbers[(port.Port, port.Protocol)]}]"));
             }
         }
     }
@@ -141,7 +141,7 @@ internal static class DescriptorValidator
 
         if (ips.Length > 2)
         {
-            errors.Add($"{who}: spec.clusterIPs: has {ips.Length} entries; at most two (one per family) are allowed");
+            errors.Add($"{who}: spec.clusterIPs: [{string.Join(", ", ips)}] has {ips.Length} entries; at most two (one per family) are allowed");
             return;
         }
 
@@ -149,7 +149,7 @@ internal static class DescriptorValidator
         {
             if (ips.Length != 1)
             {
-                errors.Add($"{who}: spec.clusterIPs: \"None\" must be the only entry of a headless service");
+                errors.Add($"{who}: spec.clusterIPs: [{string.Join(", ", ips)}]: \"None\" must be the only entry of a headless service");
             }
             else if (s.Type != ServiceType.ClusterIP)
             {
@@ -181,7 +181,7 @@ internal static class DescriptorValidator
     {
         var who = $"EndpointSlice {slice.Namespace}/{slice.Name}";
         CheckNamespace(who, slice.Namespace, errors);
-        if (!DnsLabels.IsRfc1123Subdomain(slice.Name))
+        if (!DnsLabels.IsRfc1123Subdomain(slice.Name, dnsLabelLimit: false))
         {
             errors.Add($"{who}: metadata.name: {Quote(slice.Name)} is not a valid RFC 1123 subdomain");
         }
@@ -196,6 +196,7 @@ internal static class DescriptorValidator
             errors.Add($"{who}: addressType: {(int)slice.AddressType} is not IPv4, IPv6 or FQDN");
         }
 
+        var portNames = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < slice.Ports.Length; i++)
         {
             var port = slice.Ports[i];
@@ -209,6 +210,10 @@ internal static class DescriptorValidator
             if (port.Name is null || (port.Name.Length > 0 && !DnsLabels.IsRfc1123Label(port.Name)))
             {
                 errors.Add($"{field}.name: {Quote(port.Name)} is not a valid RFC 1123 label");
+            }
+            else if (!portNames.TryAdd(port.Name, i))
+            {
+                errors.Add($"{field}.name: {Quote(port.Name)} duplicates ports[{portNames[port.Name]}].name");
             }
 
             if (!Enum.IsDefined(port.Protocol))
@@ -278,7 +283,7 @@ internal static class DescriptorValidator
     {
         var who = $"Pod {pod.Namespace}/{pod.Name}";
         CheckNamespace(who, pod.Namespace, errors);
-        if (!DnsLabels.IsRfc1123Subdomain(pod.Name))
+        if (!DnsLabels.IsRfc1123Subdomain(pod.Name, dnsLabelLimit: false))
         {
             errors.Add($"{who}: metadata.name: {Quote(pod.Name)} is not a valid RFC 1123 subdomain of at most 253 characters");
         }
@@ -298,6 +303,22 @@ internal static class DescriptorValidator
             {
                 families[isV6 ? 1 : 0] = true;
             }
+        }
+    }
+
+    private static void ValidateDeleteKey(ObjectKey key, List<string> errors)
+    {
+        if (!Enum.IsDefined(key.Kind))
+        {
+            errors.Add($"{key}: kind {(int)key.Kind} is not a known kind");
+        }
+        else if (key.Kind == ObjectKind.Namespace && key.Namespace.Length > 0)
+        {
+            errors.Add($"{key}: a Namespace key has no namespace, but {Quote(key.Namespace)} was given");
+        }
+        else if (key.Kind != ObjectKind.Namespace && key.Namespace.Length == 0)
+        {
+            errors.Add($"{key}: a {key.Kind} key needs a namespace");
         }
     }
 

@@ -33,8 +33,11 @@ internal static class DnsLabels
     /// <summary>RFC 1035 label as Kubernetes validates service names: an RFC 1123 label starting with a letter.</summary>
     public static bool IsRfc1035Label(ReadOnlySpan<char> s) => IsRfc1123Label(s) && char.IsAsciiLetterLower(s[0]);
 
-    /// <summary>RFC 1123 subdomain: dot-separated RFC 1123 labels, at most 253 characters.</summary>
-    public static bool IsRfc1123Subdomain(ReadOnlySpan<char> s)
+    /// <summary>
+    /// RFC 1123 subdomain: dot-separated RFC 1123 labels, at most 253 characters. Kubernetes object names put no
+    /// 63-character limit on each label (<c>IsDNS1123Subdomain</c>); a name that must also be a DNS name does.
+    /// </summary>
+    public static bool IsRfc1123Subdomain(ReadOnlySpan<char> s, bool dnsLabelLimit = true)
     {
         if (s.Length is 0 or > MaxNameLength)
         {
@@ -43,7 +46,9 @@ internal static class DnsLabels
 
         foreach (var range in s.Split('.'))
         {
-            if (!IsRfc1123Label(s[range]))
+            var label = s[range];
+            if (label.Length == 0 || (dnsLabelLimit && label.Length > MaxLabelLength)
+                || !IsLowerAlnum(label[0]) || !IsLowerAlnum(label[^1]) || label.ContainsAnyExcept(LabelCharacters))
             {
                 return false;
             }
@@ -51,6 +56,9 @@ internal static class DnsLabels
 
         return true;
     }
+
+    private static readonly System.Buffers.SearchValues<char> LabelCharacters =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
 
     /// <summary>
     /// A zone or target host name: dot-separated labels of letters, digits, hyphens and underscores, at most 63 each

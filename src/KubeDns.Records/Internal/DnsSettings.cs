@@ -21,7 +21,7 @@ internal sealed class DnsSettings
     {
         Zones = zones;
         ZonesLongestFirst = [.. zones.OrderByDescending(z => z.Length)];
-        ReverseZones = reverseZones;
+        ReverseZones = [.. reverseZones.OrderByDescending(z => z.Length)];
         Ttl = ttl;
         SoaTtl = Math.Min(ttl, 300);
         EndpointPodNames = endpointPodNames;
@@ -38,6 +38,7 @@ internal sealed class DnsSettings
 
     public string PrimaryZone { get; }
 
+    /// <summary>Reverse zones, longest first so the first suffix match is the longest.</summary>
     public string[] ReverseZones { get; }
 
     public uint Ttl { get; }
@@ -66,23 +67,42 @@ internal sealed class DnsSettings
         var reverse = new List<string>();
         foreach (var raw in options.ReverseZones)
         {
-            var zone = NormalizeZone(raw, nameof(options.ReverseZones), errors);
-            if (zone is null)
+            if (raw is not null && raw.Contains('/', StringComparison.Ordinal))
+            {
+                if (!TryExpandCidr(raw, out var expanded))
+                {
+                    errors.Add($"ClusterDnsOptions.ReverseZones: '{raw}' is not a valid CIDR such as 10.96.0.0/12 or fd00:10:96::/112");
+                    continue;
+                }
+
+                foreach (var zone in expanded)
+                {
+                    if (!reverse.Contains(zone))
+                    {
+                        reverse.Add(zone);
+                    }
+                }
+
+                continue;
+            }
+
+            var name = NormalizeZone(raw, nameof(options.ReverseZones), errors);
+            if (name is null)
             {
                 continue;
             }
 
-            if (!DnsLabels.EndsWithLabels(zone, "in-addr.arpa") && !DnsLabels.EndsWithLabels(zone, "ip6.arpa"))
+            if (!DnsLabels.EndsWithLabels(name, "in-addr.arpa") && !DnsLabels.EndsWithLabels(name, "ip6.arpa"))
             {
                 errors.Add($"ClusterDnsOptions.ReverseZones: '{raw}' is not in-addr.arpa. or ip6.arpa. or a zone below them");
             }
-            else if (reverse.Contains(zone))
+            else if (reverse.Contains(name))
             {
                 errors.Add($"ClusterDnsOptions.ReverseZones: '{raw}' is listed twice");
             }
             else
             {
-                reverse.Add(zone);
+                reverse.Add(name);
             }
         }
 
@@ -126,7 +146,7 @@ internal sealed class DnsSettings
             {
                 if (ns is null || !DnsLabels.IsRfc1123Label(ns))
                 {
-                    errors.Add($"ClusterDnsOptions.Namespaces: '{ns}' is not a valid namespace name (RFC 1123 label)");
+                    errors.Add($"ClusterDnsOptions.Namespaces: {(ns is null ? "null" : $"'{ns}'")} is not a valid namespace name (RFC 1123 label)");
                 }
             }
 
@@ -139,7 +159,7 @@ internal sealed class DnsSettings
             || !DnsLabels.IsRfc1123Label(options.NameServerService.AsSpan(0, slash))
             || !DnsLabels.IsRfc1035Label(options.NameServerService.AsSpan(slash + 1)))
         {
-            errors.Add($"ClusterDnsOptions.NameServerService: '{options.NameServerService}' is not namespace/name");
+            errors.Add($"ClusterDnsOptions.NameServerService: {(options.NameServerService is null ? "null" : $"'{options.NameServerService}'")} is not namespace/name");
         }
         else
         {
@@ -181,11 +201,48 @@ internal sealed class DnsSettings
             nsAddresses);
     }
 
+    /// <summary>
+    /// Expands a CIDR to the reverse zones covering it on octet (IPv4) or nibble (IPv6) boundaries, as CoreDNS does:
+    /// <c>10.96.0.0/12</c> gives <c>96.10.in-addr.arpa</c> … <c>111.10.in-addr.arpa</c>.
+    /// </summary>
+    internal static bool TryExpandCidr(string cidr, out List<string> zones)
+    {
+        zones = [];
+        var slash = cidr.IndexOf('/', StringComparison.Ordinal);
+        if (!IPText.TryParse(cidr.AsSpan(0, slash), out var address, out var isV6)
+            || !int.TryParse(cidr.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var prefix)
+            || prefix > (isV6 ? 128 : 32))
+        {
+            return false;
+        }
+
+        var bits = isV6 ? 128 : 32;
+        var unit = isV6 ? 4 : 8;
+        var rounded = (prefix + unit - 1) / unit * unit;
+        var count = 1 << (rounded - prefix);
+        var network = prefix == 0 ? UInt128.Zero : address >> (bits - prefix) << (bits - prefix);
+        for (var i = 0; i < count; i++)
+        {
+            var value = network + ((UInt128)(uint)i << (bits - rounded));
+            var labels = new List<string>();
+            for (var position = 0; position < rounded / unit; position++)
+            {
+                var part = (uint)(value >> (bits - ((position + 1) * unit))) & (isV6 ? 0xFu : 0xFFu);
+                labels.Insert(0, isV6 ? part.ToString("x", CultureInfo.InvariantCulture) : part.ToString(CultureInfo.InvariantCulture));
+            }
+
+            labels.Add(isV6 ? "ip6.arpa" : "in-addr.arpa");
+            zones.Add(string.Join('.', labels));
+        }
+
+        return true;
+    }
+
     private static string? NormalizeZone(string? raw, string option, List<string> errors)
     {
         if (raw is null || !DnsLabels.IsHostName(raw))
         {
-            errors.Add($"ClusterDnsOptions.{option}: '{raw}' is not a valid zone name");
+            errors.Add($"ClusterDnsOptions.{option}: {(raw is null ? "null" : $"'{raw}'")} is not a valid zone name");
             return null;
         }
 

@@ -11,6 +11,9 @@ namespace KubeDns.Records.Internal;
 /// </summary>
 internal static class IPText
 {
+    private static readonly System.Buffers.SearchValues<char> Ipv6Characters =
+        System.Buffers.SearchValues.Create("0123456789abcdefABCDEF:.");
+
     /// <summary>
     /// Parses an address the way Kubernetes validates one: IPv4 only as four dotted decimal parts without leading
     /// zeros; IPv6 in any RFC 4291 text form without a zone index.
@@ -21,7 +24,8 @@ internal static class IPText
         isV6 = false;
         if (s.IndexOf(':') >= 0)
         {
-            if (s.IndexOf('%') >= 0 || !IPAddress.TryParse(s, out var v6) || v6.AddressFamily != AddressFamily.InterNetworkV6)
+            // Kubernetes accepts plain RFC 4291 text only: no brackets, ports or zone indexes, which IPAddress would take.
+            if (s.ContainsAnyExcept(Ipv6Characters) || !IPAddress.TryParse(s, out var v6) || v6.AddressFamily != AddressFamily.InterNetworkV6)
             {
                 return false;
             }

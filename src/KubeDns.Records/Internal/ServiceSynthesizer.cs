@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Net;
 
 namespace KubeDns.Records.Internal;
 
@@ -186,7 +185,7 @@ internal static class ServiceSynthesizer
         List<KeyValuePair<string, NameNode>> output)
     {
         var target = service.ExternalName!;
-        if (IPAddress.TryParse(target.TrimEnd('.'), out _))
+        if (IPText.TryParse(target, out _, out _))
         {
             // An IP-literal externalName is accepted by Kubernetes but gives the service no records (behaviour.md §11).
             return;
