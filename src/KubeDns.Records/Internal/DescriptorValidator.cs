@@ -70,7 +70,8 @@ internal static class DescriptorValidator
             {
                 errors.Add($"{who}: spec.externalName: is required for an ExternalName service");
             }
-            else if (!IPText.TryParse(target, out _, out _) && !DnsLabels.IsRfc1123Subdomain(target.EndsWith('.') ? target.AsSpan(0, target.Length - 1) : target))
+            else if (!IPText.IsIPLiteral(target)
+                && !DnsLabels.IsRfc1123Subdomain(target.EndsWith('.') ? target.AsSpan(0, target.Length - 1) : target))
             {
                 errors.Add($"{who}: spec.externalName: {Quote(target)} is not a valid RFC 1123 subdomain of at most 253 characters");
             }

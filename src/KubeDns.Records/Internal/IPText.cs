@@ -70,6 +70,15 @@ internal static class IPText
         return parts == 4;
     }
 
+    /// <summary>
+    /// True when an ExternalName target is an IP literal (behaviour.md §11): an IPv6 address, or an IPv4 address
+    /// with or without the trailing dot a host name may carry.
+    /// </summary>
+    public static bool IsIPLiteral(string target) =>
+        target.Contains(':', StringComparison.Ordinal)
+            ? TryParse(target, out _, out _)
+            : TryParse(target.EndsWith('.') ? target.AsSpan(0, target.Length - 1) : target, out _, out _);
+
     public static IPAddress ToIPAddress(UInt128 value, bool isV6)
     {
         Span<byte> bytes = stackalloc byte[16];

@@ -185,7 +185,7 @@ internal static class ServiceSynthesizer
         List<KeyValuePair<string, NameNode>> output)
     {
         var target = service.ExternalName!;
-        if (IPText.TryParse(target, out _, out _))
+        if (IPText.IsIPLiteral(target))
         {
             // An IP-literal externalName is accepted by Kubernetes but gives the service no records (behaviour.md §11).
             return;

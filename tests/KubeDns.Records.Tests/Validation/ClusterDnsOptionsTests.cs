@@ -181,7 +181,7 @@ public class ClusterDnsOptionsTests
         _ = new ClusterState(options);
     }
 
-    [Theory(Skip = "bug: behaviour.md §3 says ReverseZones accepts a CIDR (10.96.0.0/12) and expands it on octet/nibble boundaries, but DnsSettings.NormalizeZone rejects it: \"ClusterDnsOptions.ReverseZones: '10.96.0.0/12' is not a valid zone name\"")]
+    [Theory]
     [InlineData("10.96.0.0/12")]
     [InlineData("10.244.0.0/16")]
     [InlineData("fd00:10:96::/112")]
@@ -192,6 +192,37 @@ public class ClusterDnsOptionsTests
 
         options.Validate();
         _ = new ClusterState(options);
+    }
+
+    [Theory]
+    [InlineData("10.96.0.0/12", "96.10.in-addr.arpa", "111.10.in-addr.arpa", 16)]
+    [InlineData("10.244.0.0/16", "244.10.in-addr.arpa", "244.10.in-addr.arpa", 1)]
+    [InlineData("10.0.0.0/8", "10.in-addr.arpa", "10.in-addr.arpa", 1)]
+    [InlineData("192.168.1.0/23", "0.168.192.in-addr.arpa", "1.168.192.in-addr.arpa", 2)]
+    [InlineData("fd00:10:96::/112", "0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.6.9.0.0.0.1.0.0.0.0.d.f.ip6.arpa", "0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.6.9.0.0.0.1.0.0.0.0.d.f.ip6.arpa", 1)]
+    [InlineData("fd00::/7", "c.f.ip6.arpa", "d.f.ip6.arpa", 2)]
+    public void TryExpandCidr_Prefix_GivesZonesOnOctetOrNibbleBoundaries(string cidr, string first, string last, int count)
+    {
+        Assert.True(KubeDns.Records.Internal.DnsSettings.TryExpandCidr(cidr, out var zones));
+
+        Assert.Equal(count, zones.Count);
+        Assert.Equal(first, zones[0]);
+        Assert.Equal(last, zones[^1]);
+    }
+
+    [Theory]
+    [InlineData("10.96.0.0/33")]
+    [InlineData("10.96.0/12")]
+    [InlineData("10.96.0.0/")]
+    [InlineData("fd00::/129")]
+    public void Validate_ReverseZoneBadCidr_NamesOptionAndValue(string cidr)
+    {
+        var options = new ClusterDnsOptions();
+        options.ReverseZones.Add(cidr);
+
+        var error = Assert.Single(Assert.Throws<ClusterValidationException>(options.Validate).Errors);
+        Assert.StartsWith("ClusterDnsOptions.ReverseZones: ", error, StringComparison.Ordinal);
+        Assert.Contains(cidr, error, StringComparison.Ordinal);
     }
 
     // ---------------------------------------------------------------- Namespaces
@@ -271,7 +302,7 @@ public class ClusterDnsOptionsTests
         Assert.Equal($"ClusterDnsOptions.NameServerAddresses: '{address}' is not an IP address", Assert.Single(errors));
     }
 
-    [Theory(Skip = "bug: NameServerAddresses are parsed with IPText.TryParse, which passes text containing ':' to IPAddress.TryParse and so accepts a bracketed IPv6 address with or without a port")]
+    [Theory]
     [InlineData("[fd00:10:96::53]")]
     [InlineData("[fd00:10:96::53]:53")]
     public void Validate_NameServerAddressBracketedIPv6_NamesOptionAndValue(string address)
