@@ -65,7 +65,7 @@ public sealed partial class ClusterSnapshot
             // RFC 1034 §3.6.2 / §4.3.2: every type but CNAME follows the alias; in-zone targets are answered from
             // this snapshot, others are left to the host's upstream (behaviour.md §11).
             chain++;
-            if (type == RecordType.CNAME || chain >= MaxCnameChain)
+            if (type == RecordType.CNAME)
             {
                 outcome = Outcome.Stop;
                 break;
@@ -132,7 +132,10 @@ public sealed partial class ClusterSnapshot
 
         if (node.Cname is not null)
         {
-            if (resolution.AnswerContains(node.Records) || !resolution.TryAddAnswer(new Segment(node.Records, 0, 1, source, zoneStart, ownerIsSource: true)))
+            // Each CNAME of a chain is one answer segment, so the segment count is the chain length so far.
+            if (resolution.AnswerSegmentCount >= MaxCnameChain
+                || resolution.AnswerContains(node.Records)
+                || !resolution.TryAddAnswer(new Segment(node.Records, 0, 1, source, zoneStart, ownerIsSource: true)))
             {
                 // A CNAME loop, or a chain longer than we keep: the CNAMEs so far, NOERROR (behaviour.md §11).
                 return Outcome.Stop;

@@ -119,7 +119,7 @@ internal sealed class DnsSettings
             {
                 errors.Add($"ClusterDnsOptions.Zones: '{raw}' is listed twice");
             }
-            else if (DnsLabels.EndsWithLabels(zone, "arpa"))
+            else if (DnsLabels.EndsWithLabels(zone, "in-addr.arpa") || DnsLabels.EndsWithLabels(zone, "ip6.arpa"))
             {
                 errors.Add($"ClusterDnsOptions.Zones: '{raw}' is inside a reverse zone; list it in ReverseZones");
             }

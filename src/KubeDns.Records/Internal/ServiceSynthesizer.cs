@@ -223,10 +223,11 @@ internal static class ServiceSynthesizer
         StoredRecord[]? serviceAddresses,
         out StoredRecord[] glue)
     {
-        var unique = new List<(Endpoint? Target, ushort Port)>();
+        var unique = new List<(Endpoint? Target, ushort Port)>(pairs.Count);
+        var seen = new HashSet<(object, ushort)>(pairs.Count);
         foreach (var pair in pairs)
         {
-            if (!unique.Exists(u => ReferenceEquals(u.Target, pair.Target) && u.Port == pair.Port))
+            if (seen.Add(((object?)pair.Target ?? servicePrefix, pair.Port)))
             {
                 unique.Add(pair);
             }
@@ -321,6 +322,7 @@ internal static class ServiceSynthesizer
     private sealed class Endpoint(string prefix)
     {
         private readonly List<StoredRecord> _addresses = [];
+        private readonly HashSet<(UInt128, bool)> _seen = [];
 
         /// <summary>The zone-relative name with a trailing dot: <c>db-0.db-headless.data.svc.</c>.</summary>
         public string Prefix { get; } = prefix;
@@ -331,12 +333,9 @@ internal static class ServiceSynthesizer
 
         public void Add(UInt128 address, bool isV6, uint ttl)
         {
-            foreach (var r in _addresses)
+            if (!_seen.Add((address, isV6)))
             {
-                if (r.Address == address && r.IsV6 == isV6)
-                {
-                    return;
-                }
+                return;
             }
 
             _addresses.Add(StoredRecord.ForAddress(NameRef.Relative(Prefix), ttl, address, isV6));
