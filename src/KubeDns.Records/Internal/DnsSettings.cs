@@ -119,9 +119,11 @@ internal sealed class DnsSettings
             {
                 errors.Add($"ClusterDnsOptions.Zones: '{raw}' is listed twice");
             }
-            else if (DnsLabels.EndsWithLabels(zone, "in-addr.arpa") || DnsLabels.EndsWithLabels(zone, "ip6.arpa"))
+            else if (DnsLabels.EndsWithLabels(zone, "in-addr.arpa") || DnsLabels.EndsWithLabels(zone, "ip6.arpa")
+                || DnsLabels.EndsWithLabels("in-addr.arpa", zone))
             {
-                errors.Add($"ClusterDnsOptions.Zones: '{raw}' is inside a reverse zone; list it in ReverseZones");
+                // A cluster zone may not overlap the reverse tree (behaviour.md §3); home.arpa-style names may.
+                errors.Add($"ClusterDnsOptions.Zones: '{raw}' is inside or above a reverse zone; list reverse zones in ReverseZones");
             }
             else
             {

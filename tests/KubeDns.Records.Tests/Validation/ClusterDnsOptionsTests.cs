@@ -102,18 +102,29 @@ public class ClusterDnsOptionsTests
     }
 
     [Theory]
-    [InlineData("cluster.arpa.")]
     [InlineData("arpa")]
+    [InlineData("in-addr.arpa")]
     [InlineData("10.in-addr.arpa.")]
     [InlineData("svc.ip6.arpa")]
-    [InlineData("Cluster.ARPA.")]
-    public void Validate_ClusterZoneUnderArpa_NamesOptionAndValue(string zone)
+    [InlineData("SVC.IP6.ARPA.")]
+    public void Validate_ClusterZoneInOrAboveReverseZone_NamesOptionAndValue(string zone)
     {
         var errors = RejectsEverywhere(o => o.Zones.Add(zone));
 
         var error = Assert.Single(errors);
         Assert.StartsWith($"ClusterDnsOptions.Zones: '{zone}' ", error);
         Assert.Contains("reverse zone", error);
+    }
+
+    [Theory]
+    [InlineData("home.arpa.")]
+    [InlineData("cluster.arpa")]
+    public void Validate_ClusterZoneUnderArpaButOutsideReverseZones_IsAccepted(string zone)
+    {
+        var options = new ClusterDnsOptions();
+        options.Zones.Add(zone);
+
+        options.Validate();
     }
 
     [Fact]
