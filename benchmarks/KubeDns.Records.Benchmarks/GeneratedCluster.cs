@@ -34,7 +34,7 @@ public static class GeneratedCluster
         var headless = IsHeadless(i);
         string[] ips = headless
             ? [ServiceDescriptor.None]
-            : i % 10 == 0 ? [ClusterIP(i), $"fd00:10:96::{i:x}"] : [ClusterIP(i)];
+            : i % 10 == 0 ? [ClusterIP(i), $"fd00:10:96::{i >> 16:x}:{i & 0xffff:x}"] : [ClusterIP(i)];
         batch.Upsert(new ServiceDescriptor
         {
             Namespace = ns,

@@ -1,0 +1,287 @@
+using System.Collections.Concurrent;
+using System.Net;
+using ARSoft.Tools.Net;
+using ARSoft.Tools.Net.Dns;
+using ArSoftRecordType = ARSoft.Tools.Net.Dns.RecordType;
+using RecordType = KubeDns.Records.RecordType;
+
+namespace KubeDns.Records.ArSoft;
+
+/// <summary>
+/// Answers ARSoft.Tools.Net queries from a <see cref="ClusterState"/>: subscribe <see cref="OnQueryReceivedAsync"/>
+/// to <c>DnsServer.QueryReceived</c>, or call <see cref="RespondAsync"/>. Does what ARSoft leaves to handlers
+/// (behaviour.md §15): opcode, class, QDCOUNT and EDNS-version checks, AA, the SOA of negative answers, the EDNS
+/// payload size, whole-RRset UDP truncation, SERVFAIL before sync, and forwarding to upstreams when configured.
+/// </summary>
+public sealed class KubeDnsQueryHandler : IDisposable
+{
+    /// <summary>Answers cached per snapshot before caching stops; bounds memory against random-case names.</summary>
+    private const int MaxCachedAnswers = 16_384;
+
+    private readonly ClusterState _state;
+    private readonly int _maxUdpPayload;
+    private readonly UpstreamForwarder _upstream;
+    private AnswerCache _cache;
+
+    /// <summary>Creates a handler.</summary>
+    /// <param name="state">The cluster to answer from; its current snapshot is read for every query.</param>
+    /// <param name="options">Server options (upstreams, payload size); defaults when null.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="state"/> is null.</exception>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    public KubeDnsQueryHandler(ClusterState state, KubeDnsServerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        options ??= new KubeDnsServerOptions();
+        options.Validate();
+        _state = state;
+        _maxUdpPayload = options.MaxUdpPayloadSize;
+        _upstream = new UpstreamForwarder(options.Upstreams, options.UpstreamTimeout, options.MaxUdpPayloadSize);
+        _cache = new AnswerCache(state.Current);
+    }
+
+    /// <summary>Raised after each query is answered, on the thread that answered it.</summary>
+    public event EventHandler<QueryAnsweredEventArgs>? QueryAnswered;
+
+    /// <summary>An <c>AsyncEventHandler&lt;QueryReceivedEventArgs&gt;</c> for <c>DnsServer.QueryReceived</c>.</summary>
+    /// <param name="sender">The server.</param>
+    /// <param name="e">The query; its <c>Response</c> is set.</param>
+    /// <returns>A task that completes when the response is set.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="e"/> is null.</exception>
+    public async Task OnQueryReceivedAsync(object sender, QueryReceivedEventArgs e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        e.Response = await RespondAsync(e.Query, e.TransportProtocol, e.RemoteEndpoint).ConfigureAwait(false);
+    }
+
+    /// <summary>Builds the response to one query message.</summary>
+    /// <param name="query">The parsed query.</param>
+    /// <param name="transport">The transport it arrived on; UDP responses are truncated to the client's size.</param>
+    /// <param name="remote">The client, for <see cref="QueryAnswered"/>; may be null.</param>
+    /// <param name="cancellationToken">Cancels forwarding to an upstream.</param>
+    /// <returns>The response message.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="query"/> is null.</exception>
+    public async Task<DnsMessageBase> RespondAsync(DnsMessageBase query, TransportProtocol transport, IPEndPoint? remote = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var isTcp = transport != TransportProtocol.Udp;
+        if (query is not DnsMessage message)
+        {
+            // UPDATE (RFC 2136), which ARSoft parses into its own message class, is not implemented.
+            DnsMessageBase other = query is ARSoft.Tools.Net.Dns.DynamicUpdate.DnsUpdateMessage update
+                ? update.CreateResponseInstance()
+                : throw new NotSupportedException($"{query.GetType().Name} messages are not answered.");
+            other.ReturnCode = ReturnCode.NotImplemented;
+            Raise(string.Empty, RecordType.None, DnsResponseCode.NotImplemented, isTcp, remote, forwarded: false);
+            return other;
+        }
+
+        // Read the client's EDNS values first: the response may share the query's OPT record.
+        var clientEdns = message.IsEDnsEnabled ? message.EDnsOptions : null;
+        var clientVersion = clientEdns?.Version ?? 0;
+        var clientPayload = clientEdns?.UdpPayloadSize ?? 0;
+        var response = message.CreateResponseInstance();
+        response.IsRecursionAllowed = _upstream.IsEnabled;
+        var limit = KubeDnsServerOptions.MinUdpPayloadSize;
+        if (clientEdns is not null)
+        {
+            // Our payload size, and a limit never above the client's nor below 512 (RFC 6891 §6.2.5); DO is copied.
+            limit = Math.Max(KubeDnsServerOptions.MinUdpPayloadSize, Math.Min((int)clientPayload, _maxUdpPayload));
+            var opt = new OptRecord((ushort)_maxUdpPayload) { IsDnsSecOk = clientEdns.IsDnsSecOk };
+            response.AdditionalRecords.RemoveAll(r => r.RecordType == ArSoftRecordType.Opt);
+            response.AdditionalRecords.Add(opt);
+            if (clientVersion > 0)
+            {
+                // RFC 6891 §6.1.3: an EDNS version we do not implement gets BADVERS with our version, 0.
+                return Refuse(response, ReturnCode.BadVersion, DnsResponseCode.BadVersion);
+            }
+        }
+
+        if (message.OperationCode != OperationCode.Query)
+        {
+            return Refuse(response, ReturnCode.NotImplemented, DnsResponseCode.NotImplemented);
+        }
+
+        if (message.Questions.Count != 1)
+        {
+            return Refuse(response, ReturnCode.FormatError, DnsResponseCode.FormatError);
+        }
+
+        var question = message.Questions[0];
+        var name = question.Name.ToString();
+        var type = (RecordType)(ushort)question.RecordType;
+        if (question.RecordType is ArSoftRecordType.Opt or ArSoftRecordType.TKey or ArSoftRecordType.TSig)
+        {
+            // Meta types are not questions (RFC 6895 §3.1).
+            return Refuse(response, ReturnCode.FormatError, DnsResponseCode.FormatError, name, type);
+        }
+
+        if (question.RecordClass != RecordClass.INet || question.RecordType is ArSoftRecordType.Axfr or ArSoftRecordType.Ixfr)
+        {
+            // Only class IN is served, and zone transfers are replaced by the zone export (behaviour.md §1, §15).
+            return Refuse(response, ReturnCode.Refused, DnsResponseCode.Refused, name, type);
+        }
+
+        var answer = Lookup(name, type);
+        var forwarded = false;
+        if (_upstream.IsEnabled && (answer.Kind == ResolutionKind.OutsideZones || answer.IsReverseFallthrough))
+        {
+            forwarded = true;
+            var upstream = await _upstream.QueryAsync(question.Name, question.RecordType, question.RecordClass, cancellationToken).ConfigureAwait(false);
+            if (upstream is null)
+            {
+                response.ReturnCode = ReturnCode.ServerFailure;
+            }
+            else
+            {
+                Relay(upstream, response);
+            }
+        }
+        else if (answer.Kind == ResolutionKind.OutsideZones)
+        {
+            response.ReturnCode = ReturnCode.Refused;
+        }
+        else
+        {
+            response.IsAuthoritiveAnswer = answer.IsAuthoritative;
+            response.ReturnCode = (ReturnCode)(ushort)answer.ResponseCode;
+            response.AnswerRecords.AddRange(answer.Answer);
+            response.AuthorityRecords.AddRange(answer.Authority);
+            response.AdditionalRecords.AddRange(answer.Additional);
+            if (answer.ExternalTarget is not null && _upstream.IsEnabled && type != RecordType.CNAME)
+            {
+                forwarded = true;
+                await AppendExternalTargetAsync(response, answer.ExternalTarget, question, cancellationToken).ConfigureAwait(false);
+            }
+            else if (!isTcp)
+            {
+                Truncate(response, answer, message, limit);
+            }
+        }
+
+        Raise(name, type, (DnsResponseCode)(ushort)response.ReturnCode, isTcp, remote, forwarded);
+        return response;
+
+        DnsMessage Refuse(DnsMessage reply, ReturnCode code, DnsResponseCode reported, string? qname = null, RecordType qtype = RecordType.None)
+        {
+            reply.ReturnCode = code;
+            Raise(qname ?? string.Empty, qtype, reported, isTcp, remote, forwarded: false);
+            return reply;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _upstream.Dispose();
+
+    private ArSoftAnswer Lookup(string name, RecordType type)
+    {
+        var snapshot = _state.Current;
+        var cache = Volatile.Read(ref _cache);
+        if (!ReferenceEquals(cache.Snapshot, snapshot))
+        {
+            // A new snapshot: answers of the old one no longer apply (its SOA serial alone differs).
+            cache = new AnswerCache(snapshot);
+            Volatile.Write(ref _cache, cache);
+        }
+
+        var key = (name, (ushort)type);
+        if (cache.Answers.TryGetValue(key, out var answer))
+        {
+            return answer;
+        }
+
+        answer = ArSoftAnswer.From(snapshot.Resolve(name, type));
+        if (cache.Answers.Count < MaxCachedAnswers)
+        {
+            cache.Answers.TryAdd(key, answer);
+        }
+
+        return answer;
+    }
+
+    /// <summary>
+    /// UDP size limit (behaviour.md §15): drop the additional section first; if still too big, set TC and keep only
+    /// the whole answer RRsets that fit, so a truncated answer never ends in the middle of an RRset (RFC 2181 §9).
+    /// </summary>
+    private static void Truncate(DnsMessage response, ArSoftAnswer answer, DnsMessage query, int limit)
+    {
+        var fixedSize = 12 + (query.IsEDnsEnabled ? 11 : 0);
+        foreach (var q in query.Questions)
+        {
+            fixedSize += q.Name.ToString().Length + 1 + 4;
+        }
+
+        if (fixedSize + answer.AnswerSize + answer.AuthoritySize + answer.AdditionalSize <= limit)
+        {
+            return;
+        }
+
+        RemoveAdditional(response);
+        if (fixedSize + answer.AnswerSize + answer.AuthoritySize <= limit)
+        {
+            return;
+        }
+
+        response.IsTruncated = true;
+        response.AuthorityRecords.Clear();
+        var size = fixedSize;
+        var keep = 0;
+        for (var i = 0; i < answer.AnswerRRsetSizes.Length && size + answer.AnswerRRsetSizes[i] <= limit; i++)
+        {
+            size += answer.AnswerRRsetSizes[i];
+            keep = answer.AnswerRRsetEnds[i];
+        }
+
+        response.AnswerRecords.RemoveRange(keep, response.AnswerRecords.Count - keep);
+    }
+
+    private static void RemoveAdditional(DnsMessage response) =>
+        response.AdditionalRecords.RemoveAll(r => r.RecordType != ArSoftRecordType.Opt);
+
+    /// <summary>Relays an upstream reply: its code, sections and TC bit; not authoritative (behaviour.md §15).</summary>
+    private static void Relay(DnsMessage upstream, DnsMessage response)
+    {
+        response.IsAuthoritiveAnswer = false;
+        response.IsTruncated = upstream.IsTruncated;
+        response.ReturnCode = upstream.ReturnCode;
+        response.AnswerRecords.AddRange(upstream.AnswerRecords);
+        response.AuthorityRecords.AddRange(upstream.AuthorityRecords);
+        foreach (var record in upstream.AdditionalRecords)
+        {
+            if (record.RecordType != ArSoftRecordType.Opt)
+            {
+                response.AdditionalRecords.Add(record);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Resolves an out-of-zone CNAME target upstream and appends its answer after our CNAMEs, keeping upstream TTLs
+    /// and its response code (RFC 6604), as CoreDNS's forward plugin does for ExternalName services.
+    /// </summary>
+    private async Task AppendExternalTargetAsync(DnsMessage response, string target, DnsQuestion question, CancellationToken token)
+    {
+        var upstream = await _upstream.QueryAsync(DomainName.Parse(target), question.RecordType, question.RecordClass, token).ConfigureAwait(false);
+        if (upstream is null)
+        {
+            return;
+        }
+
+        response.ReturnCode = upstream.ReturnCode;
+        response.IsTruncated |= upstream.IsTruncated;
+        response.AnswerRecords.AddRange(upstream.AnswerRecords);
+        if (upstream.AnswerRecords.Count == 0)
+        {
+            response.AuthorityRecords.AddRange(upstream.AuthorityRecords);
+        }
+    }
+
+    private void Raise(string name, RecordType type, DnsResponseCode code, bool isTcp, IPEndPoint? remote, bool forwarded) =>
+        QueryAnswered?.Invoke(this, new QueryAnsweredEventArgs(name, type, code, isTcp, remote, forwarded));
+
+    private sealed class AnswerCache(ClusterSnapshot snapshot)
+    {
+        public ClusterSnapshot Snapshot { get; } = snapshot;
+
+        public ConcurrentDictionary<(string Name, ushort Type), ArSoftAnswer> Answers { get; } = new();
+    }
+}

@@ -1,0 +1,79 @@
+using System.Net;
+
+namespace KubeDns.Records.ArSoft;
+
+/// <summary>How a <see cref="KubeDnsServer"/> listens and what it does with names it does not own (behaviour.md §15).</summary>
+public sealed class KubeDnsServerOptions
+{
+    /// <summary>The smallest UDP payload size DNS allows (RFC 1035 §4.2.1).</summary>
+    public const int MinUdpPayloadSize = 512;
+
+    /// <summary>The default EDNS(0) UDP payload size: the DNS Flag Day 2020 value, which avoids IP fragmentation.</summary>
+    public const int DefaultUdpPayloadSize = 1232;
+
+    /// <summary>
+    /// The address and port for both UDP and TCP. Port 0 picks a free port that both can use; the server reports it in
+    /// <see cref="KubeDnsServer.LocalEndPoint"/>. Default: 127.0.0.1:5353.
+    /// </summary>
+    public IPEndPoint Endpoint { get; set; } = new(IPAddress.Loopback, 5353);
+
+    /// <summary>
+    /// Upstream resolvers, tried in order. With none, names outside every zone are REFUSED, unknown reverse names get
+    /// NXDOMAIN, and a CNAME to an outside target is answered alone. With some, all three are forwarded and the reply
+    /// relayed, as CoreDNS's <c>fallthrough</c> + <c>forward</c> does; RA is then set.
+    /// </summary>
+    public IList<IPEndPoint> Upstreams { get; } = [];
+
+    /// <summary>How long to wait for one upstream before trying the next. Default 2 s.</summary>
+    public TimeSpan UpstreamTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The largest UDP response this server sends (512–65535, default 1232); the limit for a query is
+    /// min(client's EDNS size, this), and 512 without EDNS.
+    /// </summary>
+    public int MaxUdpPayloadSize { get; set; } = DefaultUdpPayloadSize;
+
+    /// <summary>How long an idle TCP connection is kept open waiting for its next query (RFC 7766 §6.2.3). Default 10 s.</summary>
+    public TimeSpan TcpIdleTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The most TCP connections served at once; further connections are closed at once. Default 256.</summary>
+    public int MaxTcpConnections { get; set; } = 256;
+
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentException">An option is out of range; the message names it and its value.</exception>
+    public void Validate()
+    {
+        if (Endpoint is null)
+        {
+            throw new ArgumentException("KubeDnsServerOptions.Endpoint: is required.", nameof(Endpoint));
+        }
+
+        if (MaxUdpPayloadSize is < MinUdpPayloadSize or > ushort.MaxValue)
+        {
+            throw new ArgumentException($"KubeDnsServerOptions.MaxUdpPayloadSize: {MaxUdpPayloadSize} is not in {MinUdpPayloadSize}..65535.", nameof(MaxUdpPayloadSize));
+        }
+
+        if (UpstreamTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"KubeDnsServerOptions.UpstreamTimeout: {UpstreamTimeout} must be positive.", nameof(UpstreamTimeout));
+        }
+
+        if (TcpIdleTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"KubeDnsServerOptions.TcpIdleTimeout: {TcpIdleTimeout} must be positive.", nameof(TcpIdleTimeout));
+        }
+
+        if (MaxTcpConnections < 1)
+        {
+            throw new ArgumentException($"KubeDnsServerOptions.MaxTcpConnections: {MaxTcpConnections} must be at least 1.", nameof(MaxTcpConnections));
+        }
+
+        foreach (var upstream in Upstreams)
+        {
+            if (upstream is null || upstream.Port == 0)
+            {
+                throw new ArgumentException($"KubeDnsServerOptions.Upstreams: '{upstream}' is not an address with a port.", nameof(Upstreams));
+            }
+        }
+    }
+}
