@@ -56,6 +56,14 @@ public sealed partial class ClusterSnapshot
 
     private void ResolveInCluster(ref Resolution resolution, ReadOnlySpan<char> name, int zoneStart, RecordType type)
     {
+        if (zoneStart == 1)
+        {
+            // ".zone": an empty label is no name of ours (a wire-format query cannot carry one).
+            resolution.Kind = IsSynced ? ResolutionKind.NameError : ResolutionKind.NotSynced;
+            resolution.SetAuthority(new Segment(_clusterSoa, 0, 1, null, zoneStart, ownerIsSource: false));
+            return;
+        }
+
         var outcome = AnswerAt(ref resolution, name, zoneStart, source: null, type, out var cname);
         string? source = null;
         var sourceZone = zoneStart;
@@ -81,6 +89,13 @@ public sealed partial class ClusterSnapshot
             source = cname.Name;
             sourceZone = cname.ZoneStart;
             outcome = AnswerAt(ref resolution, source.AsSpan(0, source.Length - 1), sourceZone, source, type, out cname);
+        }
+
+        if (source is not null && DnsLabels.EqualsIgnoreCase(name[zoneStart..], source.AsSpan(sourceZone, source.Length - 1 - sourceZone)))
+        {
+            // The chase ended in the query's own zone: its SOA is spelled as the query spelled the zone (§6.4).
+            source = null;
+            sourceZone = zoneStart;
         }
 
         switch (outcome)

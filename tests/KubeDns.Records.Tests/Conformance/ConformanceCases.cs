@@ -242,6 +242,10 @@ internal static class ConformanceCases
         Ok("CLUSTER.LOCAL. NS", ["CLUSTER.LOCAL. 5 IN NS ns.dns.CLUSTER.LOCAL."], ["ns.dns.CLUSTER.LOCAL. 5 IN A 10.96.0.10"]),
         new ConformanceCase("Nope.Kiada.SVC.Cluster.LOCAL. A", "NXDOMAIN", [],
             Authority: ["Cluster.LOCAL. 5 IN SOA ns.dns.Cluster.LOCAL. hostmaster.Cluster.LOCAL. <serial> 7200 1800 86400 5"]),
+        new ConformanceCase("Quote-Alias.Kiada.svc.Cluster.Local. AAAA", "NOERROR",
+            ["Quote-Alias.Kiada.svc.Cluster.Local. 5 IN CNAME quote.kiada.svc.cluster.local."],
+            Authority: ["Cluster.Local. 5 IN SOA ns.dns.Cluster.Local. hostmaster.Cluster.Local. <serial> 7200 1800 86400 5"]),
+        NxDomain(".cluster.local. SOA"),
         Ok("Quote-Alias.Kiada.svc.cluster.local. A",
             ["Quote-Alias.Kiada.svc.cluster.local. 5 IN CNAME quote.kiada.svc.cluster.local.", "quote.kiada.svc.cluster.local. 5 IN A 10.96.161.97"]),
 

@@ -71,13 +71,12 @@ internal static class ClusterGenerators
 
     /// <summary>Host-name targets outside every cluster zone (a reverse-zone name counts as outside, behaviour.md §11).</summary>
     private static readonly string[] OutsideTargets =
-        ["example.com", "api.example.org", "worldtimeapi.org", "payments.stripe.com", "cluster.local.example.com", "local", "1.0.96.10.in-addr.arpa"];
+        ["example.com", "api.example.org", "worldtimeapi.org", "payments.stripe.com", "cluster.local.example.com", "local", "1.0.96.10.in-addr.arpa",
+         "123", "10.1", "1.2.3", "0x7f.1"];
 
     /// <summary>
-    /// IP-literal targets: accepted, and no records (behaviour.md §11).
-    /// Deliberately NOT generated: host names that <see cref="System.Net.IPAddress.TryParse(string?, out System.Net.IPAddress?)"/> happens to
-    /// accept, such as "123", "10.1" or "0x7f.1". BUG (src/KubeDns.Records/Internal/ServiceSynthesizer.cs AddExternalName):
-    /// they are valid RFC 1123 subdomains, not IP literals, yet get NXDOMAIN instead of a CNAME.
+    /// IP-literal targets: accepted, and no records (behaviour.md §11). Host names that only look numeric ("123",
+    /// "10.1") are not literals; they are among <see cref="OutsideTargets"/> and get a CNAME.
     /// </summary>
     private static readonly string[] IPLiteralTargets = ["1.2.3.4", "10.96.0.10", "fd00::1"];
 

@@ -72,7 +72,22 @@ internal sealed record ServiceModel(
         : null;
 
     /// <summary>True for an ExternalName service whose target is an IP literal (no records, behaviour.md §11).</summary>
-    public bool HasIPLiteralTarget => Kind == ServiceKind.ExternalName && IPAddress.TryParse(ExternalTarget!.TrimEnd('.'), out _);
+    /// <summary>
+    /// An IP literal as Kubernetes writes one: four dotted decimal parts, or IPv6 text (behaviour.md §11). Numeric
+    /// host names such as "10.1" or "0x7f.1" are names, not literals.
+    /// </summary>
+    public bool HasIPLiteralTarget => Kind == ServiceKind.ExternalName && IsIPLiteral(ExternalTarget!);
+
+    private static bool IsIPLiteral(string target)
+    {
+        if (target.Contains(':', StringComparison.Ordinal))
+        {
+            return IPAddress.TryParse(target, out var v6) && v6.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+        }
+
+        var parts = target.TrimEnd('.').Split('.');
+        return parts.Length == 4 && parts.All(p => p.Length is > 0 and <= 3 && p.All(char.IsAsciiDigit) && (p.Length == 1 || p[0] != '0') && int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) <= 255);
+    }
 
     /// <summary>The CNAME target as the library must serve it: lower case, absolute.</summary>
     public string? CnameTarget => Kind == ServiceKind.ExternalName && !HasIPLiteralTarget
