@@ -58,6 +58,21 @@ public sealed class ClusterDnsOptions
     /// <summary>When not empty, these addresses answer <c>ns.dns.&lt;zone&gt;</c> instead of <see cref="NameServerService"/>'s.</summary>
     public IList<string> NameServerAddresses { get; } = [];
 
+    /// <summary>Pod records under <c>pod.&lt;zone&gt;</c> (behaviour.md §9). Default: <see cref="PodRecordMode.Disabled"/>.</summary>
+    public PodRecordMode Pods { get; set; } = PodRecordMode.Disabled;
+
+    /// <summary>
+    /// When true, <c>*</c> and <c>any</c> labels match every namespace, service, endpoint, port or protocol
+    /// (behaviour.md §10). Off by default: wildcards let any client enumerate the cluster.
+    /// </summary>
+    public bool Wildcards { get; set; }
+
+    /// <summary>Record order within RRsets. Default: <see cref="RecordOrder.Deterministic"/>.</summary>
+    public RecordOrder RecordOrder { get; set; } = RecordOrder.Deterministic;
+
+    /// <summary>The seed of <see cref="RecordOrder.Shuffle"/>, so tests can reproduce an order. Default 0.</summary>
+    public int ShuffleSeed { get; set; }
+
     /// <summary>Checks every option and throws one exception that lists every problem.</summary>
     /// <exception cref="ClusterValidationException">An option is invalid; each error names the option and value.</exception>
     public void Validate() => _ = Internal.DnsSettings.Create(this);

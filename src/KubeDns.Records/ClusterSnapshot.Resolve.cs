@@ -8,6 +8,9 @@ public sealed partial class ClusterSnapshot
     /// <summary>The longest CNAME chain followed before answering with the CNAMEs so far (behaviour.md §11).</summary>
     private const int MaxCnameChain = 10;
 
+    /// <summary>Queries answered, for <see cref="RecordOrder.Rotate"/> and <see cref="RecordOrder.Shuffle"/>.</summary>
+    private int _queries;
+
     private enum Outcome
     {
         Answer,
@@ -33,6 +36,11 @@ public sealed partial class ClusterSnapshot
 
         var resolution = new Resolution(name, type);
         var settings = Data.Settings;
+        if (settings.RecordOrder != RecordOrder.Deterministic)
+        {
+            var n = (uint)Interlocked.Increment(ref _queries);
+            resolution.SetOrder(settings.RecordOrder, settings.RecordOrder == RecordOrder.Shuffle ? Mix((uint)settings.ShuffleSeed, n) : n);
+        }
         foreach (var zone in settings.ZonesLongestFirst)
         {
             if (DnsLabels.EndsWithLabels(name, zone))
@@ -139,6 +147,12 @@ public sealed partial class ClusterSnapshot
             };
         }
 
+        if (Data.Settings.Wildcards && Wildcard.IsWildcardQuery(relative))
+        {
+            // A wildcard label always means "every value", even where an object is literally named "any" (§10).
+            return WildcardAnswer(ref resolution, relative, source, zoneStart, type);
+        }
+
         var node = Data.Index.Find(relative);
         if (node is null)
         {
@@ -160,10 +174,28 @@ public sealed partial class ClusterSnapshot
             return Outcome.Cname;
         }
 
+        return AnswerFromNode(ref resolution, node, source, zoneStart, type);
+    }
+
+    /// <summary>The records a node holds for a type; ANY gives each RRset as its own segment so order applies per RRset.</summary>
+    private static Outcome AnswerFromNode(ref Resolution resolution, NameNode node, string? source, int zoneStart, RecordType type)
+    {
         var (start, count) = node.Select(type);
         if (count == 0)
         {
             return Outcome.NoData;
+        }
+
+        if (type == RecordType.ANY && node.SrvStart > 0)
+        {
+            Add(ref resolution, node.Records, 0, node.AaaaStart, source, zoneStart);
+            Add(ref resolution, node.Records, node.AaaaStart, node.SrvStart - node.AaaaStart, source, zoneStart);
+            start = node.SrvStart;
+            count = node.Records.Length - node.SrvStart;
+            if (count == 0)
+            {
+                return Outcome.Answer;
+            }
         }
 
         return type is RecordType.SRV or RecordType.ANY
@@ -203,10 +235,83 @@ public sealed partial class ClusterSnapshot
             return Outcome.NoData;
         }
 
+        if (relative.Length > 4 && DnsLabels.EqualsIgnoreCase(relative[^4..], ".pod"))
+        {
+            return PodName(ref resolution, relative[..^4], source, zoneStart, type);
+        }
+
         return Outcome.NameError;
     }
 
-    /// <summary>Reverse zones: the apex answers SOA and NS; every other name is NXDOMAIN that a host may forward (behaviour.md §8).</summary>
+    /// <summary>
+    /// <c>&lt;ns&gt;.pod.Z</c> and <c>&lt;dashed-ip&gt;.&lt;ns&gt;.pod.Z</c> (behaviour.md §9). <paramref name="labels"/>
+    /// is what precedes <c>.pod</c>.
+    /// </summary>
+    private Outcome PodName(ref Resolution resolution, ReadOnlySpan<char> labels, string? source, int zoneStart, RecordType type)
+    {
+        var mode = Data.Settings.Pods;
+        var dot = labels.IndexOf('.');
+        var ns = dot < 0 ? labels : labels[(dot + 1)..];
+        if (mode == PodRecordMode.Disabled || ns.IndexOf('.') >= 0 || !NamespaceVisible(ns))
+        {
+            return Outcome.NameError;
+        }
+
+        if (dot < 0)
+        {
+            return Outcome.NoData;
+        }
+
+        if (!PodAddress.TryParse(labels[..dot], out var address, out var isV6))
+        {
+            return Outcome.NameError;
+        }
+
+        if (mode == PodRecordMode.Verified)
+        {
+            Span<char> key = stackalloc char[PodData.MaxKeyLength];
+            var entry = PodData.TryFormatKey(address, isV6, ns, key, out var length) ? Data.PodIndex.Index.Find(key[..length]) : null;
+            return entry is null ? Outcome.NameError : AnswerFromNode(ref resolution, entry.Node, source, zoneStart, type);
+        }
+
+        // Insecure: any well-formed address answers with itself; SRV and the other family are NODATA (§9, §16 g).
+        var wanted = isV6 ? RecordType.AAAA : RecordType.A;
+        if (type != wanted && type != RecordType.ANY)
+        {
+            return Outcome.NoData;
+        }
+
+        var record = StoredRecord.ForAddress(default, Data.Settings.Ttl, address, isV6);
+        return resolution.TryAddInlineAnswer(record, source, zoneStart) ? Outcome.Answer : Outcome.Stop;
+    }
+
+    /// <summary>True when the namespace exists and is allowed: exactly when <c>&lt;ns&gt;.svc</c> is indexed.</summary>
+    private bool NamespaceVisible(ReadOnlySpan<char> ns)
+    {
+        if (ns.IsEmpty || ns.Length > DnsLabels.MaxLabelLength)
+        {
+            return false;
+        }
+
+        Span<char> key = stackalloc char[DnsLabels.MaxLabelLength + 4];
+        ns.CopyTo(key);
+        ".svc".CopyTo(key[ns.Length..]);
+        return Data.Index.Find(key[..(ns.Length + 4)]) is not null;
+    }
+
+    private static uint Mix(uint seed, uint n)
+    {
+        var h = (seed * 0x9E3779B9u) ^ n;
+        h ^= h >> 16;
+        h *= 0x85ebca6bu;
+        h ^= h >> 13;
+        return h;
+    }
+
+    /// <summary>
+    /// Reverse zones (behaviour.md §8): the apex answers SOA and NS; addresses of cluster IPs and ready endpoints
+    /// answer PTR and their ancestors exist; every other name is NXDOMAIN that a host may forward.
+    /// </summary>
     private void ResolveInReverse(ref Resolution resolution, ReadOnlySpan<char> name, int zoneStart, RecordType type)
     {
         if (zoneStart == 0)
@@ -218,6 +323,20 @@ public sealed partial class ClusterSnapshot
                 RecordType.ANY => AddWithAdditional(ref resolution, _reverseApex, 0, 2, _reverseNameServerAddresses, null, 0),
                 _ => Outcome.NoData,
             };
+            resolution.Kind = outcome == Outcome.Answer ? ResolutionKind.Answer : ResolutionKind.NoData;
+            if (outcome != Outcome.Answer)
+            {
+                resolution.SetAuthority(new Segment(_reverseSoa, 0, 1, null, zoneStart, ownerIsSource: false));
+            }
+
+            return;
+        }
+
+        var node = Data.Reverse.Index.Find(name);
+        if (node is not null)
+        {
+            // A PTR name, or an ancestor of one (an empty non-terminal): NODATA for every other type (§8).
+            var outcome = AnswerFromNode(ref resolution, node, null, zoneStart, type);
             resolution.Kind = outcome == Outcome.Answer ? ResolutionKind.Answer : ResolutionKind.NoData;
             if (outcome != Outcome.Answer)
             {

@@ -11,11 +11,13 @@ public readonly ref struct RecordSection
 {
     private readonly ReadOnlySpan<Segment> _segments;
     private readonly ReadOnlySpan<char> _query;
+    private readonly ReadOnlySpan<StoredRecord> _inline;
 
-    internal RecordSection(ReadOnlySpan<Segment> segments, ReadOnlySpan<char> query)
+    internal RecordSection(ReadOnlySpan<Segment> segments, ReadOnlySpan<char> query, ReadOnlySpan<StoredRecord> inline = default)
     {
         _segments = segments;
         _query = query;
+        _inline = inline;
         var count = 0;
         foreach (ref readonly var segment in segments)
         {
@@ -74,7 +76,9 @@ public readonly ref struct RecordSection
     internal DnsRecord Make(in Segment segment, int index)
     {
         var source = segment.Source is null ? _query : segment.Source.AsSpan(0, segment.Source.Length - 1);
-        return new DnsRecord(segment.Records[segment.Start + index], source, source[segment.ZoneStart..], segment.OwnerIsSource);
+        var position = segment.Count <= 1 ? index : (int)((segment.Rotation + ((long)segment.Step * index)) % segment.Count);
+        ref readonly var record = ref segment.Records is null ? ref _inline[0] : ref segment.Records[segment.Start + position];
+        return new DnsRecord(record, source, source[segment.ZoneStart..], segment.OwnerIsSource);
     }
 
     /// <summary>Enumerates the records of a <see cref="RecordSection"/> without allocating.</summary>

@@ -12,7 +12,10 @@ namespace KubeDns.Records;
 public ref struct Resolution
 {
     private SegmentBuffer _segments;
+    private StoredRecord _inline;
     private int _answerSegments;
+    private uint _orderSeed;
+    private RecordOrder _order;
     private bool _hasAuthority;
     private bool _hasAdditional;
 
@@ -58,7 +61,8 @@ public ref struct Resolution
 
     /// <summary>The answer section.</summary>
     [UnscopedRef]
-    public readonly RecordSection Answer => new(((ReadOnlySpan<Segment>)_segments)[.._answerSegments], QueryName);
+    public readonly RecordSection Answer =>
+        new(((ReadOnlySpan<Segment>)_segments)[.._answerSegments], QueryName, new ReadOnlySpan<StoredRecord>(in _inline));
 
     /// <summary>The authority section: the zone's SOA for NODATA, NXDOMAIN and SERVFAIL answers.</summary>
     [UnscopedRef]
@@ -84,8 +88,51 @@ public ref struct Resolution
             return false;
         }
 
-        _segments[_answerSegments++] = segment;
+        _segments[_answerSegments++] = segment.Count > 1 && _order != RecordOrder.Deterministic ? Ordered(segment) : segment;
         return true;
+    }
+
+    /// <summary>Answers with one record made for this query, kept inside the resolution (no allocation).</summary>
+    internal bool TryAddInlineAnswer(in StoredRecord record, string? source, int zoneStart)
+    {
+        _inline = record;
+        return TryAddAnswer(new Segment(null, 0, 1, source, zoneStart, ownerIsSource: true));
+    }
+
+    /// <summary>Sets the per-query order (behaviour.md §6.6): RRsets added afterwards are rotated or permuted.</summary>
+    internal void SetOrder(RecordOrder order, uint seed)
+    {
+        _order = order;
+        _orderSeed = seed;
+    }
+
+    private readonly Segment Ordered(in Segment segment)
+    {
+        var count = segment.Count;
+        if (_order == RecordOrder.Rotate)
+        {
+            return segment.WithOrder((int)(_orderSeed % (uint)count), 1);
+        }
+
+        // Shuffle: an affine permutation i → (a + b·i) mod n with b coprime to n, drawn from the seed.
+        var mixed = _orderSeed * 2654435761u;
+        var step = (int)(1 + ((mixed >> 8) % (uint)count));
+        while (Gcd(step, count) != 1)
+        {
+            step++;
+        }
+
+        return segment.WithOrder((int)(mixed % (uint)count), step);
+
+        static int Gcd(int a, int b)
+        {
+            while (b != 0)
+            {
+                (a, b) = (b, a % b);
+            }
+
+            return a;
+        }
     }
 
     internal readonly bool AnswerContains(StoredRecord[] records)

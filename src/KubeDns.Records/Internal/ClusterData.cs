@@ -17,10 +17,16 @@ internal sealed class ClusterData
         ImmutableDictionary<string, NamespaceDescriptor> namespaces,
         ImmutableDictionary<ObjectKey, PodDescriptor> pods,
         ImmutableDictionary<string, int> namespaceRefs,
-        ImmutableDictionary<ObjectKey, string[]> ownedNames,
+        ImmutableDictionary<ObjectKey, SynthesizedService> contributions,
         NameTrie<NameNode> index,
-        (UInt128 Address, bool IsV6)[] nameServerAddresses)
+        (UInt128 Address, bool IsV6)[] nameServerAddresses,
+        ReverseData reverse,
+        ImmutableSortedDictionary<string, ImmutableSortedDictionary<string, SynthesizedService>> catalog,
+        PodData podIndex)
     {
+        Reverse = reverse;
+        Catalog = catalog;
+        PodIndex = podIndex;
         Settings = settings;
         Services = services;
         Slices = slices;
@@ -28,7 +34,7 @@ internal sealed class ClusterData
         Namespaces = namespaces;
         Pods = pods;
         NamespaceRefs = namespaceRefs;
-        OwnedNames = ownedNames;
+        Contributions = contributions;
         Index = index;
         NameServerAddresses = nameServerAddresses;
     }
@@ -49,8 +55,17 @@ internal sealed class ClusterData
     /// <summary>How many objects (the Namespace itself included) live in each namespace; a namespace exists while positive.</summary>
     public ImmutableDictionary<string, int> NamespaceRefs { get; }
 
-    /// <summary>The index keys each service contributed, so a change can remove exactly those.</summary>
-    public ImmutableDictionary<ObjectKey, string[]> OwnedNames { get; }
+    /// <summary>What each visible service contributed (names, nodes, PTR owners), so a change removes exactly that.</summary>
+    public ImmutableDictionary<ObjectKey, SynthesizedService> Contributions { get; }
+
+    /// <summary>PTR names (behaviour.md §8).</summary>
+    public ReverseData Reverse { get; }
+
+    /// <summary>Visible services by namespace, then name, both in ordinal order: what wildcards enumerate (§10).</summary>
+    public ImmutableSortedDictionary<string, ImmutableSortedDictionary<string, SynthesizedService>> Catalog { get; }
+
+    /// <summary>Pod addresses by <c>&lt;dashed-ip&gt;.&lt;ns&gt;</c>, for Verified pod records (§9).</summary>
+    public PodData PodIndex { get; }
 
     /// <summary>Zone-relative owner names (<c>quote.kiada.svc</c>) to their records.</summary>
     public NameTrie<NameNode> Index { get; }
@@ -65,9 +80,12 @@ internal sealed class ClusterData
         ImmutableDictionary.Create<string, NamespaceDescriptor>(StringComparer.Ordinal),
         ImmutableDictionary<ObjectKey, PodDescriptor>.Empty,
         ImmutableDictionary.Create<string, int>(StringComparer.Ordinal),
-        ImmutableDictionary<ObjectKey, string[]>.Empty,
+        ImmutableDictionary<ObjectKey, SynthesizedService>.Empty,
         NameTrie<NameNode>.Empty,
-        settings.NameServerAddresses ?? []);
+        settings.NameServerAddresses ?? [],
+        ReverseData.Empty,
+        ImmutableSortedDictionary.Create<string, ImmutableSortedDictionary<string, SynthesizedService>>(StringComparer.Ordinal),
+        PodData.Empty);
 
     public bool NamespaceExists(string ns) => NamespaceRefs.ContainsKey(ns);
 
@@ -85,6 +103,7 @@ internal sealed class ClusterData
         var pods = Pods.ToBuilder();
         var refs = NamespaceRefs.ToBuilder();
         var affectedServices = new HashSet<ObjectKey>();
+        var affectedPods = new List<(PodDescriptor? Old, PodDescriptor? New)>();
         var affectedNamespaces = new HashSet<string>(StringComparer.Ordinal);
 
         void Count(string ns, int delta)
@@ -203,10 +222,11 @@ internal sealed class ClusterData
                     break;
 
                 case ObjectKind.Pod:
-                    var hadPod = pods.ContainsKey(key);
+                    var hadPod = pods.TryGetValue(key, out var oldPod);
                     if (change.Descriptor is PodDescriptor pod)
                     {
                         pods[key] = pod;
+                        affectedPods.Add((oldPod, pod));
                         if (!hadPod)
                         {
                             Count(key.Namespace, +1);
@@ -215,6 +235,7 @@ internal sealed class ClusterData
                     else if (hadPod)
                     {
                         pods.Remove(key);
+                        affectedPods.Add((oldPod, null));
                         Count(key.Namespace, -1);
                     }
 
@@ -228,18 +249,21 @@ internal sealed class ClusterData
         }
 
         var index = Index.ToBuilder();
-        var owned = OwnedNames.ToBuilder();
-        var synthesized = new List<KeyValuePair<string, NameNode>>();
+        var contributions = Contributions.ToBuilder();
+        var reverse = Reverse.ToBuilder(Settings);
+        var catalog = Catalog.ToBuilder();
         foreach (var serviceKey in affectedServices)
         {
-            if (owned.TryGetValue(serviceKey, out var oldNames))
+            if (contributions.TryGetValue(serviceKey, out var old))
             {
-                foreach (var name in oldNames)
+                foreach (var name in old.Names)
                 {
-                    index.Remove(name);
+                    index.Remove(name.Key);
                 }
 
-                owned.Remove(serviceKey);
+                reverse.Remove(old.Ptrs);
+                RemoveFromCatalog(catalog, old);
+                contributions.Remove(serviceKey);
             }
 
             if (!services.TryGetValue(serviceKey, out var service) || !Settings.IsNamespaceAllowed(serviceKey.Namespace))
@@ -247,21 +271,20 @@ internal sealed class ClusterData
                 continue;
             }
 
-            synthesized.Clear();
-            ServiceSynthesizer.Synthesize(service, slicesByService.GetValueOrDefault(serviceKey, []), Settings, synthesized);
-            if (synthesized.Count == 0)
+            var synthesized = ServiceSynthesizer.Synthesize(service, slicesByService.GetValueOrDefault(serviceKey, []), Settings);
+            if (synthesized is null)
             {
                 continue;
             }
 
-            var names = new string[synthesized.Count];
-            for (var i = 0; i < synthesized.Count; i++)
+            foreach (var name in synthesized.Names)
             {
-                index.Set(synthesized[i].Key, synthesized[i].Value);
-                names[i] = synthesized[i].Key;
+                index.Set(name.Key, name.Value);
             }
 
-            owned[serviceKey] = names;
+            reverse.Add(synthesized.Ptrs);
+            AddToCatalog(catalog, synthesized);
+            contributions[serviceKey] = synthesized;
         }
 
         foreach (var ns in affectedNamespaces)
@@ -287,6 +310,26 @@ internal sealed class ClusterData
                 : [];
         }
 
+        var podIndex = PodIndex;
+        if (Settings.Pods == PodRecordMode.Verified && affectedPods.Count > 0)
+        {
+            var podBuilder = PodIndex.ToBuilder();
+            foreach (var (oldPod, newPod) in affectedPods)
+            {
+                if (oldPod is not null && Settings.IsNamespaceAllowed(oldPod.Namespace))
+                {
+                    podBuilder.Remove(oldPod);
+                }
+
+                if (newPod is not null && Settings.IsNamespaceAllowed(newPod.Namespace))
+                {
+                    podBuilder.Add(newPod, Settings.Ttl);
+                }
+            }
+
+            podIndex = podBuilder.ToImmutable();
+        }
+
         return new ClusterData(
             Settings,
             services.ToImmutable(),
@@ -295,8 +338,43 @@ internal sealed class ClusterData
             namespaces.ToImmutable(),
             pods.ToImmutable(),
             refs.ToImmutable(),
-            owned.ToImmutable(),
+            contributions.ToImmutable(),
             index.ToImmutable(),
-            nameServerAddresses);
+            nameServerAddresses,
+            reverse.ToImmutable(),
+            catalog.ToImmutable(),
+            podIndex);
+    }
+
+    private static void AddToCatalog(
+        ImmutableSortedDictionary<string, ImmutableSortedDictionary<string, SynthesizedService>>.Builder catalog,
+        SynthesizedService service)
+    {
+        if (service.IsExternalName)
+        {
+            // ExternalName services never match a wildcard (behaviour.md §10; RFC 1034 §3.6.2).
+            return;
+        }
+
+        var inNamespace = catalog.GetValueOrDefault(service.Namespace) ?? ImmutableSortedDictionary.Create<string, SynthesizedService>(StringComparer.Ordinal);
+        catalog[service.Namespace] = inNamespace.SetItem(service.Name, service);
+    }
+
+    private static void RemoveFromCatalog(
+        ImmutableSortedDictionary<string, ImmutableSortedDictionary<string, SynthesizedService>>.Builder catalog,
+        SynthesizedService service)
+    {
+        if (catalog.TryGetValue(service.Namespace, out var inNamespace))
+        {
+            inNamespace = inNamespace.Remove(service.Name);
+            if (inNamespace.IsEmpty)
+            {
+                catalog.Remove(service.Namespace);
+            }
+            else
+            {
+                catalog[service.Namespace] = inNamespace;
+            }
+        }
     }
 }

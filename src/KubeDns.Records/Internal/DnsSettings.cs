@@ -17,8 +17,13 @@ internal sealed class DnsSettings
         FrozenSet<string>? namespaces,
         bool ignoreEmptyServices,
         ObjectKey nameServerService,
-        (UInt128 Address, bool IsV6)[]? nameServerAddresses)
+        (UInt128 Address, bool IsV6)[]? nameServerAddresses,
+        ClusterDnsOptions options)
     {
+        Pods = options.Pods;
+        Wildcards = options.Wildcards;
+        RecordOrder = options.RecordOrder;
+        ShuffleSeed = options.ShuffleSeed;
         Zones = zones;
         ZonesLongestFirst = [.. zones.OrderByDescending(z => z.Length)];
         ReverseZones = [.. reverseZones.OrderByDescending(z => z.Length)];
@@ -56,6 +61,14 @@ internal sealed class DnsSettings
 
     /// <summary>Fixed name-server addresses, or null to take them from <see cref="NameServerService"/>.</summary>
     public (UInt128 Address, bool IsV6)[]? NameServerAddresses { get; }
+
+    public PodRecordMode Pods { get; }
+
+    public bool Wildcards { get; }
+
+    public RecordOrder RecordOrder { get; }
+
+    public int ShuffleSeed { get; }
 
     public bool IsNamespaceAllowed(string ns) => Namespaces is null || Namespaces.Contains(ns);
 
@@ -187,6 +200,16 @@ internal sealed class DnsSettings
             nsAddresses = [.. list];
         }
 
+        if (!Enum.IsDefined(options.Pods))
+        {
+            errors.Add($"ClusterDnsOptions.Pods: {(int)options.Pods} is not Disabled, Insecure or Verified");
+        }
+
+        if (!Enum.IsDefined(options.RecordOrder))
+        {
+            errors.Add($"ClusterDnsOptions.RecordOrder: {(int)options.RecordOrder} is not Deterministic, Rotate or Shuffle");
+        }
+
         if (errors.Count > 0)
         {
             throw new ClusterValidationException(errors);
@@ -200,7 +223,8 @@ internal sealed class DnsSettings
             namespaces,
             options.IgnoreEmptyServices,
             nameServer,
-            nsAddresses);
+            nsAddresses,
+            options);
     }
 
     /// <summary>

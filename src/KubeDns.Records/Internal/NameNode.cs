@@ -9,8 +9,11 @@ internal sealed class NameNode
 {
     public static readonly NameNode EmptyNonTerminal = new([], 0, 0, [], cname: null);
 
-    private NameNode(StoredRecord[] records, int aaaaStart, int srvStart, StoredRecord[] srvAdditional, CnameTarget? cname)
+    private readonly RecordType _onlyType;
+
+    private NameNode(StoredRecord[] records, int aaaaStart, int srvStart, StoredRecord[] srvAdditional, CnameTarget? cname, RecordType onlyType = RecordType.None)
     {
+        _onlyType = onlyType;
         Records = records;
         AaaaStart = aaaaStart;
         SrvStart = srvStart;
@@ -47,8 +50,13 @@ internal sealed class NameNode
 
     public static NameNode ForCname(StoredRecord record, CnameTarget target) => new([record], 0, 0, [], target);
 
+    /// <summary>A node holding records of one other type, such as PTR.</summary>
+    public static NameNode ForType(RecordType type, StoredRecord[] records) => new(records, 0, 0, [], cname: null, type);
+
     /// <summary>The records of one type; the whole set for ANY.</summary>
-    public (int Start, int Count) Select(RecordType type) => type switch
+    public (int Start, int Count) Select(RecordType type) => _onlyType != RecordType.None
+        ? (type == _onlyType || type == RecordType.ANY ? (0, Records.Length) : (0, 0))
+        : type switch
     {
         RecordType.A => (0, AaaaStart),
         RecordType.AAAA => (AaaaStart, SrvStart - AaaaStart),

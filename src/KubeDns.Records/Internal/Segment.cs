@@ -10,8 +10,10 @@ namespace KubeDns.Records.Internal;
 [StructLayout(LayoutKind.Auto)]
 internal readonly struct Segment
 {
-    public Segment(StoredRecord[] records, int start, int count, string? source, int zoneStart, bool ownerIsSource)
+    public Segment(StoredRecord[]? records, int start, int count, string? source, int zoneStart, bool ownerIsSource, int rotation = 0, int step = 1)
     {
+        Rotation = rotation;
+        Step = step;
         Records = records;
         Start = start;
         Count = count;
@@ -20,7 +22,18 @@ internal readonly struct Segment
         OwnerIsSource = ownerIsSource;
     }
 
-    public StoredRecord[] Records { get; }
+    /// <summary>The records; null for the resolution's own inline record (a record made for this query).</summary>
+    public StoredRecord[]? Records { get; }
+
+    /// <summary>
+    /// Record order within the segment (behaviour.md §6.6): position i shows record (Rotation + Step × i) mod Count.
+    /// Step is coprime with Count, so this is a permutation; 0 and 1 keep the stored order.
+    /// </summary>
+    public int Rotation { get; }
+
+    public int Step { get; }
+
+    public Segment WithOrder(int rotation, int step) => new(Records, Start, Count, Source, ZoneStart, OwnerIsSource, rotation, step);
 
     public int Start { get; }
 

@@ -13,19 +13,28 @@ internal static class ServiceSynthesizer
 
     public static string NamespaceKey(string ns) => $"{ns}.svc";
 
-    /// <summary>Adds the service's names and nodes to <paramref name="output"/>; adds nothing when the service has no names.</summary>
-    public static void Synthesize(
+    /// <summary>Builds every name the service owns; null when it owns none.</summary>
+    public static SynthesizedService? Synthesize(ServiceDescriptor service, ImmutableArray<EndpointSliceDescriptor> slices, DnsSettings settings)
+    {
+        var result = new SynthesizedService(service.Namespace, service.Name);
+        Synthesize(service, slices, settings, result);
+        return result.Names.Count == 0 ? null : result;
+    }
+
+    private static void Synthesize(
         ServiceDescriptor service,
         ImmutableArray<EndpointSliceDescriptor> slices,
         DnsSettings settings,
-        List<KeyValuePair<string, NameNode>> output)
+        SynthesizedService result)
     {
+        var output = result.Names;
         var key = ServiceKey(service.Namespace, service.Name);
         var prefix = key + ".";
         var ttl = settings.Ttl;
 
         if (service.Type == ServiceType.ExternalName)
         {
+            result.IsExternalName = true;
             AddExternalName(service, key, prefix, settings, output);
             return;
         }
@@ -77,6 +86,7 @@ internal static class ServiceSynthesizer
                 if (IPText.TryParse(ip, out var address, out var isV6))
                 {
                     (isV6 ? aaaa : a).Add(StoredRecord.ForAddress(owner, ttl, address, isV6));
+                    result.Ptrs.Add(new PtrOwner(service.Namespace, service.Name, null, address, isV6));
                 }
             }
 
@@ -92,14 +102,17 @@ internal static class ServiceSynthesizer
 
         var serviceAddresses = headless ? null : a.Concat(aaaa).ToArray();
         var srv = MakeSrv(srvTargets, owner, prefix, ttl, serviceAddresses, out var glue);
-        output.Add(new(key, NameNode.ForRecords(a, aaaa, srv, glue)));
+        result.ServiceNode = NameNode.ForRecords(a, aaaa, srv, glue);
+        output.Add(new(key, result.ServiceNode));
 
         var protocols = new HashSet<ServiceProtocol>();
         foreach (var ((portName, protocol), targets) in named)
         {
             var portKey = $"_{portName}._{ProtocolLabel(protocol)}.{key}";
             var portSrv = MakeSrv(targets, NameRef.Relative(portKey + "."), prefix, ttl, serviceAddresses, out var portGlue);
-            output.Add(new(portKey, NameNode.ForRecords([], [], portSrv, portGlue)));
+            var portNode = NameNode.ForRecords([], [], portSrv, portGlue);
+            output.Add(new(portKey, portNode));
+            result.Ports.Add(new(portName, protocol, portNode));
             if (protocols.Add(protocol))
             {
                 // _<proto>.<svc> is an empty non-terminal above the port names (RFC 8020; behaviour.md §16 l).
@@ -124,7 +137,13 @@ internal static class ServiceSynthesizer
             }
 
             var epSrv = MakeSrv(epTargets, epOwner, prefix, ttl, serviceAddresses, out var epGlue);
-            output.Add(new(endpoint.Prefix[..^1], NameNode.ForRecords(epA, epAaaa, epSrv, epGlue)));
+            var endpointNode = NameNode.ForRecords(epA, epAaaa, epSrv, epGlue);
+            output.Add(new(endpoint.Prefix[..^1], endpointNode));
+            result.Endpoints.Add(new(endpoint.Label, endpointNode));
+            foreach (var record in endpoint.AddressRecords)
+            {
+                result.Ptrs.Add(new PtrOwner(service.Namespace, service.Name, endpoint.Label, record.Address, record.IsV6));
+            }
         }
     }
 
@@ -304,7 +323,7 @@ internal static class ServiceSynthesizer
                     var name = sharedName ?? IPText.Dashed(address, isV6);
                     if (!byName.TryGetValue(name, out var endpoint))
                     {
-                        endpoint = new Endpoint($"{name}.{servicePrefix}");
+                        endpoint = new Endpoint(name, $"{name}.{servicePrefix}");
                         byName.Add(name, endpoint);
                         result.Add(endpoint);
                     }
@@ -319,8 +338,11 @@ internal static class ServiceSynthesizer
     }
 
     /// <summary>One endpoint name: its addresses (as records owned by the name) and the ports of its slices.</summary>
-    private sealed class Endpoint(string prefix)
+    private sealed class Endpoint(string label, string prefix)
     {
+        /// <summary>The endpoint's label: host name, pod name or dashed address.</summary>
+        public string Label { get; } = label;
+
         private readonly List<StoredRecord> _addresses = [];
         private readonly HashSet<(UInt128, bool)> _seen = [];
 

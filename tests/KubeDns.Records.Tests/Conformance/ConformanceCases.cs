@@ -249,6 +249,150 @@ internal static class ConformanceCases
         Ok("Quote-Alias.Kiada.svc.cluster.local. A",
             ["Quote-Alias.Kiada.svc.cluster.local. 5 IN CNAME quote.kiada.svc.cluster.local.", "quote.kiada.svc.cluster.local. 5 IN A 10.96.161.97"]),
 
+
+        // ---- §8 reverse zones (PTR) ----
+        Ok("97.161.96.10.in-addr.arpa. PTR", ["97.161.96.10.in-addr.arpa. 5 IN PTR quote.kiada.svc.cluster.local."]), // #43
+        Ok("9.2.244.10.in-addr.arpa. PTR", // #44: a pod selected by two services answers two PTRs
+            ["9.2.244.10.in-addr.arpa. 5 IN PTR 10-244-2-9.quote.kiada.svc.cluster.local.", "9.2.244.10.in-addr.arpa. 5 IN PTR 10-244-2-9.quote-headless.kiada.svc.cluster.local."]),
+        Ok("5.3.244.10.in-addr.arpa. PTR", ["5.3.244.10.in-addr.arpa. 5 IN PTR db-0.db-headless.data.svc.cluster.local."]), // #45
+        Ok("5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.6.9.0.0.0.1.0.0.0.0.d.f.ip6.arpa. PTR", // #46
+            ["5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.6.9.0.0.0.1.0.0.0.0.d.f.ip6.arpa. 5 IN PTR dual.kiada.svc.cluster.local."]),
+        Ok("7.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.1.0.0.0.4.4.2.0.0.1.0.0.0.0.d.f.ip6.arpa. PTR", // #47
+            ["7.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.1.0.0.0.4.4.2.0.0.1.0.0.0.0.d.f.ip6.arpa. 5 IN PTR fd00-10-244-1--7.dual.kiada.svc.cluster.local."]),
+        Ok("7.1.244.10.in-addr.arpa. PTR", // kiada-001 backs kiada and dual
+            ["7.1.244.10.in-addr.arpa. 5 IN PTR 10-244-1-7.dual.kiada.svc.cluster.local.", "7.1.244.10.in-addr.arpa. 5 IN PTR 10-244-1-7.kiada.kiada.svc.cluster.local."]),
+        Ok("10.0.96.10.in-addr.arpa. PTR", ["10.0.96.10.in-addr.arpa. 5 IN PTR kube-dns.kube-system.svc.cluster.local."]),
+        Ok("2.0.18.172.in-addr.arpa. PTR", ["2.0.18.172.in-addr.arpa. 5 IN PTR 172-18-0-2.kubernetes.default.svc.cluster.local."]),
+        Ok("97.161.96.10.IN-ADDR.ARPA. PTR", ["97.161.96.10.IN-ADDR.ARPA. 5 IN PTR quote.kiada.svc.cluster.local."]),
+        Ok("97.161.96.10.in-addr.arpa. ANY", ["97.161.96.10.in-addr.arpa. 5 IN PTR quote.kiada.svc.cluster.local."]),
+        RevNoData("97.161.96.10.in-addr.arpa. A"),
+        RevNoData("244.10.in-addr.arpa. PTR"), // #48: an ancestor
+        RevNoData("10.in-addr.arpa. PTR"),
+        RevNoData("161.96.10.in-addr.arpa. TXT"),
+        RevNoData("d.f.ip6.arpa. PTR", "ip6.arpa."),
+        RevNxDomain("8.8.8.8.in-addr.arpa. PTR"), // #49 (not ours: a host with an upstream forwards it)
+        RevNxDomain("7.3.244.10.in-addr.arpa. PTR"), // db-2 is not ready
+        RevNxDomain("50.0.96.10.in-addr.arpa. PTR", Setup: "IgnoreEmptyServices"), // web-svc has no endpoints
+        RevNxDomain("30.2.244.10.in-addr.arpa. PTR", Setup: "Namespaces=kiada"), // infra is not allowed
+        RevNxDomain("x.9.2.244.10.in-addr.arpa. PTR"),
+        RevNxDomain("1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.6.9.0.0.0.1.0.0.0.0.d.f.ip6.arpa. PTR", "ip6.arpa."),
+        new ConformanceCase("in-addr.arpa. SOA", "NOERROR", ["in-addr.arpa. 5 IN SOA ns.dns.cluster.local. hostmaster.cluster.local. <serial> 7200 1800 86400 5"]),
+        Ok("in-addr.arpa. NS", ["in-addr.arpa. 5 IN NS ns.dns.cluster.local."], ["ns.dns.cluster.local. 5 IN A 10.96.0.10"]),
+        Ok("97.161.96.10.in-addr.arpa. PTR", ["97.161.96.10.in-addr.arpa. 5 IN PTR quote.kiada.svc.cluster.local."], Setup: "ReverseZones=10.96.0.0/12"),
+        new ConformanceCase("9.2.244.10.in-addr.arpa. PTR", "REFUSED", [], Authority: [], Setup: "ReverseZones=10.96.0.0/12"),
+        new ConformanceCase("96.10.in-addr.arpa. SOA", "NOERROR",
+            ["96.10.in-addr.arpa. 5 IN SOA ns.dns.cluster.local. hostmaster.cluster.local. <serial> 7200 1800 86400 5"], Setup: "ReverseZones=10.96.0.0/12"),
+
+        // ---- §9 pod records ----
+        NxDomain("kiada.pod.cluster.local. A"),
+        NoData("kiada.pod.cluster.local. A", "Pods=Insecure"),
+        NxDomain("nope.pod.cluster.local. A", "Pods=Insecure"),
+        Ok("10-244-1-4.kiada.pod.cluster.local. A", ["10-244-1-4.kiada.pod.cluster.local. 5 IN A 10.244.1.4"], Setup: "Pods=Insecure"), // #50
+        Ok("1-2-3-4.kiada.pod.cluster.local. A", ["1-2-3-4.kiada.pod.cluster.local. 5 IN A 1.2.3.4"], Setup: "Pods=Insecure"), // #51
+        NxDomain("1-2-3-4.kiada.pod.cluster.local. A", "Pods=Verified"), // #51
+        Ok("fd00-10-244-1--7.kiada.pod.cluster.local. AAAA", ["fd00-10-244-1--7.kiada.pod.cluster.local. 5 IN AAAA fd00:10:244:1::7"], Setup: "Pods=Verified"), // #52
+        Ok("FD00-0010-0244-0001-0000-0000-0000-0007.kiada.pod.cluster.local. AAAA", // compared as addresses (§16 i)
+            ["FD00-0010-0244-0001-0000-0000-0000-0007.kiada.pod.cluster.local. 5 IN AAAA fd00:10:244:1::7"], Setup: "Pods=Verified"),
+        Ok("10-244-1-7.kiada.pod.cluster.local. A", ["10-244-1-7.kiada.pod.cluster.local. 5 IN A 10.244.1.7"], Setup: "Pods=Verified"), // kiada-001's other IP
+        NxDomain("10-244-1-4.nope.pod.cluster.local. A", "Pods=Insecure"), // #53
+        NoData("10-244-1-4.kiada.pod.cluster.local. AAAA", "Pods=Insecure"),
+        NoData("10-244-1-4.kiada.pod.cluster.local. SRV", "Pods=Insecure"), // §16 g
+        NoData("10-244-1-4.kiada.pod.cluster.local. TXT", "Pods=Verified"),
+        NxDomain("x.10-244-1-4.kiada.pod.cluster.local. A", "Pods=Insecure"), // §16 d
+        NxDomain("10-244-1-4-5.kiada.pod.cluster.local. A", "Pods=Insecure"),
+        NxDomain("010-244-1-4.kiada.pod.cluster.local. A", "Pods=Insecure"),
+        NxDomain("10-244-2-30.kiada.pod.cluster.local. A", "Pods=Verified"), // cache-0 lives in infra
+        Ok("0--1.app.pod.cluster.local. AAAA", ["0--1.app.pod.cluster.local. 5 IN AAAA ::1"], Setup: "Pods=Insecure"),
+        NoData("pod.cluster.local. A", "Pods=Verified"),
+
+        // ---- §10 wildcards ----
+        NxDomain("any.kiada.svc.cluster.local. SRV"), // off by default: "any" is an ordinary label
+        Ok("any.kiada.svc.cluster.local. SRV", // #54 and the seed's nslookup -query=SRV any.kiada.svc.cluster.local
+        [
+            "any.kiada.svc.cluster.local. 5 IN SRV 0 12 80 dual.kiada.svc.cluster.local.",
+            "any.kiada.svc.cluster.local. 5 IN SRV 0 12 80 kiada.kiada.svc.cluster.local.",
+            "any.kiada.svc.cluster.local. 5 IN SRV 0 12 443 kiada.kiada.svc.cluster.local.",
+            "any.kiada.svc.cluster.local. 5 IN SRV 0 12 80 quote.kiada.svc.cluster.local.",
+            "any.kiada.svc.cluster.local. 5 IN SRV 0 12 80 10-244-2-10.quote-headless.kiada.svc.cluster.local.",
+            "any.kiada.svc.cluster.local. 5 IN SRV 0 12 80 10-244-2-8.quote-headless.kiada.svc.cluster.local.",
+            "any.kiada.svc.cluster.local. 5 IN SRV 0 12 80 10-244-1-10.quote-headless.kiada.svc.cluster.local.",
+            "any.kiada.svc.cluster.local. 5 IN SRV 0 12 80 10-244-2-9.quote-headless.kiada.svc.cluster.local.",
+        ],
+        [
+            "dual.kiada.svc.cluster.local. 5 IN A 10.96.5.5",
+            "dual.kiada.svc.cluster.local. 5 IN AAAA fd00:10:96::5",
+            "kiada.kiada.svc.cluster.local. 5 IN A 10.96.7.108",
+            "quote.kiada.svc.cluster.local. 5 IN A 10.96.161.97",
+            "10-244-2-10.quote-headless.kiada.svc.cluster.local. 5 IN A 10.244.2.10",
+            "10-244-2-8.quote-headless.kiada.svc.cluster.local. 5 IN A 10.244.2.8",
+            "10-244-1-10.quote-headless.kiada.svc.cluster.local. 5 IN A 10.244.1.10",
+            "10-244-2-9.quote-headless.kiada.svc.cluster.local. 5 IN A 10.244.2.9",
+        ], Setup: "Wildcards"),
+        Ok("quote.any.svc.cluster.local. A", ["quote.any.svc.cluster.local. 5 IN A 10.96.161.97"], Setup: "Wildcards"), // #56
+        NoData("any.app.svc.cluster.local. A", "Wildcards"), // #57
+        Ok("*.quote-headless.kiada.svc.cluster.local. A", // #58
+        [
+            "*.quote-headless.kiada.svc.cluster.local. 5 IN A 10.244.2.10",
+            "*.quote-headless.kiada.svc.cluster.local. 5 IN A 10.244.2.8",
+            "*.quote-headless.kiada.svc.cluster.local. 5 IN A 10.244.1.10",
+            "*.quote-headless.kiada.svc.cluster.local. 5 IN A 10.244.2.9",
+        ], Setup: "Wildcards"),
+        Ok("*.quote.kiada.svc.cluster.local. A", // endpoints of a ClusterIP service too
+        [
+            "*.quote.kiada.svc.cluster.local. 5 IN A 10.244.2.10",
+            "*.quote.kiada.svc.cluster.local. 5 IN A 10.244.2.8",
+            "*.quote.kiada.svc.cluster.local. 5 IN A 10.244.1.10",
+            "*.quote.kiada.svc.cluster.local. 5 IN A 10.244.2.9",
+        ], Setup: "Wildcards"),
+        Ok("ANY.KIADA.svc.cluster.local. A",
+        [
+            "ANY.KIADA.svc.cluster.local. 5 IN A 10.96.5.5",
+            "ANY.KIADA.svc.cluster.local. 5 IN A 10.96.7.108",
+            "ANY.KIADA.svc.cluster.local. 5 IN A 10.96.161.97",
+            "ANY.KIADA.svc.cluster.local. 5 IN A 10.244.2.10",
+            "ANY.KIADA.svc.cluster.local. 5 IN A 10.244.2.8",
+            "ANY.KIADA.svc.cluster.local. 5 IN A 10.244.1.10",
+            "ANY.KIADA.svc.cluster.local. 5 IN A 10.244.2.9",
+        ], Setup: "Wildcards"),
+        Ok("_http._tcp.any.kiada.svc.cluster.local. SRV",
+        [
+            "_http._tcp.any.kiada.svc.cluster.local. 5 IN SRV 0 14 80 dual.kiada.svc.cluster.local.",
+            "_http._tcp.any.kiada.svc.cluster.local. 5 IN SRV 0 14 80 kiada.kiada.svc.cluster.local.",
+            "_http._tcp.any.kiada.svc.cluster.local. 5 IN SRV 0 14 80 quote.kiada.svc.cluster.local.",
+            "_http._tcp.any.kiada.svc.cluster.local. 5 IN SRV 0 14 80 10-244-2-10.quote-headless.kiada.svc.cluster.local.",
+            "_http._tcp.any.kiada.svc.cluster.local. 5 IN SRV 0 14 80 10-244-2-8.quote-headless.kiada.svc.cluster.local.",
+            "_http._tcp.any.kiada.svc.cluster.local. 5 IN SRV 0 14 80 10-244-1-10.quote-headless.kiada.svc.cluster.local.",
+            "_http._tcp.any.kiada.svc.cluster.local. 5 IN SRV 0 14 80 10-244-2-9.quote-headless.kiada.svc.cluster.local.",
+        ],
+        [
+            "dual.kiada.svc.cluster.local. 5 IN A 10.96.5.5",
+            "dual.kiada.svc.cluster.local. 5 IN AAAA fd00:10:96::5",
+            "kiada.kiada.svc.cluster.local. 5 IN A 10.96.7.108",
+            "quote.kiada.svc.cluster.local. 5 IN A 10.96.161.97",
+            "10-244-2-10.quote-headless.kiada.svc.cluster.local. 5 IN A 10.244.2.10",
+            "10-244-2-8.quote-headless.kiada.svc.cluster.local. 5 IN A 10.244.2.8",
+            "10-244-1-10.quote-headless.kiada.svc.cluster.local. 5 IN A 10.244.1.10",
+            "10-244-2-9.quote-headless.kiada.svc.cluster.local. 5 IN A 10.244.2.9",
+        ], Setup: "Wildcards"),
+        Ok("any.any.kube-dns.kube-system.svc.cluster.local. SRV", // the four-label shape takes wildcards without '_'
+            ["any.any.kube-dns.kube-system.svc.cluster.local. 5 IN SRV 0 50 53 kube-dns.kube-system.svc.cluster.local.", "any.any.kube-dns.kube-system.svc.cluster.local. 5 IN SRV 0 50 9153 kube-dns.kube-system.svc.cluster.local."],
+            ["kube-dns.kube-system.svc.cluster.local. 5 IN A 10.96.0.10"], Setup: "Wildcards"),
+        Ok("_dns._any.kube-dns.kube-system.svc.cluster.local. SRV",
+            ["_dns._any.kube-dns.kube-system.svc.cluster.local. 5 IN SRV 0 100 53 kube-dns.kube-system.svc.cluster.local."],
+            ["kube-dns.kube-system.svc.cluster.local. 5 IN A 10.96.0.10"], Setup: "Wildcards"),
+        NxDomain("_ftp._any.kube-dns.kube-system.svc.cluster.local. SRV", "Wildcards"),
+        NoData("_http._tcp.any.kiada.svc.cluster.local. A", "Wildcards"),
+        NoData("_tcp.any.kiada.svc.cluster.local. A", "Wildcards"),
+        NxDomain("_udp.any.kiada.svc.cluster.local. A", "Wildcards"),
+        NoData("any.svc.cluster.local. A", "Wildcards"),
+        NxDomain("any.nope.svc.cluster.local. A", "Wildcards"),
+        NxDomain("nope.any.svc.cluster.local. A", "Wildcards"),
+        NxDomain("time-api.any.svc.cluster.local. A", "Wildcards"), // ExternalName never matches a wildcard
+        NxDomain("x.any.kiada.svc.cluster.local. A", "Wildcards"),
+        Ok("db-0.any.data.svc.cluster.local. A", ["db-0.any.data.svc.cluster.local. 5 IN A 10.244.3.5"], Setup: "Wildcards"),
+        Ok("quote.kiada.svc.cluster.local. A", ["quote.kiada.svc.cluster.local. 5 IN A 10.96.161.97"], Setup: "Wildcards"),
+        NxDomain("any.kiada.pod.cluster.local. A", "Wildcards"), // no wildcards under pod.Z
+
         // ---- options ----
         NxDomain("10-244-2-9.quote-headless.kiada.svc.cluster.local. A", "EndpointPodNames"), // #6
         Ok("quote-canary.quote-headless.kiada.svc.cluster.local. A", ["quote-canary.quote-headless.kiada.svc.cluster.local. 5 IN A 10.244.2.9"], Setup: "EndpointPodNames"), // #6
@@ -293,4 +437,12 @@ internal static class ConformanceCases
     private static ConformanceCase NoData(string question, string setup = "") => new(question, "NOERROR", [], Setup: setup);
 
     private static ConformanceCase NxDomain(string question, string setup = "") => new(question, "NXDOMAIN", [], Setup: setup);
+
+    private static string ReverseSoa(string zone) => $"{zone} 5 IN SOA ns.dns.cluster.local. hostmaster.cluster.local. <serial> 7200 1800 86400 5";
+
+    private static ConformanceCase RevNoData(string question, string zone = "in-addr.arpa.") =>
+        new(question, "NOERROR", [], Authority: [ReverseSoa(zone)]);
+
+    private static ConformanceCase RevNxDomain(string question, string zone = "in-addr.arpa.", string Setup = "") =>
+        new(question, "NXDOMAIN", [], Authority: [ReverseSoa(zone)], Setup: Setup);
 }

@@ -33,6 +33,14 @@ internal static class ConformanceClusters
         "Ttl=600" => ExampleCluster.Create(o => o.Ttl = 600),
         "Zones=cluster.local,corp.example" => ExampleCluster.Create(o => o.Zones.Add("corp.example.")),
         "Zones=cluster.local,east.cluster.local" => ExampleCluster.Create(o => o.Zones.Add("east.cluster.local")),
+        "Pods=Insecure" => ExampleCluster.Create(o => o.Pods = PodRecordMode.Insecure),
+        "Pods=Verified" => ExampleCluster.Create(o => o.Pods = PodRecordMode.Verified),
+        "Wildcards" => ExampleCluster.Create(o => o.Wildcards = true),
+        "ReverseZones=10.96.0.0/12" => ExampleCluster.Create(o =>
+        {
+            o.ReverseZones.Clear();
+            o.ReverseZones.Add("10.96.0.0/12");
+        }),
         "NameServerAddresses" => ExampleCluster.Create(o =>
         {
             o.NameServerAddresses.Add("10.0.0.53");

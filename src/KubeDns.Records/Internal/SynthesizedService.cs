@@ -1,0 +1,59 @@
+namespace KubeDns.Records.Internal;
+
+/// <summary>
+/// Everything one service contributes to a snapshot: its owner names with their nodes (for the name index), the
+/// same nodes grouped by role (for wildcard answers, behaviour.md §10), and the addresses it owns (for PTR, §8).
+/// </summary>
+internal sealed class SynthesizedService(string ns, string name)
+{
+    public string Namespace { get; } = ns;
+
+    public string Name { get; } = name;
+
+    public bool IsExternalName { get; set; }
+
+    /// <summary>Every index key the service owns, with its node.</summary>
+    public List<KeyValuePair<string, NameNode>> Names { get; } = [];
+
+    /// <summary>The node of <c>&lt;svc&gt;.&lt;ns&gt;.svc</c>; null for an ExternalName service.</summary>
+    public NameNode? ServiceNode { get; set; }
+
+    /// <summary>The named-port nodes, <c>_&lt;port&gt;._&lt;proto&gt;.&lt;svc&gt;…</c>.</summary>
+    public List<(string Port, ServiceProtocol Protocol, NameNode Node)> Ports { get; } = [];
+
+    /// <summary>The endpoint-name nodes, in endpoint order (behaviour.md §6.6).</summary>
+    public List<(string Label, NameNode Node)> Endpoints { get; } = [];
+
+    /// <summary>The addresses the service owns for PTR: cluster IPs and ready endpoint addresses.</summary>
+    public List<PtrOwner> Ptrs { get; } = [];
+}
+
+/// <summary>
+/// One owner of an address for PTR (behaviour.md §8): a service's cluster IP (<see cref="Endpoint"/> null) or a
+/// ready endpoint's address. Ordered by namespace, service and endpoint name, cluster IPs first.
+/// </summary>
+internal sealed record PtrOwner(string Namespace, string Service, string? Endpoint, UInt128 Address, bool IsV6) : IComparable<PtrOwner>
+{
+    public bool IsClusterIP => Endpoint is null;
+
+    public int CompareTo(PtrOwner? other)
+    {
+        if (other is null)
+        {
+            return 1;
+        }
+
+        var c = other.IsClusterIP.CompareTo(IsClusterIP);
+        if (c == 0)
+        {
+            c = string.CompareOrdinal(Namespace, other.Namespace);
+        }
+
+        if (c == 0)
+        {
+            c = string.CompareOrdinal(Service, other.Service);
+        }
+
+        return c != 0 ? c : string.CompareOrdinal(Endpoint, other.Endpoint);
+    }
+}
