@@ -9,6 +9,9 @@ namespace KubeDns.Records.Tests.Allocation;
 public class ZeroAllocationTests
 {
     private static readonly ClusterSnapshot Snapshot = ExampleCluster.Create().Current;
+    private static readonly ClusterSnapshot InsecurePods = ExampleCluster.Create(o => o.Pods = PodRecordMode.Insecure).Current;
+    private static readonly ClusterSnapshot VerifiedPods = ExampleCluster.Create(o => o.Pods = PodRecordMode.Verified).Current;
+    private static readonly ClusterSnapshot Rotating = ExampleCluster.Create(o => o.RecordOrder = RecordOrder.Shuffle).Current;
 
     [Theory]
     [InlineData("quote.kiada.svc.cluster.local.", RecordType.A)]
@@ -30,7 +33,36 @@ public class ZeroAllocationTests
     [InlineData("dns-version.cluster.local.", RecordType.TXT)]
     [InlineData("8.8.8.8.in-addr.arpa.", RecordType.PTR)]
     [InlineData("example.com.", RecordType.A)]
-    public void Resolve_ExistingSnapshotAnswer_AllocatesNothing(string name, RecordType type)
+    [InlineData("97.161.96.10.in-addr.arpa.", RecordType.PTR)]
+    [InlineData("9.2.244.10.in-addr.arpa.", RecordType.PTR)]
+    [InlineData("7.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.1.0.0.0.4.4.2.0.0.1.0.0.0.0.d.f.ip6.arpa.", RecordType.PTR)]
+    [InlineData("244.10.in-addr.arpa.", RecordType.PTR)]
+    [InlineData("10-244-1-4.kiada.pod.cluster.local.", RecordType.A)]
+    public void Resolve_ExistingSnapshotAnswer_AllocatesNothing(string name, RecordType type) =>
+        AssertNoAllocation(Snapshot, name, type);
+
+    [Theory]
+    [InlineData("10-244-1-4.kiada.pod.cluster.local.", RecordType.A)]
+    [InlineData("fd00-10-244-1--7.kiada.pod.cluster.local.", RecordType.AAAA)]
+    [InlineData("kiada.pod.cluster.local.", RecordType.A)]
+    [InlineData("1-2-3-4.nope.pod.cluster.local.", RecordType.A)]
+    public void Resolve_InsecurePodName_AllocatesNothing(string name, RecordType type) =>
+        AssertNoAllocation(InsecurePods, name, type);
+
+    [Theory]
+    [InlineData("10-244-1-4.kiada.pod.cluster.local.", RecordType.A)]
+    [InlineData("FD00-10-244-1-0-0-0-7.kiada.pod.cluster.local.", RecordType.AAAA)]
+    [InlineData("1-2-3-4.kiada.pod.cluster.local.", RecordType.A)]
+    public void Resolve_VerifiedPodName_AllocatesNothing(string name, RecordType type) =>
+        AssertNoAllocation(VerifiedPods, name, type);
+
+    [Theory]
+    [InlineData("quote-headless.kiada.svc.cluster.local.", RecordType.A)]
+    [InlineData("db-headless.data.svc.cluster.local.", RecordType.ANY)]
+    public void Resolve_ShuffledOrder_AllocatesNothing(string name, RecordType type) =>
+        AssertNoAllocation(Rotating, name, type);
+
+    private static void AssertNoAllocation(ClusterSnapshot snapshot, string name, RecordType type)
     {
         Span<byte> address = stackalloc byte[16];
         Span<char> text = stackalloc char[256];
@@ -38,14 +70,14 @@ public class ZeroAllocationTests
         // Warm up: JIT, static constructors and tiering must not count as the query's allocations.
         for (var i = 0; i < 3; i++)
         {
-            Consume(Snapshot.Resolve(name, type), address, text);
+            Consume(snapshot.Resolve(name, type), address, text);
         }
 
         var before = GC.GetAllocatedBytesForCurrentThread();
         var checksum = 0;
         for (var i = 0; i < 1000; i++)
         {
-            checksum += Consume(Snapshot.Resolve(name, type), address, text);
+            checksum += Consume(snapshot.Resolve(name, type), address, text);
         }
 
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
@@ -75,7 +107,7 @@ public class ZeroAllocationTests
                 sum += bytes + address[bytes - 1];
             }
 
-            if (record.Type is RecordType.SRV or RecordType.CNAME or RecordType.NS or RecordType.SOA)
+            if (record.Type is RecordType.SRV or RecordType.CNAME or RecordType.NS or RecordType.SOA or RecordType.PTR)
             {
                 Assert.True(record.Target.TryCopyTo(text, out written));
                 sum += written + record.Port + record.Weight;

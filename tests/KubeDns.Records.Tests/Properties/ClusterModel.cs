@@ -71,7 +71,6 @@ internal sealed record ServiceModel(
         ? string.Create(CultureInfo.InvariantCulture, $"fd00:10:96::{Index:x}")
         : null;
 
-    /// <summary>True for an ExternalName service whose target is an IP literal (no records, behaviour.md §11).</summary>
     /// <summary>
     /// An IP literal as Kubernetes writes one: four dotted decimal parts, or IPv6 text (behaviour.md §11). Numeric
     /// host names such as "10.1" or "0x7f.1" are names, not literals.
