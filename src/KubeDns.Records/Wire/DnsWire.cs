@@ -1,0 +1,251 @@
+using System.Buffers.Binary;
+
+namespace KubeDns.Records.Wire;
+
+/// <summary>
+/// Query bytes in, response bytes out: reads a query, resolves it against a snapshot and writes the response into
+/// the caller's buffer, for UDP or TCP, applying the protocol rules of behaviour.md §15. Allocates nothing on any
+/// path (wildcard answers aside, which allocate their records) and never throws for any input.
+/// </summary>
+public static class DnsWire
+{
+    /// <summary>The largest DNS message (a TCP message's length is 16 bits, RFC 1035 §4.2.2).</summary>
+    public const int MaxMessageLength = ushort.MaxValue;
+
+    private const int MinUdpPayloadSize = 512;
+    private const int OptRecordLength = 11;
+
+    /// <summary>Answers one query.</summary>
+    /// <param name="snapshot">The cluster state to answer from.</param>
+    /// <param name="query">The query message (without the TCP length prefix).</param>
+    /// <param name="destination">Where the response is written; 65,535 bytes always suffice, 512 for UDP without EDNS.</param>
+    /// <param name="transport">UDP (truncation to the client's size) or TCP.</param>
+    /// <param name="options">Payload size, RA and fall-through.</param>
+    /// <returns>What was done and how many bytes were written.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="snapshot"/> is null.</exception>
+    public static DnsRespondResult TryRespond(ClusterSnapshot snapshot, ReadOnlySpan<byte> query, Span<byte> destination, DnsTransport transport, in DnsWireOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        Span<char> name = stackalloc char[DnsQuery.MaxNameTextLength + 2];
+        var status = DnsQuery.TryRead(query, name, out var q);
+        switch (status)
+        {
+            case DnsQueryStatus.TooShort:
+            case DnsQueryStatus.IsResponse:
+                return new DnsRespondResult(DnsRespondStatus.Drop, DnsResponseCode.NoError, 0, false, false);
+            case DnsQueryStatus.FormatError:
+                return HeaderOnly(query, destination, DnsResponseCode.FormatError);
+        }
+
+        var limit = transport == DnsTransport.Tcp
+            ? MaxMessageLength
+            : q.HasEdns ? Math.Max(MinUdpPayloadSize, Math.Min(q.UdpPayloadSize, options.MaxUdpPayloadSize)) : MinUdpPayloadSize;
+        limit = Math.Min(limit, destination.Length);
+        var writer = new DnsMessageWriter(destination, limit - (q.HasEdns ? OptRecordLength : 0));
+
+        if (q.Opcode != 0)
+        {
+            return Refuse(ref writer, q, destination, DnsResponseCode.NotImplemented, options);
+        }
+
+        if (q.HasEdns && q.EdnsVersion > 0)
+        {
+            // RFC 6891 §6.1.3: BADVERS (16) for a version we do not speak, with our version (0) in OPT.
+            return Refuse(ref writer, q, destination, DnsResponseCode.BadVersion, options);
+        }
+
+        if (q.Type is RecordType.OPT or (RecordType)249 or (RecordType)250)
+        {
+            // OPT, TKEY and TSIG are meta types, never questions (RFC 6895 §3.1).
+            return Refuse(ref writer, q, destination, DnsResponseCode.FormatError, options);
+        }
+
+        if (q.Class != 1 || q.Type is RecordType.AXFR or RecordType.IXFR)
+        {
+            return Refuse(ref writer, q, destination, DnsResponseCode.Refused, options);
+        }
+
+        var resolution = snapshot.Resolve(q.Name, q.Type);
+        if (options.FallThrough && (resolution.Kind == ResolutionKind.OutsideZones || resolution.IsReverseFallthrough))
+        {
+            return new DnsRespondResult(DnsRespondStatus.Forward, resolution.ResponseCode, 0, false, false);
+        }
+
+        if (!TryWriteHeaderAndQuestion(ref writer, q, resolution.ResponseCode, resolution.IsAuthoritative, options.RecursionAvailable))
+        {
+            return new DnsRespondResult(DnsRespondStatus.DestinationTooSmall, resolution.ResponseCode, 0, false, false);
+        }
+
+        var code = resolution.ResponseCode;
+        var truncated = false;
+        var answers = WriteSection(ref writer, resolution.Answer, wholeRRsets: true, out var complete);
+        var authority = 0;
+        var additional = 0;
+        if (complete)
+        {
+            authority = WriteSection(ref writer, resolution.Authority, wholeRRsets: true, out complete);
+        }
+
+        if (complete)
+        {
+            // Additional records are dropped first, and dropping them sets no TC (RFC 2181 §9).
+            var checkpoint = writer.Checkpoint;
+            additional = WriteSection(ref writer, resolution.Additional, wholeRRsets: false, out var allAdditional);
+            if (!allAdditional)
+            {
+                writer.Restore(checkpoint);
+                additional = 0;
+            }
+        }
+        else if (transport == DnsTransport.Tcp)
+        {
+            // TCP never truncates (behaviour.md §15): an answer that does not fit in 65,535 bytes is SERVFAIL.
+            var failed = new DnsMessageWriter(destination, limit - (q.HasEdns ? OptRecordLength : 0));
+            return Refuse(ref failed, q, destination, DnsResponseCode.ServerFailure, options);
+        }
+        else
+        {
+            truncated = true;
+        }
+
+        return Finish(ref writer, q, destination, code, options, answers, authority, additional, truncated, resolution.ExternalTarget is not null);
+    }
+
+    /// <summary>A header and question with an error code and no records.</summary>
+    private static DnsRespondResult Refuse(ref DnsMessageWriter writer, scoped DnsQuery q, Span<byte> destination, DnsResponseCode code, in DnsWireOptions options)
+    {
+        if (!TryWriteHeaderAndQuestion(ref writer, q, code, authoritative: false, options.RecursionAvailable))
+        {
+            return new DnsRespondResult(DnsRespondStatus.DestinationTooSmall, code, 0, false, false);
+        }
+
+        return Finish(ref writer, q, destination, code, options, 0, 0, 0, false, false);
+    }
+
+    /// <summary>
+    /// The header (RFC 1035 §4.1.1) and the question echoed byte for byte, so the client sees its own letter case.
+    /// </summary>
+    /// <remarks>
+    /// <code>
+    ///   ID | QR Opcode AA TC RD | RA Z AD CD RCODE | QDCOUNT | ANCOUNT | NSCOUNT | ARCOUNT
+    /// </code>
+    /// </remarks>
+    private static bool TryWriteHeaderAndQuestion(ref DnsMessageWriter writer, scoped DnsQuery q, DnsResponseCode code, bool authoritative, bool recursionAvailable)
+    {
+        var flags = 0x8000 | (q.Opcode << 11) | (authoritative ? 0x0400 : 0) | (q.RecursionDesired ? 0x0100 : 0)
+            | (recursionAvailable ? 0x0080 : 0) | (q.CheckingDisabled ? 0x0010 : 0) | ((int)code & 0xF);
+        if (!writer.TryWriteUInt16(q.Id) || !writer.TryWriteUInt16(flags) || !writer.TryWriteUInt16(1)
+            || !writer.TryWriteUInt16(0) || !writer.TryWriteUInt16(0) || !writer.TryWriteUInt16(0)
+            || !writer.TryWriteBytes(q.QuestionBytes))
+        {
+            return false;
+        }
+
+        writer.RegisterName(DnsQuery.HeaderLength, q.Name);
+        return true;
+    }
+
+    /// <summary>
+    /// Writes a section's records. With <paramref name="wholeRRsets"/>, a record that does not fit removes the whole
+    /// RRset it belongs to, so a truncated answer never ends in the middle of an RRset (RFC 2181 §9).
+    /// </summary>
+    private static int WriteSection(ref DnsMessageWriter writer, scoped RecordSection section, bool wholeRRsets, out bool complete)
+    {
+        var written = 0;
+        var rrsetStart = writer.Checkpoint;
+        var rrsetCount = 0;
+        var previousType = RecordType.None;
+        Span<char> previousOwner = stackalloc char[DnsQuery.MaxNameTextLength + 2];
+        var previousOwnerLength = -1;
+        foreach (var record in section)
+        {
+            var sameRRset = record.Type == previousType && record.Type != RecordType.CNAME && previousOwnerLength >= 0
+                && record.Name.EqualsIgnoreCase(previousOwner[..previousOwnerLength]);
+            if (!sameRRset)
+            {
+                rrsetStart = writer.Checkpoint;
+                rrsetCount = 0;
+                previousType = record.Type;
+                if (!record.Name.TryCopyTo(previousOwner, out previousOwnerLength))
+                {
+                    previousOwnerLength = -1;
+                }
+            }
+
+            if (!writer.TryWriteRecord(record))
+            {
+                if (wholeRRsets)
+                {
+                    writer.Restore(rrsetStart);
+                    written -= rrsetCount;
+                }
+
+                complete = false;
+                return written;
+            }
+
+            written++;
+            rrsetCount++;
+        }
+
+        complete = true;
+        return written;
+    }
+
+    /// <summary>Adds the OPT record when the query had one and fills in the section counts and flags.</summary>
+    private static DnsRespondResult Finish(
+        ref DnsMessageWriter writer,
+        scoped DnsQuery q,
+        Span<byte> destination,
+        DnsResponseCode code,
+        in DnsWireOptions options,
+        int answers,
+        int authority,
+        int additional,
+        bool truncated,
+        bool externalTarget)
+    {
+        var length = writer.Position;
+        if (q.HasEdns)
+        {
+            // OPT (RFC 6891 §6.1.2): root owner, TYPE 41, CLASS = our payload size, TTL = extended RCODE, version 0, DO.
+            var opt = destination[length..];
+            opt[0] = 0;
+            BinaryPrimitives.WriteUInt16BigEndian(opt[1..], (ushort)RecordType.OPT);
+            BinaryPrimitives.WriteUInt16BigEndian(opt[3..], (ushort)options.MaxUdpPayloadSize);
+            opt[5] = (byte)((int)code >> 4);
+            opt[6] = 0;
+            opt[7] = (byte)(q.DnssecOk ? 0x80 : 0);
+            opt[8] = 0;
+            BinaryPrimitives.WriteUInt16BigEndian(opt[9..], 0);
+            length += OptRecordLength;
+            additional++;
+        }
+
+        BinaryPrimitives.WriteUInt16BigEndian(destination[6..], (ushort)answers);
+        BinaryPrimitives.WriteUInt16BigEndian(destination[8..], (ushort)authority);
+        BinaryPrimitives.WriteUInt16BigEndian(destination[10..], (ushort)additional);
+        if (truncated)
+        {
+            destination[2] |= 0x02;
+        }
+
+        return new DnsRespondResult(DnsRespondStatus.Respond, code, length, truncated, externalTarget);
+    }
+
+    /// <summary>FORMERR for a message whose header is readable but whose body is not: ID, opcode and RD copied, no sections.</summary>
+    private static DnsRespondResult HeaderOnly(ReadOnlySpan<byte> query, Span<byte> destination, DnsResponseCode code)
+    {
+        if (destination.Length < DnsQuery.HeaderLength)
+        {
+            return new DnsRespondResult(DnsRespondStatus.DestinationTooSmall, code, 0, false, false);
+        }
+
+        destination[..DnsQuery.HeaderLength].Clear();
+        destination[0] = query[0];
+        destination[1] = query[1];
+        destination[2] = (byte)(0x80 | (query[2] & 0x79));
+        destination[3] = (byte)((int)code & 0xF);
+        return new DnsRespondResult(DnsRespondStatus.Respond, code, DnsQuery.HeaderLength, false, false);
+    }
+}
