@@ -18,13 +18,17 @@ public readonly ref struct DnsRecord
     private readonly ReadOnlySpan<char> _zone;
     private readonly bool _ownerIsSource;
 
-    internal DnsRecord(in StoredRecord record, ReadOnlySpan<char> source, ReadOnlySpan<char> zone, bool ownerIsSource)
+    internal DnsRecord(in StoredRecord record, ReadOnlySpan<char> source, ReadOnlySpan<char> zone, bool ownerIsSource, bool ownerIsQuery = false)
     {
         _record = record;
         _source = source;
         _zone = zone;
         _ownerIsSource = ownerIsSource;
+        IsOwnedByQuery = ownerIsQuery;
     }
+
+    /// <summary>True when the owner is the query name itself, so a writer can point at the question.</summary>
+    internal bool IsOwnedByQuery { get; }
 
     /// <summary>The owner name: the query's own spelling for answer records (0x20 case echo, behaviour.md §6.4).</summary>
     public DnsNameText Name => _ownerIsSource ? new DnsNameText(_source, default) : Resolve(_record.Owner);

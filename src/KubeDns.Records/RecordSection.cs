@@ -78,7 +78,7 @@ public readonly ref struct RecordSection
         var source = segment.Source is null ? _query : segment.Source.AsSpan(0, segment.Source.Length - 1);
         var position = segment.Count <= 1 ? index : (int)((segment.Rotation + ((long)segment.Step * index)) % segment.Count);
         ref readonly var record = ref segment.Records is null ? ref _inline[0] : ref segment.Records[segment.Start + position];
-        return new DnsRecord(record, source, source[segment.ZoneStart..], segment.OwnerIsSource);
+        return new DnsRecord(record, source, source[segment.ZoneStart..], segment.OwnerIsSource, segment.OwnerIsSource && segment.Source is null);
     }
 
     /// <summary>Enumerates the records of a <see cref="RecordSection"/> without allocating.</summary>

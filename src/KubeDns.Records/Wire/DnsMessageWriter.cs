@@ -10,13 +10,18 @@ namespace KubeDns.Records.Wire;
 /// letter case of every name is what the resolver chose (0x20 echo, behaviour.md §6.4); SRV targets are never
 /// compressed (RFC 2782) but may be pointed to.
 /// </summary>
+[SkipLocalsInit]
 internal ref struct DnsMessageWriter
 {
-    private const int MaxCompressionEntries = 96;
+    private const int MaxCompressionEntries = 192;
+    private const int IndexSlots = 256;
     private const int MaxPointerOffset = 0x3FFF;
+    private const int MaxLabels = 128;
+
 
     private readonly Span<byte> _buffer;
     private CompressionTable _table;
+    private CompressionIndex _index;
     private int _entries;
 
     public DnsMessageWriter(Span<byte> buffer, int limit)
@@ -35,7 +40,18 @@ internal ref struct DnsMessageWriter
     public void Restore((int Position, int Entries) checkpoint)
     {
         Position = checkpoint.Position;
+        if (checkpoint.Entries == _entries)
+        {
+            return;
+        }
+
+        // Forget names written after the checkpoint: rebuild the index from the entries that remain.
         _entries = checkpoint.Entries;
+        ((Span<ushort>)_index).Clear();
+        for (var i = 0; i < _entries; i++)
+        {
+            Index(i);
+        }
     }
 
     public bool TryWriteBytes(scoped ReadOnlySpan<byte> bytes)
@@ -79,51 +95,110 @@ internal ref struct DnsMessageWriter
     /// <summary>Registers the labels of a name already in the buffer (the echoed question) as compression targets.</summary>
     public void RegisterName(int offset, scoped ReadOnlySpan<char> text)
     {
+        Span<int> starts = stackalloc int[MaxLabels];
+        Span<uint> hashes = stackalloc uint[MaxLabels];
+        var labels = SuffixHashes(text, starts, hashes);
         var at = offset;
-        var start = 0;
-        while (start < text.Length - 1 && at < _buffer.Length)
+        for (var i = 0; i < labels && at < _buffer.Length; i++)
         {
-            Register(at, text[start..]);
-            var length = _buffer[at];
-            at += length + 1;
-            start += length + 1;
+            if (!TryFind(hashes[i], text[starts[i]..], out _))
+            {
+                Register(at, hashes[i]);
+            }
+
+            at += _buffer[at] + 1;
         }
     }
 
-    /// <summary>Writes a name given as text with a trailing dot, compressing it against names already written.</summary>
+    /// <summary>
+    /// Writes a name given as text with a trailing dot. With <paramref name="compress"/>, the longest suffix already
+    /// written becomes a pointer; either way, suffixes not yet known are remembered for later names.
+    /// </summary>
     public bool TryWriteName(scoped ReadOnlySpan<char> text, bool compress)
     {
-        if (text.Length <= 1)
+        Span<int> starts = stackalloc int[MaxLabels];
+        Span<uint> hashes = stackalloc uint[MaxLabels];
+        var labels = SuffixHashes(text, starts, hashes);
+        if (labels < 0)
         {
-            return TryWriteByte(0);
+            return false;
         }
 
-        var start = 0;
-        while (start < text.Length - 1)
+        var known = false;
+        for (var i = 0; i < labels; i++)
         {
-            var suffix = text[start..];
-            if (compress && TryFind(suffix, out var pointer))
+            var suffix = text[starts[i]..];
+
+            // Once a suffix is known, every shorter one is too: an uncompressed name (an SRV target) stops looking.
+            var pointer = 0;
+            if (compress || !known)
+            {
+                known = TryFind(hashes[i], suffix, out pointer);
+            }
+
+            if (known && compress)
             {
                 return TryWriteUInt16(0xC000 | pointer);
             }
 
-            var dot = suffix.IndexOf('.');
-            if (dot is <= 0 or > DnsLabels.MaxLabelLength || Position + 1 + dot > _buffer.Length)
+            var length = suffix.IndexOf('.');
+            if (length is <= 0 or > DnsLabels.MaxLabelLength || Position + 1 + length > _buffer.Length)
             {
                 return false;
             }
 
-            Register(Position, suffix);
-            _buffer[Position++] = (byte)dot;
-            foreach (var c in suffix[..dot])
+            if (!known)
+            {
+                Register(Position, hashes[i]);
+            }
+
+            _buffer[Position++] = (byte)length;
+            foreach (var c in suffix[..length])
             {
                 _buffer[Position++] = (byte)c;
             }
-
-            start += dot + 1;
         }
 
         return TryWriteByte(0);
+    }
+
+    /// <summary>
+    /// The start of every label of a name (text with a trailing dot) and the hash of the suffix starting there,
+    /// computed right to left in one pass: h(label.rest) = mix(h(label), h(rest)). Returns the label count, or -1.
+    /// </summary>
+    private static int SuffixHashes(scoped ReadOnlySpan<char> text, Span<int> starts, Span<uint> hashes)
+    {
+        if (text.Length <= 1)
+        {
+            return 0;
+        }
+
+        var count = 0;
+        for (var i = 0; i < text.Length - 1; i = text[i..].IndexOf('.') + i + 1)
+        {
+            if (count == starts.Length || text[i..].IndexOf('.') < 0)
+            {
+                return -1;
+            }
+
+            starts[count++] = i;
+        }
+
+        var h = 0x9E3779B9u;
+        for (var i = count - 1; i >= 0; i--)
+        {
+            var end = i + 1 < count ? starts[i + 1] - 1 : text.Length - 1;
+            var label = 2166136261u;
+            foreach (var c in text[starts[i]..end])
+            {
+                label = (label ^ c) * 16777619u;
+            }
+
+            h = ((h << 5) | (h >> 27)) ^ (label * 0x85EBCA6Bu);
+            hashes[i] = h;
+        }
+
+        return count;
     }
 
     public bool TryWriteName(scoped DnsNameText name, bool compress)
@@ -146,9 +221,13 @@ internal ref struct DnsMessageWriter
     /// <summary>
     /// One resource record (RFC 1035 §4.1.3): owner, type, class IN, TTL, RDLENGTH (back-patched) and RDATA.
     /// </summary>
-    public bool TryWriteRecord(scoped DnsRecord record)
+    /// <param name="record">The record.</param>
+    /// <param name="ownerText">The owner as text; used only when <paramref name="ownerPointer"/> is negative.</param>
+    /// <param name="ownerPointer">Where the same owner name was already written (a pointer target), or -1.</param>
+    public bool TryWriteRecord(scoped DnsRecord record, scoped ReadOnlySpan<char> ownerText, int ownerPointer)
     {
-        if (!TryWriteName(record.Name, compress: true)
+        var ownerWritten = ownerPointer >= 0 ? TryWriteUInt16(0xC000 | ownerPointer) : TryWriteName(ownerText, compress: true);
+        if (!ownerWritten
             || !TryWriteUInt16((ushort)record.Type)
             || !TryWriteUInt16(record.Class)
             || !TryWriteUInt32(record.TimeToLive)
@@ -208,27 +287,42 @@ internal ref struct DnsMessageWriter
         return true;
     }
 
-    private void Register(int offset, scoped ReadOnlySpan<char> suffix)
+    private void Register(int offset, uint hash)
     {
         if (offset > MaxPointerOffset || _entries == MaxCompressionEntries)
         {
             return;
         }
 
-        _table[_entries++] = new Entry((ushort)offset, Hash(suffix));
+        _table[_entries] = new Entry((ushort)offset, hash);
+        Index(_entries++);
     }
 
-    private readonly bool TryFind(scoped ReadOnlySpan<char> suffix, out int offset)
+    /// <summary>Open addressing with linear probing; slot values are entry numbers plus one, 0 = empty.</summary>
+    private void Index(int entry)
     {
-        var hash = Hash(suffix);
-        for (var i = 0; i < _entries; i++)
+        var slot = (int)(_table[entry].Hash & (IndexSlots - 1));
+        while (_index[slot] != 0)
         {
-            var entry = _table[i];
+            slot = (slot + 1) & (IndexSlots - 1);
+        }
+
+        _index[slot] = (ushort)(entry + 1);
+    }
+
+    private readonly bool TryFind(uint hash, scoped ReadOnlySpan<char> suffix, out int offset)
+    {
+        var slot = (int)(hash & (IndexSlots - 1));
+        for (var probes = 0; probes < IndexSlots && _index[slot] != 0; probes++)
+        {
+            var entry = _table[_index[slot] - 1];
             if (entry.Hash == hash && WireEquals(entry.Offset, suffix))
             {
                 offset = entry.Offset;
                 return true;
             }
+
+            slot = (slot + 1) & (IndexSlots - 1);
         }
 
         offset = 0;
@@ -277,23 +371,17 @@ internal ref struct DnsMessageWriter
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint Hash(ReadOnlySpan<char> text)
-    {
-        var h = 2166136261u;
-        foreach (var c in text)
-        {
-            h = (h ^ c) * 16777619u;
-        }
-
-        return h;
-    }
-
     private readonly record struct Entry(ushort Offset, uint Hash);
 
     [InlineArray(MaxCompressionEntries)]
     private struct CompressionTable
     {
         private Entry _element;
+    }
+
+    [InlineArray(IndexSlots)]
+    private struct CompressionIndex
+    {
+        private ushort _element;
     }
 }

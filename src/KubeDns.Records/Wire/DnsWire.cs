@@ -7,6 +7,7 @@ namespace KubeDns.Records.Wire;
 /// the caller's buffer, for UDP or TCP, applying the protocol rules of behaviour.md §15. Allocates nothing on any
 /// path (wildcard answers aside, which allocate their records) and never throws for any input.
 /// </summary>
+[System.Runtime.CompilerServices.SkipLocalsInit]
 public static class DnsWire
 {
     /// <summary>The largest DNS message (a TCP message's length is 16 bits, RFC 1035 §4.2.2).</summary>
@@ -155,24 +156,44 @@ public static class DnsWire
         var rrsetStart = writer.Checkpoint;
         var rrsetCount = 0;
         var previousType = RecordType.None;
-        Span<char> previousOwner = stackalloc char[DnsQuery.MaxNameTextLength + 2];
-        var previousOwnerLength = -1;
+        Span<char> owners = stackalloc char[2 * (DnsQuery.MaxNameTextLength + 2)];
+        var current = owners[..(DnsQuery.MaxNameTextLength + 2)];
+        var previous = owners[(DnsQuery.MaxNameTextLength + 2)..];
+        var previousLength = -1;
+        var previousByQuery = false;
+        var previousOwnerAt = -1;
         foreach (var record in section)
         {
-            var sameRRset = record.Type == previousType && record.Type != RecordType.CNAME && previousOwnerLength >= 0
-                && record.Name.EqualsIgnoreCase(previousOwner[..previousOwnerLength]);
-            if (!sameRRset)
+            // Answer records owned by the query name point straight at the question (offset 12): no text, no search.
+            var byQuery = record.IsOwnedByQuery;
+            scoped Span<char> owner = default;
+            bool sameOwner;
+            if (byQuery)
+            {
+                sameOwner = previousByQuery;
+            }
+            else
+            {
+                if (!record.Name.TryCopyTo(current, out var ownerLength))
+                {
+                    complete = false;
+                    return written;
+                }
+
+                owner = current[..ownerLength];
+                sameOwner = !previousByQuery && previousLength >= 0 && owner.Equals(previous[..previousLength], StringComparison.OrdinalIgnoreCase);
+            }
+
+            if (record.Type != previousType || record.Type == RecordType.CNAME || !sameOwner)
             {
                 rrsetStart = writer.Checkpoint;
                 rrsetCount = 0;
                 previousType = record.Type;
-                if (!record.Name.TryCopyTo(previousOwner, out previousOwnerLength))
-                {
-                    previousOwnerLength = -1;
-                }
             }
 
-            if (!writer.TryWriteRecord(record))
+            var ownerAt = writer.Position;
+            var pointer = byQuery ? DnsQuery.HeaderLength : sameOwner && previousOwnerAt >= 0 ? previousOwnerAt : -1;
+            if (!writer.TryWriteRecord(record, owner, pointer))
             {
                 if (wholeRRsets)
                 {
@@ -184,6 +205,14 @@ public static class DnsWire
                 return written;
             }
 
+            if (!byQuery && !sameOwner)
+            {
+                owner.CopyTo(previous);
+                previousLength = owner.Length;
+                previousOwnerAt = ownerAt <= 0x3FFF ? ownerAt : -1;
+            }
+
+            previousByQuery = byQuery;
             written++;
             rrsetCount++;
         }
