@@ -112,6 +112,31 @@ public static class DnsWire
         return Finish(ref writer, q, destination, code, options, answers, authority, additional, truncated, resolution.ExternalTarget is not null);
     }
 
+    /// <summary>
+    /// Writes an error response (header and echoed question, no records) to a query, for a server whose own step
+    /// failed, such as SERVFAIL when no upstream answered a forwarded query.
+    /// </summary>
+    /// <param name="query">The query message.</param>
+    /// <param name="destination">Where to write.</param>
+    /// <param name="code">The response code, such as <see cref="DnsResponseCode.ServerFailure"/>.</param>
+    /// <param name="options">RA and the payload size for OPT.</param>
+    /// <returns>The result; <see cref="DnsRespondStatus.Drop"/> for a message that must not be answered.</returns>
+    public static DnsRespondResult TryWriteError(ReadOnlySpan<byte> query, Span<byte> destination, DnsResponseCode code, in DnsWireOptions options)
+    {
+        Span<char> name = stackalloc char[DnsQuery.MaxNameTextLength + 2];
+        switch (DnsQuery.TryRead(query, name, out var q))
+        {
+            case DnsQueryStatus.TooShort:
+            case DnsQueryStatus.IsResponse:
+                return new DnsRespondResult(DnsRespondStatus.Drop, code, 0, false, false);
+            case DnsQueryStatus.FormatError:
+                return HeaderOnly(query, destination, DnsResponseCode.FormatError);
+        }
+
+        var writer = new DnsMessageWriter(destination, Math.Min(MaxMessageLength, destination.Length) - (q.HasEdns ? OptRecordLength : 0));
+        return Refuse(ref writer, q, destination, code, options);
+    }
+
     /// <summary>A header and question with an error code and no records.</summary>
     private static DnsRespondResult Refuse(ref DnsMessageWriter writer, scoped DnsQuery q, Span<byte> destination, DnsResponseCode code, in DnsWireOptions options)
     {

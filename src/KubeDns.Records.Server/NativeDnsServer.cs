@@ -1,0 +1,487 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using KubeDns.Records.Wire;
+
+namespace KubeDns.Records.Server;
+
+/// <summary>
+/// A DNS server engine on UDP and TCP that answers straight from the core's wire layer
+/// (<see cref="DnsWire.TryRespond"/>): no message objects, no allocation per UDP query in steady state.
+/// UDP runs several blocking receive loops on dedicated threads; TCP (RFC 7766) answers pipelined queries in order
+/// per connection, with an idle timeout and a connection cap. Snapshot changes are visible to the next query.
+/// </summary>
+public sealed class NativeDnsServer : IAsyncDisposable
+{
+    private const int PortAttempts = 20;
+
+    private readonly ClusterState _state;
+    private readonly NativeDnsServerOptions _options;
+    private readonly DnsWireOptions _wire;
+    private readonly SemaphoreSlim _lifecycle = new(1, 1);
+    private readonly long[] _responses = new long[17];
+    private Running? _running;
+    private bool _disposed;
+    private long _dropped;
+    private long _forwarded;
+
+    /// <summary>Creates a server; nothing is bound until <see cref="StartAsync"/>.</summary>
+    /// <param name="state">The cluster to serve.</param>
+    /// <param name="options">Endpoints, loops, limits and the forwarder; defaults when null.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="state"/> is null.</exception>
+    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
+    public NativeDnsServer(ClusterState state, NativeDnsServerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        options ??= new NativeDnsServerOptions();
+        options.Validate();
+        _state = state;
+        _options = options;
+        _wire = new DnsWireOptions
+        {
+            MaxUdpPayloadSize = options.MaxUdpPayloadSize,
+            RecursionAvailable = options.Forwarder is not null,
+            FallThrough = options.Forwarder is not null,
+        };
+    }
+
+    /// <summary>Raised after each query is answered, when subscribed (the event arguments allocate).</summary>
+    public event EventHandler<DnsQueryAnsweredEventArgs>? QueryAnswered;
+
+    /// <summary>The bound endpoints (real ports when configured with 0), in the order configured; empty when stopped.</summary>
+    public IReadOnlyList<IPEndPoint> LocalEndPoints => _running?.Endpoints ?? [];
+
+    /// <summary>The first bound endpoint, or null when stopped.</summary>
+    public IPEndPoint? LocalEndPoint => _running?.Endpoints[0];
+
+    /// <summary>True between a successful start and the next stop.</summary>
+    public bool IsRunning => _running is not null;
+
+    /// <summary>Current TCP connections.</summary>
+    public int TcpConnections => _running?.TcpConnections ?? 0;
+
+    /// <summary>Responses sent with a response code (NOERROR, NXDOMAIN …), since creation.</summary>
+    /// <param name="code">The response code.</param>
+    /// <returns>The count.</returns>
+    public long ResponsesWith(DnsResponseCode code) => (int)code < _responses.Length ? Interlocked.Read(ref _responses[(int)code]) : 0;
+
+    /// <summary>Messages not answered (runts, responses, send failures), since creation.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Queries handed to the forwarder, since creation.</summary>
+    public long Forwarded => Interlocked.Read(ref _forwarded);
+
+    /// <summary>Binds every endpoint on UDP and TCP and starts answering. Does nothing when already running.</summary>
+    /// <param name="cancellationToken">Cancels waiting for another start or stop.</param>
+    /// <returns>A task that completes when the server answers queries.</returns>
+    /// <exception cref="SocketException">A port is in use or an address is not available; nothing stays bound.</exception>
+    /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        await _lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_running is not null)
+            {
+                return;
+            }
+
+            var running = new Running();
+            try
+            {
+                foreach (var endpoint in _options.Endpoints)
+                {
+                    BindEndpoint(running, endpoint);
+                }
+            }
+            catch
+            {
+                running.CloseSockets();
+                throw;
+            }
+
+            foreach (var udp in running.UdpSockets)
+            {
+                var loops = _options.ReusePort ? 1 : _options.UdpReceivers;
+                for (var i = 0; i < loops; i++)
+                {
+                    var thread = new Thread(static s => ((UdpLoop)s!).Run()) { IsBackground = true, Name = "kubedns-udp" };
+                    running.Threads.Add(thread);
+                    thread.Start(new UdpLoop(this, udp, running));
+                }
+            }
+
+            foreach (var listener in running.TcpListeners)
+            {
+                running.Tasks.Add(Task.Run(() => AcceptLoopAsync(listener, running), CancellationToken.None));
+            }
+
+            _running = running;
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    /// <summary>
+    /// Stops answering: closes every socket and TCP connection, and waits (until <paramref name="cancellationToken"/>
+    /// is cancelled) for the loops to end. Does nothing when not running.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting for the loops.</param>
+    /// <returns>A task that completes when stopped.</returns>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        await _lifecycle.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            var running = _running;
+            if (running is null)
+            {
+                return;
+            }
+
+            _running = null;
+            await running.Stop.CancelAsync().ConfigureAwait(false);
+            running.CloseSockets();
+            foreach (var connection in running.Connections.Keys)
+            {
+                connection.Dispose();
+            }
+
+            try
+            {
+                await Task.WhenAll(running.Tasks).WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The caller stopped waiting; the loops end on their own.
+            }
+
+            foreach (var thread in running.Threads)
+            {
+                thread.Join(TimeSpan.FromSeconds(2));
+            }
+
+            running.Stop.Dispose();
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    /// <summary>Stops the server and releases everything it holds.</summary>
+    /// <returns>A task that completes when disposed.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        await StopAsync(timeout.Token).ConfigureAwait(false);
+        _disposed = true;
+        _lifecycle.Dispose();
+    }
+
+    private void BindEndpoint(Running running, IPEndPoint requested)
+    {
+        var sockets = _options.ReusePort ? _options.UdpReceivers : 1;
+        for (var attempt = 0; ; attempt++)
+        {
+            var bound = new List<Socket>();
+            Socket? tcp = null;
+            try
+            {
+                var port = requested.Port;
+                for (var i = 0; i < sockets; i++)
+                {
+                    var udp = new Socket(requested.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+                    bound.Add(udp);
+                    if (requested.Address.Equals(IPAddress.IPv6Any))
+                    {
+                        udp.DualMode = true;
+                    }
+
+                    if (_options.ReusePort)
+                    {
+                        ReusePort.Enable(udp);
+                    }
+
+                    // A timeout lets the blocking loops notice a stop even where closing does not wake them.
+                    udp.ReceiveTimeout = 500;
+                    udp.ReceiveBufferSize = 4 << 20;
+                    udp.Bind(new IPEndPoint(requested.Address, port));
+                    port = ((IPEndPoint)udp.LocalEndPoint!).Port;
+                }
+
+                tcp = new Socket(requested.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                if (requested.Address.Equals(IPAddress.IPv6Any))
+                {
+                    tcp.DualMode = true;
+                }
+
+                tcp.Bind(new IPEndPoint(requested.Address, port));
+                tcp.Listen(512);
+                running.UdpSockets.AddRange(bound);
+                running.TcpListeners.Add(tcp);
+                running.Endpoints.Add(new IPEndPoint(requested.Address, port));
+                return;
+            }
+            catch (SocketException) when (requested.Port == 0 && attempt < PortAttempts)
+            {
+                bound.ForEach(s => s.Dispose());
+                tcp?.Dispose();
+            }
+            catch
+            {
+                bound.ForEach(s => s.Dispose());
+                tcp?.Dispose();
+                throw;
+            }
+        }
+    }
+
+    private void Count(DnsRespondResult result)
+    {
+        if (result.Status == DnsRespondStatus.Respond && (int)result.ResponseCode < _responses.Length)
+        {
+            Interlocked.Increment(ref _responses[(int)result.ResponseCode]);
+        }
+        else if (result.Status == DnsRespondStatus.Drop)
+        {
+            Interlocked.Increment(ref _dropped);
+        }
+    }
+
+    private void Raise(ReadOnlySpan<byte> query, DnsRespondResult result, bool tcp, IPEndPoint? remote)
+    {
+        if (QueryAnswered is { } handler && result.Status != DnsRespondStatus.Drop)
+        {
+            handler(this, DnsQueryAnsweredEventArgs.From(query, result, tcp, remote));
+        }
+    }
+
+    /// <summary>Asks the forwarder; SERVFAIL when no upstream answers (behaviour.md §15).</summary>
+    private async ValueTask<int> ForwardAsync(ReadOnlyMemory<byte> query, Memory<byte> response, DnsTransport transport, CancellationToken token)
+    {
+        Interlocked.Increment(ref _forwarded);
+        int length;
+        try
+        {
+            length = await _options.Forwarder!.ForwardAsync(query, response, transport, token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            length = 0;
+        }
+
+        if (length > 0)
+        {
+            return length;
+        }
+
+        var failed = DnsWire.TryWriteError(query.Span, response.Span, DnsResponseCode.ServerFailure, _wire);
+        Count(failed);
+        return failed.BytesWritten;
+    }
+
+    private async Task AcceptLoopAsync(Socket listener, Running running)
+    {
+        while (!running.Stop.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptAsync(running.Stop.Token).ConfigureAwait(false);
+            }
+            catch (SocketException)
+            {
+                continue;
+            }
+            catch (Exception e) when (e is ObjectDisposedException or OperationCanceledException)
+            {
+                return;
+            }
+
+            if (running.Connections.Count >= _options.MaxTcpConnections)
+            {
+                // Over the cap: close at once rather than queue, so slow or idle clients cannot exhaust the server.
+                socket.Dispose();
+                continue;
+            }
+
+            socket.NoDelay = true;
+            running.Connections.TryAdd(socket, 0);
+            _ = Task.Run(() => ServeConnectionAsync(socket, running));
+        }
+    }
+
+    /// <summary>One TCP connection (RFC 7766): length-prefixed queries answered one after another, so in order.</summary>
+    private async Task ServeConnectionAsync(Socket socket, Running running)
+    {
+        var input = ArrayPool<byte>.Shared.Rent(2 + DnsWire.MaxMessageLength);
+        var output = ArrayPool<byte>.Shared.Rent(2 + DnsWire.MaxMessageLength);
+        var remote = socket.RemoteEndPoint as IPEndPoint;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(running.Stop.Token);
+        try
+        {
+            while (!running.Stop.IsCancellationRequested)
+            {
+                // The idle timeout covers waiting for a query and receiving all of it, so half-open and slow
+                // clients are closed (RFC 7766 §6.2.3).
+                timeout.CancelAfter(_options.TcpIdleTimeout);
+                if (!await TcpFraming.ReadExactlyAsync(socket, input.AsMemory(0, 2), timeout.Token).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                var length = BinaryPrimitives.ReadUInt16BigEndian(input);
+                if (length == 0 || !await TcpFraming.ReadExactlyAsync(socket, input.AsMemory(2, length), timeout.Token).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                var query = input.AsMemory(2, length);
+                var result = DnsWire.TryRespond(_state.Current, query.Span, output.AsSpan(2), DnsTransport.Tcp, _wire);
+                Count(result);
+                var written = result.BytesWritten;
+                if (result.Status == DnsRespondStatus.Forward)
+                {
+                    written = await ForwardAsync(query, output.AsMemory(2, DnsWire.MaxMessageLength), DnsTransport.Tcp, timeout.Token).ConfigureAwait(false);
+                }
+                else if (result.Status != DnsRespondStatus.Respond)
+                {
+                    continue;
+                }
+
+                Raise(query.Span, result, tcp: true, remote);
+                BinaryPrimitives.WriteUInt16BigEndian(output, (ushort)written);
+                await TcpFraming.WriteAllAsync(socket, output.AsMemory(0, 2 + written), timeout.Token).ConfigureAwait(false);
+                if (!timeout.TryReset())
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The client went away, went quiet, or the server is stopping.
+        }
+        finally
+        {
+            running.Connections.TryRemove(socket, out _);
+            socket.Dispose();
+            ArrayPool<byte>.Shared.Return(input);
+            ArrayPool<byte>.Shared.Return(output);
+        }
+    }
+
+    /// <summary>One blocking UDP receive loop on its own thread: receive, answer, send, with no allocation.</summary>
+    private sealed class UdpLoop(NativeDnsServer server, Socket socket, Running running)
+    {
+        private readonly byte[] _query = new byte[DnsWire.MaxMessageLength];
+        private readonly byte[] _response = new byte[DnsWire.MaxMessageLength];
+        private readonly SocketAddress _client = new(socket.AddressFamily);
+
+        public void Run()
+        {
+            while (!running.Stop.IsCancellationRequested)
+            {
+                int received;
+                try
+                {
+                    received = socket.ReceiveFrom(_query, SocketFlags.None, _client);
+                }
+                catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock or SocketError.ConnectionReset or SocketError.MessageSize)
+                {
+                    continue;
+                }
+                catch (Exception e) when (e is SocketException or ObjectDisposedException)
+                {
+                    return;
+                }
+
+                var result = DnsWire.TryRespond(server._state.Current, _query.AsSpan(0, received), _response, DnsTransport.Udp, server._wire);
+                server.Count(result);
+                switch (result.Status)
+                {
+                    case DnsRespondStatus.Respond:
+                        Send(_response.AsSpan(0, result.BytesWritten), _client);
+                        break;
+                    case DnsRespondStatus.Forward:
+                        // Off the hot path: copy what the forward needs and let the thread pool wait for the upstream.
+                        var query = _query.AsSpan(0, received).ToArray();
+                        var client = new SocketAddress(_client.Family, _client.Size);
+                        _client.Buffer.CopyTo(client.Buffer);
+                        _ = ForwardAsync(query, client);
+                        break;
+                }
+
+                if (server.QueryAnswered is not null)
+                {
+                    server.Raise(_query.AsSpan(0, received), result, tcp: false, null);
+                }
+            }
+        }
+
+        private void Send(ReadOnlySpan<byte> response, SocketAddress client)
+        {
+            try
+            {
+                socket.SendTo(response, SocketFlags.None, client);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                Interlocked.Increment(ref server._dropped);
+            }
+        }
+
+        private async Task ForwardAsync(byte[] query, SocketAddress client)
+        {
+            var response = new byte[DnsWire.MaxMessageLength];
+            var length = await server.ForwardAsync(query, response, DnsTransport.Udp, running.Stop.Token).ConfigureAwait(false);
+            if (length > 0)
+            {
+                Send(response.AsSpan(0, length), client);
+            }
+        }
+    }
+
+    /// <summary>Everything one start created, so a stop releases exactly that.</summary>
+    private sealed class Running
+    {
+        public CancellationTokenSource Stop { get; } = new();
+
+        public List<IPEndPoint> Endpoints { get; } = [];
+
+        public List<Socket> UdpSockets { get; } = [];
+
+        public List<Socket> TcpListeners { get; } = [];
+
+        public List<Thread> Threads { get; } = [];
+
+        public List<Task> Tasks { get; } = [];
+
+        public System.Collections.Concurrent.ConcurrentDictionary<Socket, byte> Connections { get; } = new();
+
+        public int TcpConnections => Connections.Count;
+
+        public void CloseSockets()
+        {
+            foreach (var socket in UdpSockets)
+            {
+                socket.Dispose();
+            }
+
+            foreach (var socket in TcpListeners)
+            {
+                socket.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using System.Net;
+
+namespace KubeDns.Records.Server;
+
+/// <summary>How a <see cref="NativeDnsServer"/> listens and what it does with names it does not own.</summary>
+public sealed class NativeDnsServerOptions
+{
+    /// <summary>The endpoints to serve, each on UDP and TCP (IPv4 and IPv6 both work). Default: 127.0.0.1:5353.</summary>
+    public IList<IPEndPoint> Endpoints { get; } = [new IPEndPoint(IPAddress.Loopback, 5353)];
+
+    /// <summary>UDP receive loops per endpoint (default: one per core). Each runs on its own thread.</summary>
+    public int UdpReceivers { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Gives each UDP receive loop its own socket with <c>SO_REUSEPORT</c>, so the kernel spreads datagrams over them
+    /// (Linux). When false, the loops share one socket.
+    /// </summary>
+    public bool ReusePort { get; set; }
+
+    /// <summary>Our EDNS UDP payload size and the cap on UDP responses (512–65535). Default 1232.</summary>
+    public int MaxUdpPayloadSize { get; set; } = 1232;
+
+    /// <summary>How long a TCP connection may stay idle, or take to send a message (RFC 7766 §6.2.3). Default 10 s.</summary>
+    public TimeSpan TcpIdleTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The most TCP connections at once; more are closed on accept. Default 256.</summary>
+    public int MaxTcpConnections { get; set; } = 256;
+
+    /// <summary>
+    /// Answers names outside every zone and reverse names nobody owns; sets RA. Without one they get REFUSED and
+    /// NXDOMAIN (behaviour.md §15). See <see cref="UdpDnsForwarder"/>.
+    /// </summary>
+    public IDnsForwarder? Forwarder { get; set; }
+
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentException">An option is out of range; the message names it and its value.</exception>
+    public void Validate()
+    {
+        if (Endpoints.Count == 0 || Endpoints.Any(e => e is null))
+        {
+            throw new ArgumentException("NativeDnsServerOptions.Endpoints: at least one endpoint is required.", nameof(Endpoints));
+        }
+
+        if (UdpReceivers is < 1 or > 256)
+        {
+            throw new ArgumentException($"NativeDnsServerOptions.UdpReceivers: {UdpReceivers} is not in 1..256.", nameof(UdpReceivers));
+        }
+
+        if (MaxUdpPayloadSize is < 512 or > ushort.MaxValue)
+        {
+            throw new ArgumentException($"NativeDnsServerOptions.MaxUdpPayloadSize: {MaxUdpPayloadSize} is not in 512..65535.", nameof(MaxUdpPayloadSize));
+        }
+
+        if (TcpIdleTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"NativeDnsServerOptions.TcpIdleTimeout: {TcpIdleTimeout} must be positive.", nameof(TcpIdleTimeout));
+        }
+
+        if (MaxTcpConnections < 1)
+        {
+            throw new ArgumentException($"NativeDnsServerOptions.MaxTcpConnections: {MaxTcpConnections} must be at least 1.", nameof(MaxTcpConnections));
+        }
+    }
+}
