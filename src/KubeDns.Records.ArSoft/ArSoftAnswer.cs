@@ -6,11 +6,19 @@ namespace KubeDns.Records.ArSoft;
 
 /// <summary>
 /// One resolver answer converted to ARSoft records once, then reused for every identical question against the
-/// same snapshot (ARSoft records are immutable). Also carries each section's size on the wire, computed without
-/// name compression, so UDP truncation can keep whole RRsets (behaviour.md §15) without encoding.
+/// same snapshot (ARSoft records are immutable).
 /// </summary>
 internal sealed class ArSoftAnswer
 {
+    private ArSoftAnswer()
+    {
+        Kind = ResolutionKind.OutsideZones;
+        ResponseCode = DnsResponseCode.Refused;
+        Answer = [];
+        Authority = [];
+        Additional = [];
+    }
+
     private ArSoftAnswer(Resolution resolution)
     {
         Kind = resolution.Kind;
@@ -18,12 +26,9 @@ internal sealed class ArSoftAnswer
         IsAuthoritative = resolution.IsAuthoritative;
         IsReverseFallthrough = resolution.IsReverseFallthrough;
         ExternalTarget = resolution.ExternalTarget;
-        (Answer, AnswerRRsetEnds, AnswerRRsetSizes) = Convert(resolution.Answer, groupRRsets: true);
-        (Authority, _, var authoritySizes) = Convert(resolution.Authority, groupRRsets: false);
-        (Additional, _, var additionalSizes) = Convert(resolution.Additional, groupRRsets: false);
-        AuthoritySize = Sum(authoritySizes);
-        AdditionalSize = Sum(additionalSizes);
-        AnswerSize = Sum(AnswerRRsetSizes);
+        Answer = Convert(resolution.Answer);
+        Authority = Convert(resolution.Authority);
+        Additional = Convert(resolution.Additional);
     }
 
     public ResolutionKind Kind { get; }
@@ -38,94 +43,25 @@ internal sealed class ArSoftAnswer
 
     public DnsRecordBase[] Answer { get; }
 
-    /// <summary>For each RRset of the answer, the index one past its last record.</summary>
-    public int[] AnswerRRsetEnds { get; }
-
-    /// <summary>For each RRset of the answer, its size on the wire without compression.</summary>
-    public int[] AnswerRRsetSizes { get; }
-
-    public int AnswerSize { get; }
-
     public DnsRecordBase[] Authority { get; }
-
-    public int AuthoritySize { get; }
 
     public DnsRecordBase[] Additional { get; }
 
-    public int AdditionalSize { get; }
-
     public static ArSoftAnswer From(Resolution resolution) => new(resolution);
 
-    /// <summary>The wire length of an absolute name written without compression: its text length plus one.</summary>
-    public static int WireLength(DnsNameText name) => name.Length + 1;
+    /// <summary>The answer for a name outside every zone (REFUSED, or forwarded).</summary>
+    public static ArSoftAnswer Outside() => new();
 
-    private static int Sum(int[] values)
-    {
-        var total = 0;
-        foreach (var v in values)
-        {
-            total += v;
-        }
-
-        return total;
-    }
-
-    private static (DnsRecordBase[] Records, int[] Ends, int[] Sizes) Convert(RecordSection section, bool groupRRsets)
+    private static DnsRecordBase[] Convert(RecordSection section)
     {
         var records = new DnsRecordBase[section.Count];
-        var ends = new List<int>();
-        var sizes = new List<int>();
         var i = 0;
-        string? previousOwner = null;
-        var previousType = Records.RecordType.None;
         foreach (var record in section)
         {
-            var owner = record.Name.ToString();
-            var size = WireLength(record.Name) + 10 + RdataLength(record);
-            var sameRRset = groupRRsets && i > 0 && record.Type == previousType && record.Type != Records.RecordType.CNAME
-                && string.Equals(owner, previousOwner, StringComparison.OrdinalIgnoreCase);
-            if (sameRRset)
-            {
-                ends[^1] = i + 1;
-                sizes[^1] += size;
-            }
-            else
-            {
-                ends.Add(i + 1);
-                sizes.Add(size);
-            }
-
-            records[i++] = ToArSoft(record, DomainName.Parse(owner));
-            previousOwner = owner;
-            previousType = record.Type;
+            records[i++] = ToArSoft(record, DomainName.Parse(record.Name.ToString()));
         }
 
-        return (records, [.. ends], [.. sizes]);
-    }
-
-    private static int RdataLength(DnsRecord record)
-    {
-        switch (record.Type)
-        {
-            case Records.RecordType.A:
-                return 4;
-            case Records.RecordType.AAAA:
-                return 16;
-            case Records.RecordType.SRV:
-                return 6 + WireLength(record.Target);
-            case Records.RecordType.SOA:
-                return WireLength(record.Target) + WireLength(record.ResponsibleMailbox) + 20;
-            case Records.RecordType.TXT:
-                var length = 0;
-                foreach (var s in record.Text)
-                {
-                    length += 1 + s.Length;
-                }
-
-                return length;
-            default:
-                return WireLength(record.Target);
-        }
+        return records;
     }
 
     private static DnsRecordBase ToArSoft(DnsRecord record, DomainName owner)

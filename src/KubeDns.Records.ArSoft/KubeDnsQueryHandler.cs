@@ -121,7 +121,8 @@ public sealed class KubeDnsQueryHandler : IDisposable
             return Refuse(response, ReturnCode.Refused, DnsResponseCode.Refused, name, type);
         }
 
-        var answer = Lookup(name, type);
+        // A label holding a dot (ARSoft's text escapes it) is no name in our zones: outside, like any foreign name.
+        var answer = HasDotInLabel(question.Name) ? OutsideAnswer : Lookup(name, type);
         var forwarded = false;
         if (_upstream.IsEnabled && (answer.Kind == ResolutionKind.OutsideZones || answer.IsReverseFallthrough))
         {
@@ -152,10 +153,12 @@ public sealed class KubeDnsQueryHandler : IDisposable
                 forwarded = true;
                 await AppendExternalTargetAsync(response, answer.ExternalTarget, question, cancellationToken).ConfigureAwait(false);
             }
-            else if (!isTcp)
-            {
-                Truncate(response, answer, message, limit);
-            }
+        }
+
+        if (!isTcp)
+        {
+            // Our answers and relayed ones alike keep only whole RRsets that fit (behaviour.md §15).
+            UdpTruncation.Apply(response, question.Name, clientEdns is not null, limit);
         }
 
         Raise(name, type, (DnsResponseCode)(ushort)response.ReturnCode, isTcp, remote, forwarded);
@@ -198,45 +201,6 @@ public sealed class KubeDnsQueryHandler : IDisposable
         return answer;
     }
 
-    /// <summary>
-    /// UDP size limit (behaviour.md §15): drop the additional section first; if still too big, set TC and keep only
-    /// the whole answer RRsets that fit, so a truncated answer never ends in the middle of an RRset (RFC 2181 §9).
-    /// </summary>
-    private static void Truncate(DnsMessage response, ArSoftAnswer answer, DnsMessage query, int limit)
-    {
-        var fixedSize = 12 + (query.IsEDnsEnabled ? 11 : 0);
-        foreach (var q in query.Questions)
-        {
-            fixedSize += q.Name.ToString().Length + 1 + 4;
-        }
-
-        if (fixedSize + answer.AnswerSize + answer.AuthoritySize + answer.AdditionalSize <= limit)
-        {
-            return;
-        }
-
-        RemoveAdditional(response);
-        if (fixedSize + answer.AnswerSize + answer.AuthoritySize <= limit)
-        {
-            return;
-        }
-
-        response.IsTruncated = true;
-        response.AuthorityRecords.Clear();
-        var size = fixedSize;
-        var keep = 0;
-        for (var i = 0; i < answer.AnswerRRsetSizes.Length && size + answer.AnswerRRsetSizes[i] <= limit; i++)
-        {
-            size += answer.AnswerRRsetSizes[i];
-            keep = answer.AnswerRRsetEnds[i];
-        }
-
-        response.AnswerRecords.RemoveRange(keep, response.AnswerRecords.Count - keep);
-    }
-
-    private static void RemoveAdditional(DnsMessage response) =>
-        response.AdditionalRecords.RemoveAll(r => r.RecordType != ArSoftRecordType.Opt);
-
     /// <summary>Relays an upstream reply: its code, sections and TC bit; not authoritative (behaviour.md §15).</summary>
     private static void Relay(DnsMessage upstream, DnsMessage response)
     {
@@ -273,6 +237,21 @@ public sealed class KubeDnsQueryHandler : IDisposable
         {
             response.AuthorityRecords.AddRange(upstream.AuthorityRecords);
         }
+    }
+
+    private static readonly ArSoftAnswer OutsideAnswer = ArSoftAnswer.Outside();
+
+    private static bool HasDotInLabel(DomainName name)
+    {
+        foreach (var label in name.Labels)
+        {
+            if (label.Contains('.', StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void Raise(string name, RecordType type, DnsResponseCode code, bool isTcp, IPEndPoint? remote, bool forwarded) =>

@@ -73,8 +73,8 @@ public sealed class KubeDnsServer : IAsyncDisposable
             }
 
             var (udp, tcp) = Bind();
-            _udp = new KubeDnsUdpTransport(udp);
-            _tcp = new KubeDnsTcpTransport(tcp, _options.TcpIdleTimeout, _options.MaxTcpConnections);
+            _udp = new KubeDnsUdpTransport(udp, OnFormatError);
+            _tcp = new KubeDnsTcpTransport(tcp, _options.TcpIdleTimeout, _options.MaxTcpConnections, OnFormatError);
             LocalEndPoint = (IPEndPoint)udp.LocalEndPoint!;
             _stickyPort = LocalEndPoint.Port;
 
@@ -149,6 +149,10 @@ public sealed class KubeDnsServer : IAsyncDisposable
         _disposed = true;
         _handler.Dispose();
     }
+
+    /// <summary>The transports answer malformed queries themselves (ARSoft cannot parse them); log those too.</summary>
+    private void OnFormatError(bool isTcp, IPEndPoint? remote) =>
+        QueryAnswered?.Invoke(this, new QueryAnsweredEventArgs(string.Empty, RecordType.None, DnsResponseCode.FormatError, isTcp, remote, forwarded: false));
 
     private async Task OnQueryReceivedAsync(object sender, QueryReceivedEventArgs e)
     {

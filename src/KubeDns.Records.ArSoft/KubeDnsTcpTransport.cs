@@ -12,7 +12,7 @@ namespace KubeDns.Records.ArSoft;
 /// such sockets in CLOSE_WAIT until a GC); caps concurrent connections; drops idle and half-open ones after an idle
 /// timeout; serializes writes so pipelined answers never interleave; and answers FORMERR for malformed queries.
 /// </summary>
-internal sealed class KubeDnsTcpTransport(Socket listener, TimeSpan idleTimeout, int maxConnections) : IServerTransport
+internal sealed class KubeDnsTcpTransport(Socket listener, TimeSpan idleTimeout, int maxConnections, Action<bool, IPEndPoint?>? formatError = null) : IServerTransport
 {
     private readonly ConcurrentDictionary<Connection, byte> _connections = new();
 
@@ -139,6 +139,7 @@ internal sealed class KubeDnsTcpTransport(Socket listener, TimeSpan idleTimeout,
                             return null;
                         }
 
+                        _transport.FormatError?.Invoke(true, _remote);
                         continue;
                 }
 
@@ -219,4 +220,6 @@ internal sealed class KubeDnsTcpTransport(Socket listener, TimeSpan idleTimeout,
     }
 
     private TimeSpan IdleTimeout => idleTimeout;
+
+    private Action<bool, IPEndPoint?>? FormatError => formatError;
 }

@@ -11,7 +11,7 @@ namespace KubeDns.Records.ArSoft;
 /// bytes, such as EDNS-padded ones, are answered) and screens each one before ARSoft parses it (FORMERR for a
 /// readable but malformed query, nothing for responses and runts).
 /// </summary>
-internal sealed class KubeDnsUdpTransport(Socket socket) : IServerTransport
+internal sealed class KubeDnsUdpTransport(Socket socket, Action<bool, IPEndPoint?>? formatError = null) : IServerTransport
 {
     private readonly byte[] _buffer = new byte[ushort.MaxValue];
     private readonly IPEndPoint _local = (IPEndPoint)socket.LocalEndPoint!;
@@ -65,6 +65,7 @@ internal sealed class KubeDnsUdpTransport(Socket socket) : IServerTransport
                     continue;
                 case QueryScreen.Verdict.FormatError:
                     await SendFormatErrorAsync(QueryScreen.FormatError(message), remote, token).ConfigureAwait(false);
+                    formatError?.Invoke(false, remote);
                     continue;
             }
 

@@ -39,6 +39,8 @@ internal static class QueryScreen
         }
 
         var qdcount = BinaryPrimitives.ReadUInt16BigEndian(message[4..]);
+        var firstAdditional = counts - BinaryPrimitives.ReadUInt16BigEndian(message[10..]);
+        var opts = 0;
         var offset = HeaderLength;
         for (var i = 0; i < counts; i++)
         {
@@ -56,6 +58,12 @@ internal static class QueryScreen
 
             if (i >= qdcount)
             {
+                // At most one OPT, and only in the additional section (RFC 6891 §6.1.1).
+                if (BinaryPrimitives.ReadUInt16BigEndian(message[offset..]) == 41 && (++opts > 1 || i < firstAdditional))
+                {
+                    return Verdict.FormatError;
+                }
+
                 offset += 10 + BinaryPrimitives.ReadUInt16BigEndian(message[(offset + 8)..]);
                 if (offset > message.Length)
                 {

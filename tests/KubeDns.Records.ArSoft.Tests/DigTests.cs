@@ -165,7 +165,7 @@ public class DigTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         Assert.Single(Dig.Section(output, "ADDITIONAL"));
     }
 
-    [Theory(Skip = "bug: §6.4/§14.2 #42 — the SRV glue owner kiada.kiada.svc.Cluster.Local. is sent as Kiada.Kiada.svc.Cluster.Local.: ARSoft's encoder compresses names case-insensitively, so the glue owner becomes a pointer into the question name _HTTP._TCP.Kiada.Kiada.svc.Cluster.Local and takes its spelling")]
+    [Theory(Skip = "ARSoft limitation (its encoder compresses names case-insensitively and its parser turns non-ASCII bytes into ?; the native engine passes this): §6.4/§14.2 #42 — the SRV glue owner kiada.kiada.svc.Cluster.Local. is sent as Kiada.Kiada.svc.Cluster.Local.: ARSoft's encoder compresses names case-insensitively, so the glue owner becomes a pointer into the question name _HTTP._TCP.Kiada.Kiada.svc.Cluster.Local and takes its spelling")]
     [MemberData(nameof(Transports))]
     public async Task MixedCase_Srv_GlueOwnerIsLowerCaseWithZoneAsSpelled(string transport)
     {
@@ -174,7 +174,7 @@ public class DigTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         Assert.Equal(["kiada.kiada.svc.Cluster.Local. 5 IN A 10.96.7.108"], Dig.Section(output, "ADDITIONAL"));
     }
 
-    [Theory(Skip = "bug: §11/§6.4 — for QUOTE-ALIAS.KIADA.SVC.CLUSTER.LOCAL A the CNAME RDATA (lower-cased externalName quote.kiada.svc.cluster.local.) and the chased A owner are both sent as quote.KIADA.SVC.CLUSTER.LOCAL.: ARSoft's case-insensitive name compression points them into the question name")]
+    [Theory(Skip = "ARSoft limitation (its encoder compresses names case-insensitively and its parser turns non-ASCII bytes into ?; the native engine passes this): §11/§6.4 — for QUOTE-ALIAS.KIADA.SVC.CLUSTER.LOCAL A the CNAME RDATA (lower-cased externalName quote.kiada.svc.cluster.local.) and the chased A owner are both sent as quote.KIADA.SVC.CLUSTER.LOCAL.: ARSoft's case-insensitive name compression points them into the question name")]
     [MemberData(nameof(Transports))]
     public async Task MixedCase_CnameChase_TargetAsCnameSpellsIt(string transport)
     {
@@ -272,7 +272,7 @@ public class DigTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         Assert.Equal(4, Dig.Section(output, "ANSWER").Length);
     }
 
-    [Fact(Skip = "bug: §15 truncates only what is too big — _http._tcp.quote-headless.kiada.svc.cluster.local SRV (worked example #4) over UDP with dig +noedns +ignore comes back TC with 0 answers and 0 additional (67 bytes), although the whole answer with its 4 glue records is 455 bytes (< 512). Truncate() estimates every record without name compression (owner 50 + SRV target 52 bytes each), so it thinks 538 bytes remain after dropping the glue; a no-EDNS client without TCP fallback (older musl) gets nothing")]
+    [Fact]
     public async Task Truncation_SrvThatFitsWithoutEdns_NotTruncated()
     {
         var output = await Dig.RunAsync(fixture.EndPoint, "+ignore", "+noedns", "_http._tcp.quote-headless.kiada.svc.cluster.local", "SRV");
@@ -282,7 +282,7 @@ public class DigTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         Assert.Equal(4, Dig.Section(output, "ADDITIONAL").Length);
     }
 
-    [Fact(Skip = "bug: §15 truncates only what is too big — dozen.load.svc.cluster.local A (12 endpoints) over UDP with dig +noedns +ignore comes back TC with 0 answers, although the answer is 238 bytes (< 512): Truncate() counts each A record at 44 bytes (uncompressed owner) instead of 16, so for this name 11 or more endpoints are always truncated for clients without EDNS")]
+    [Fact]
     public async Task Truncation_TwelveAddressesWithoutEdns_NotTruncated()
     {
         var output = await Dig.RunAsync(fixture.EndPoint, "+ignore", "+noedns", ServerFixture.Dozen, "A");
@@ -291,7 +291,7 @@ public class DigTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         Assert.Equal(12, Dig.Section(output, "ANSWER").Length);
     }
 
-    [Fact(Skip = "bug: §15 truncates only what is too big — thirty.load.svc.cluster.local A (30 endpoints) over UDP with dig +bufsize=1232 +ignore comes back TC with 0 answers, although the answer is 538 bytes (< 1232): Truncate() estimates 45 bytes per A record (uncompressed owner) instead of 16, so for this name 27 or more endpoints always fall back to TCP (about 72 would fit)")]
+    [Fact]
     public async Task Truncation_ThirtyAddressesWithEdns1232_NotTruncated()
     {
         var output = await Dig.RunAsync(fixture.EndPoint, "+ignore", "+bufsize=1232", ServerFixture.Thirty, "A");

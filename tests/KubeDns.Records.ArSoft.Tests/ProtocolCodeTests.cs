@@ -244,7 +244,7 @@ public class ProtocolCodeTests(ServerFixture fixture) : IClassFixture<ServerFixt
         Assert.Equal(FormErr, reply.Rcode);
     }
 
-    [Fact(Skip = "bug: RFC 6891 §6.1.1 (behaviour.md defers to the RFCs where §15 is silent) — a query carrying two OPT records must get FORMERR; quote.kiada.svc.cluster.local A with two OPT RRs in the additional section is answered NOERROR with the A record (the handler reads only the first OPT)")]
+    [Fact]
     public async Task FormErr_RawTwoOptRecords_FormErr()
     {
         byte[] opt = [0, 0, 41, 0x04, 0xD0, 0, 0, 0, 0, 0, 0];
@@ -268,7 +268,7 @@ public class ProtocolCodeTests(ServerFixture fixture) : IClassFixture<ServerFixt
             TestServers.WithoutSerial(Dig.Section(output, "AUTHORITY")));
     }
 
-    [Fact(Skip = "bug (core resolver, not the adapter): §8/§14.2 #43 — 97.161.96.10.in-addr.arpa PTR should answer quote.kiada.svc.cluster.local.; ClusterSnapshot.ResolveInReverse answers only the reverse apex and gives NXDOMAIN (marked not-ours) for every address, so with an upstream configured cluster-IP PTRs are even forwarded")]
+    [Fact]
     public async Task Ptr_ClusterIP_AnswersService()
     {
         var output = await Dig.RunAsync(fixture.EndPoint, "-x", "10.96.161.97");
@@ -330,7 +330,7 @@ public class ProtocolCodeTests(ServerFixture fixture) : IClassFixture<ServerFixt
         Assert.All(events, e => Assert.Equal(IPAddress.Loopback, e.RemoteEndPoint!.Address));
     }
 
-    [Fact(Skip = "bug: QueryAnswered ('raised after each query is answered, for logging and metrics') is not raised for the FORMERR that the transports send themselves for a malformed question (QueryScreen: truncated QNAME, bad label type, pointer loop, trailing bytes), while a FORMERR for QDCOUNT 0/2 from the handler is raised; those FORMERRs are invisible to logs and metrics")]
+    [Fact]
     public async Task QueryAnswered_MalformedQuestionFormErr_Raised()
     {
         await using var server = await TestServers.StartAsync(ServerFixture.CreateState());
@@ -377,7 +377,7 @@ public class ProtocolCodeTests(ServerFixture fixture) : IClassFixture<ServerFixt
         Assert.Equal(0, reply.Rcode);
     }
 
-    [Fact(Skip = "bug: §15 'question echoed byte for byte' — a QNAME label with a non-ASCII byte (caf\\xE9.kiada.svc.cluster.local) is echoed with '?' (0x3F) in place of 0xE9, because ARSoft decodes labels as ASCII and re-encodes the question; resolvers that match the echoed question drop the reply")]
+    [Fact(Skip = "ARSoft limitation (its encoder compresses names case-insensitively and its parser turns non-ASCII bytes into ?; the native engine passes this): §15 'question echoed byte for byte' — a QNAME label with a non-ASCII byte (caf\\xE9.kiada.svc.cluster.local) is echoed with '?' (0x3F) in place of 0xE9, because ARSoft decodes labels as ASCII and re-encodes the question; resolvers that match the echoed question drop the reply")]
     public async Task Header_NonAsciiLabel_QuestionEchoedByteForByte()
     {
         byte[] name = [.. new byte[] { 4, (byte)'c', (byte)'a', (byte)'f', 0xE9 }, .. RawDns.EncodeName("kiada.svc.cluster.local")];
@@ -389,7 +389,7 @@ public class ProtocolCodeTests(ServerFixture fixture) : IClassFixture<ServerFixt
         Assert.Equal(bytes[12..], reply.QuestionBytes);
     }
 
-    [Fact(Skip = "bug: a QNAME whose labels are quote|kiada|svc.cluster|local (one label holding a dot) is outside every zone (its parent label is 'svc.cluster', not 'cluster'), so REFUSED is expected; the handler passes ARSoft's text form quote.kiada.svc\\.cluster.local. to the resolver, which does not understand the escape, matches zone cluster.local and answers NXDOMAIN with the cluster SOA")]
+    [Fact]
     public async Task Refused_LabelContainingDot_OutsideZones()
     {
         byte[] name =
