@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace KubeDns.Records.ArSoft.Tests;
+namespace KubeDns.Records.Servers.Tests;
 
 /// <summary>A DNS query built byte by byte, so tests control every header bit, count and option.</summary>
 internal sealed record RawQuery

@@ -2,18 +2,20 @@ using System.Net;
 using System.Net.Sockets;
 using KubeDns.Records.Tests.TestData;
 
-namespace KubeDns.Records.ArSoft.Tests;
+namespace KubeDns.Records.Servers.Tests;
 
-/// <summary>Start, stop, restart and dispose of <see cref="KubeDnsServer"/>, and what happens to its sockets.</summary>
-[Collection(SocketLifecycleGroup.Name)]
-public class LifecycleTests
+/// <summary>
+/// Start, stop, restart and dispose of a server, and what happens to its sockets, on each engine. The engine classes
+/// run in the <see cref="SocketLifecycleGroup"/> collection.
+/// </summary>
+public abstract class LifecycleTests(Engine engine)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
 
     [Fact]
     public async Task StopAsync_RightAfterStart_DoesNotThrowAndFreesPort()
     {
-        await using var server = new KubeDnsServer(ExampleCluster.Create(), Loopback(0));
+        await using var server = Create(ExampleCluster.Create());
 
         await server.StartAsync();
         var port = server.LocalEndPoint!.Port;
@@ -27,7 +29,7 @@ public class LifecycleTests
     [Fact]
     public async Task DisposeAsync_RightAfterStart_DoesNotThrowAndFreesPort()
     {
-        var server = new KubeDnsServer(ExampleCluster.Create(), Loopback(0));
+        var server = Create(ExampleCluster.Create());
         await server.StartAsync();
         var port = server.LocalEndPoint!.Port;
 
@@ -39,7 +41,7 @@ public class LifecycleTests
     [Fact]
     public async Task StartAsync_PortZero_ReportsRealPortServingUdpAndTcp()
     {
-        await using var server = new KubeDnsServer(ExampleCluster.Create(), Loopback(0));
+        await using var server = Create(ExampleCluster.Create());
 
         await server.StartAsync();
 
@@ -49,10 +51,10 @@ public class LifecycleTests
         await AssertAnswersAsync(server.LocalEndPoint);
     }
 
-    [Fact]
-    public async Task StartAsync_AfterStopSameInstance_ServesOnSamePort()
+    /// <summary>docs/server.md: a stopped server starts again, on the same port (a test in the engine classes).</summary>
+    protected async Task AssertRestartServesOnSamePortAsync()
     {
-        await using var server = new KubeDnsServer(ExampleCluster.Create(), Loopback(0));
+        await using var server = Create(ExampleCluster.Create());
         await server.StartAsync();
         var first = server.LocalEndPoint!;
         await AssertAnswersAsync(first);
@@ -69,7 +71,7 @@ public class LifecycleTests
     {
         var state = ExampleCluster.Create();
         int port;
-        await using (var first = new KubeDnsServer(state, Loopback(0)))
+        await using (var first = Create(state))
         {
             await first.StartAsync();
             port = first.LocalEndPoint!.Port;
@@ -77,7 +79,7 @@ public class LifecycleTests
             await first.StopAsync();
         }
 
-        await using var second = new KubeDnsServer(state, Loopback(port));
+        await using var second = Create(state, port);
         await second.StartAsync();
 
         Assert.Equal(port, second.LocalEndPoint!.Port);
@@ -87,7 +89,7 @@ public class LifecycleTests
     [Fact]
     public async Task StartStop_TenCycles_LeaveNoBoundSocket()
     {
-        await using var server = new KubeDnsServer(ExampleCluster.Create(), Loopback(0));
+        await using var server = Create(ExampleCluster.Create());
         var port = 0;
         for (var i = 0; i < 10; i++)
         {
@@ -106,7 +108,7 @@ public class LifecycleTests
     [Fact]
     public async Task StopAsync_IdleTcpClientConnected_StopsAndClosesConnection()
     {
-        await using var server = new KubeDnsServer(ExampleCluster.Create(), Loopback(0));
+        await using var server = Create(ExampleCluster.Create());
         await server.StartAsync();
         using var idle = new TcpClient(AddressFamily.InterNetwork);
         await idle.ConnectAsync(server.LocalEndPoint!);
@@ -130,7 +132,7 @@ public class LifecycleTests
     [Fact]
     public async Task StopAsync_TcpClientConnected_NewConnectionsRefused()
     {
-        await using var server = new KubeDnsServer(ExampleCluster.Create(), Loopback(0));
+        await using var server = Create(ExampleCluster.Create());
         await server.StartAsync();
         var endPoint = server.LocalEndPoint!;
         using var idle = new TcpClient(AddressFamily.InterNetwork);
@@ -147,7 +149,7 @@ public class LifecycleTests
     {
         var port = TestServers.FreePort();
         using var holder = new UdpClient(new IPEndPoint(IPAddress.Loopback, port));
-        await using var server = new KubeDnsServer(ExampleCluster.Create(), Loopback(port));
+        await using var server = Create(ExampleCluster.Create(), port);
 
         var error = await Assert.ThrowsAsync<SocketException>(() => server.StartAsync());
 
@@ -167,7 +169,7 @@ public class LifecycleTests
         holder.Start();
         try
         {
-            await using var server = new KubeDnsServer(ExampleCluster.Create(), Loopback(port));
+            await using var server = Create(ExampleCluster.Create(), port);
 
             var error = await Assert.ThrowsAsync<SocketException>(() => server.StartAsync());
 
@@ -186,7 +188,7 @@ public class LifecycleTests
     {
         var port = TestServers.FreePort();
         var holder = new UdpClient(new IPEndPoint(IPAddress.Loopback, port));
-        await using var server = new KubeDnsServer(ExampleCluster.Create(), Loopback(port));
+        await using var server = Create(ExampleCluster.Create(), port);
         await Assert.ThrowsAsync<SocketException>(() => server.StartAsync());
 
         holder.Dispose();
@@ -195,11 +197,13 @@ public class LifecycleTests
         await AssertAnswersAsync(server.LocalEndPoint!);
     }
 
-    [Fact]
-    public async Task StartAsync_PortZeroRestartAfterPortTaken_ThrowsInsteadOfPickingAnother()
+    /// <summary>
+    /// The port chosen for port 0 is kept for restarts, so a restart does not move to a new port (a test in the engine
+    /// classes).
+    /// </summary>
+    protected async Task AssertPortZeroRestartAfterPortTakenThrowsAsync()
     {
-        // Documented: the port chosen for port 0 is kept for restarts, so a restart does not move to a new port.
-        await using var server = new KubeDnsServer(ExampleCluster.Create(), Loopback(0));
+        await using var server = Create(ExampleCluster.Create());
         await server.StartAsync();
         var port = server.LocalEndPoint!.Port;
         await server.StopAsync();
@@ -213,7 +217,7 @@ public class LifecycleTests
     [Fact]
     public async Task StartAsync_WhenRunning_DoesNothing()
     {
-        await using var server = new KubeDnsServer(ExampleCluster.Create(), Loopback(0));
+        await using var server = Create(ExampleCluster.Create());
         await server.StartAsync();
         var first = server.LocalEndPoint;
 
@@ -226,7 +230,7 @@ public class LifecycleTests
     [Fact]
     public async Task StopAsync_NotStarted_DoesNothing()
     {
-        await using var server = new KubeDnsServer(ExampleCluster.Create(), Loopback(0));
+        await using var server = Create(ExampleCluster.Create());
 
         await server.StopAsync();
         await server.StopAsync();
@@ -237,7 +241,7 @@ public class LifecycleTests
     [Fact]
     public async Task StartAsync_AfterDispose_ThrowsObjectDisposed()
     {
-        var server = new KubeDnsServer(ExampleCluster.Create(), Loopback(0));
+        var server = Create(ExampleCluster.Create());
         await server.StartAsync();
         await server.DisposeAsync();
         await server.DisposeAsync();
@@ -248,7 +252,7 @@ public class LifecycleTests
     [Fact]
     public async Task StartStop_ConcurrentCalls_EndStopped()
     {
-        await using var server = new KubeDnsServer(ExampleCluster.Create(), Loopback(0));
+        await using var server = Create(ExampleCluster.Create());
         await server.StartAsync();
         var port = server.LocalEndPoint!.Port;
         await server.StopAsync();
@@ -263,7 +267,7 @@ public class LifecycleTests
     [Fact]
     public async Task TcpIdleTimeout_SilentClient_Disconnected()
     {
-        await using var server = new KubeDnsServer(ExampleCluster.Create(), Loopback(0, o => o.TcpIdleTimeout = TimeSpan.FromMilliseconds(300)));
+        await using var server = Create(ExampleCluster.Create(), 0, o => o.TcpIdleTimeout = TimeSpan.FromMilliseconds(300));
         await server.StartAsync();
         using var client = new TcpClient(AddressFamily.InterNetwork);
         await client.ConnectAsync(server.LocalEndPoint!);
@@ -275,7 +279,7 @@ public class LifecycleTests
     [Fact]
     public async Task MaxTcpConnections_OneOverTheCap_ClosedAtOnceOthersServed()
     {
-        await using var server = new KubeDnsServer(ExampleCluster.Create(), Loopback(0, o => o.MaxTcpConnections = 2));
+        await using var server = Create(ExampleCluster.Create(), 0, o => o.MaxTcpConnections = 2);
         await server.StartAsync();
         var endPoint = server.LocalEndPoint!;
         using var first = await ConnectAndQueryAsync(endPoint);
@@ -290,48 +294,12 @@ public class LifecycleTests
         await AssertAnswersAsync(endPoint, tcp: false);
     }
 
-    [Theory]
-    [InlineData(100)]
-    [InlineData(70000)]
-    public void Constructor_PayloadSizeOutOfRange_ArgumentExceptionNamingOption(int size)
-    {
-        var error = Assert.Throws<ArgumentException>(() => new KubeDnsServer(ExampleCluster.Create(), Loopback(0, o => o.MaxUdpPayloadSize = size)));
-
-        Assert.Contains("MaxUdpPayloadSize", error.Message);
-        Assert.Contains(size.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message);
-    }
-
-    [Fact]
-    public void Constructor_UpstreamWithoutPort_ArgumentExceptionNamingOption()
-    {
-        var error = Assert.Throws<ArgumentException>(() => new KubeDnsServer(ExampleCluster.Create(), Loopback(0, o => o.Upstreams.Add(new IPEndPoint(IPAddress.Loopback, 0)))));
-
-        Assert.Contains("Upstreams", error.Message);
-    }
-
-    [Fact]
-    public void Constructor_NullState_ArgumentNullException() =>
-        Assert.Throws<ArgumentNullException>(() => new KubeDnsServer(null!));
-
-    [Fact]
-    public async Task Options_ChangedAfterConstruction_NoEffect()
-    {
-        var options = Loopback(0);
-        await using var server = new KubeDnsServer(ExampleCluster.Create(), options);
-        options.Upstreams.Add(new IPEndPoint(IPAddress.Loopback, 9));
-        await server.StartAsync();
-
-        var output = await Dig.RunAsync(server.LocalEndPoint!, "example.com", "A");
-
-        Assert.Equal("REFUSED", Dig.Status(output));
-    }
-
-    private static KubeDnsServerOptions Loopback(int port, Action<KubeDnsServerOptions>? configure = null)
-    {
-        var options = new KubeDnsServerOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, port) };
-        configure?.Invoke(options);
-        return options;
-    }
+    private ITestServer Create(ClusterState state, int port = 0, Action<TestServerOptions>? configure = null) =>
+        TestServers.Create(engine, state, o =>
+        {
+            o.Endpoint = new IPEndPoint(IPAddress.Loopback, port);
+            configure?.Invoke(o);
+        });
 
     private static async Task AssertAnswersAsync(IPEndPoint endPoint, bool tcp = true)
     {
@@ -378,4 +346,26 @@ public class LifecycleTests
             }
         }
     }
+}
+
+/// <summary><see cref="LifecycleTests"/> on the ARSoft adapter.</summary>
+[Collection(SocketLifecycleGroup.Name)]
+public sealed class ArSoftLifecycleTests() : LifecycleTests(Engine.ArSoft)
+{
+    [Fact]
+    public Task StartAsync_AfterStopSameInstance_ServesOnSamePort() => AssertRestartServesOnSamePortAsync();
+
+    [Fact]
+    public Task StartAsync_PortZeroRestartAfterPortTaken_ThrowsInsteadOfPickingAnother() => AssertPortZeroRestartAfterPortTakenThrowsAsync();
+}
+
+/// <summary><see cref="LifecycleTests"/> on the native engine.</summary>
+[Collection(SocketLifecycleGroup.Name)]
+public sealed class NativeLifecycleTests() : LifecycleTests(Engine.Native)
+{
+    [Fact(Skip = SkipReasons.NativeRestartMovesPort)]
+    public Task StartAsync_AfterStopSameInstance_ServesOnSamePort() => AssertRestartServesOnSamePortAsync();
+
+    [Fact(Skip = SkipReasons.NativeRestartMovesPortWhenTaken)]
+    public Task StartAsync_PortZeroRestartAfterPortTaken_ThrowsInsteadOfPickingAnother() => AssertPortZeroRestartAfterPortTakenThrowsAsync();
 }

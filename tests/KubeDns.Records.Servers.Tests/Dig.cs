@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 
-namespace KubeDns.Records.ArSoft.Tests;
+namespace KubeDns.Records.Servers.Tests;
 
 /// <summary>Runs the real <c>dig</c> (Debian bind9-dnsutils) against a server on 127.0.0.1, bounded in time.</summary>
 internal static class Dig

@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
 
-namespace KubeDns.Records.ArSoft.Tests;
+namespace KubeDns.Records.Servers.Tests;
 
-/// <summary>Garbage, runts, oversize and response datagrams never stop the server (behaviour.md §15).</summary>
-public class MalformedInputTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+/// <summary>Garbage, runts, oversize and response datagrams never stop the server (behaviour.md §15), on each engine.</summary>
+public abstract class MalformedInputTests(ServerFixture fixture)
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(500);
 
@@ -286,3 +286,9 @@ public class MalformedInputTests(ServerFixture fixture) : IClassFixture<ServerFi
         }
     }
 }
+
+/// <summary><see cref="MalformedInputTests"/> on the ARSoft adapter.</summary>
+public sealed class ArSoftMalformedInputTests(ArSoftServerFixture fixture) : MalformedInputTests(fixture), IClassFixture<ArSoftServerFixture>;
+
+/// <summary><see cref="MalformedInputTests"/> on the native engine.</summary>
+public sealed class NativeMalformedInputTests(NativeServerFixture fixture) : MalformedInputTests(fixture), IClassFixture<NativeServerFixture>;

@@ -5,7 +5,7 @@ using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
 using ArSoftRecordType = ARSoft.Tools.Net.Dns.RecordType;
 
-namespace KubeDns.Records.ArSoft.Tests;
+namespace KubeDns.Records.Servers.Tests;
 
 /// <summary>
 /// A tiny upstream resolver on 127.0.0.1 (plain ARSoft <see cref="DnsServer"/>): any A query gets

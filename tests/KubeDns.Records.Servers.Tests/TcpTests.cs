@@ -1,10 +1,10 @@
 using System.Net.Sockets;
 using ARSoft.Tools.Net.Dns;
 
-namespace KubeDns.Records.ArSoft.Tests;
+namespace KubeDns.Records.Servers.Tests;
 
-/// <summary>DNS over TCP (RFC 7766): pipelining, large answers, many connections (behaviour.md §15).</summary>
-public class TcpTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+/// <summary>DNS over TCP (RFC 7766): pipelining, large answers, many connections (behaviour.md §15), on each engine.</summary>
+public abstract class TcpTests(ServerFixture fixture)
 {
     private static readonly (string Name, ushort Type)[] Questions =
     [
@@ -116,3 +116,9 @@ public class TcpTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         Assert.True(reply.Bytes.Length > 3000);
     }
 }
+
+/// <summary><see cref="TcpTests"/> on the ARSoft adapter.</summary>
+public sealed class ArSoftTcpTests(ArSoftServerFixture fixture) : TcpTests(fixture), IClassFixture<ArSoftServerFixture>;
+
+/// <summary><see cref="TcpTests"/> on the native engine.</summary>
+public sealed class NativeTcpTests(NativeServerFixture fixture) : TcpTests(fixture), IClassFixture<NativeServerFixture>;

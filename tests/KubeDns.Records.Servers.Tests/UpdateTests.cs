@@ -2,10 +2,10 @@ using System.Collections.Concurrent;
 using System.Net.Sockets;
 using KubeDns.Records.Tests.TestData;
 
-namespace KubeDns.Records.ArSoft.Tests;
+namespace KubeDns.Records.Servers.Tests;
 
-/// <summary>Changes applied while the server runs are answered by the very next query (behaviour.md §12).</summary>
-public class UpdateTests
+/// <summary>Changes applied while the server runs are answered by the very next query (behaviour.md §12), on each engine.</summary>
+public abstract class UpdateTests(Engine engine)
 {
     private static readonly string[] Soa = ["cluster.local. 5 IN SOA ns.dns.cluster.local. hostmaster.cluster.local. <serial> 7200 1800 86400 5"];
 
@@ -13,7 +13,7 @@ public class UpdateTests
     public async Task Apply_AddServiceWhileRunning_NextQueryAnswersIt()
     {
         var state = ExampleCluster.Create();
-        await using var server = await TestServers.StartAsync(state);
+        await using var server = await TestServers.StartAsync(engine, state);
 
         var before = await Dig.RunAsync(server.LocalEndPoint!, "fresh.kiada.svc.cluster.local", "A");
         state.Apply(new ClusterChangeBatch().Upsert(ExampleCluster.Service("kiada", "fresh", "10.96.50.50", ExampleCluster.Port("http", 80))));
@@ -31,7 +31,7 @@ public class UpdateTests
     {
         var state = ExampleCluster.Create();
         state.Apply(new ClusterChangeBatch().Upsert(ExampleCluster.Service("kiada", "fresh", "10.96.50.50", ExampleCluster.Port("http", 80))));
-        await using var server = await TestServers.StartAsync(state);
+        await using var server = await TestServers.StartAsync(engine, state);
 
         var before = await Dig.RunAsync(server.LocalEndPoint!, "fresh.kiada.svc.cluster.local", "A");
         state.Apply(new ClusterChangeBatch().Delete(ObjectKey.ForService("kiada", "fresh")));
@@ -47,7 +47,7 @@ public class UpdateTests
     public async Task Apply_ChangeClusterIPWhileRunning_NextQueryAnswersNewAddress()
     {
         var state = ExampleCluster.Create();
-        await using var server = await TestServers.StartAsync(state);
+        await using var server = await TestServers.StartAsync(engine, state);
 
         var before = await Dig.RunAsync(server.LocalEndPoint!, "cache.infra.svc.cluster.local", "A");
         state.Apply(new ClusterChangeBatch().Upsert(ExampleCluster.Service("infra", "cache", "10.96.200.21", ExampleCluster.Port("redis", 6379))));
@@ -61,7 +61,7 @@ public class UpdateTests
     public async Task Apply_AnyChange_SoaSerialGrowsInNextAnswer()
     {
         var state = ExampleCluster.Create();
-        await using var server = await TestServers.StartAsync(state);
+        await using var server = await TestServers.StartAsync(engine, state);
         var query = new RawQuery { Name = "nope.kiada.svc.cluster.local" }.ToBytes();
 
         var before = await RawDns.ExchangeUdpAsync(server.LocalEndPoint!, query);
@@ -78,7 +78,7 @@ public class UpdateTests
     public async Task Apply_ManyChangesDuringQueries_EveryAnswerIsOldOrNewNeverBroken()
     {
         var state = ExampleCluster.Create();
-        await using var server = await TestServers.StartAsync(state);
+        await using var server = await TestServers.StartAsync(engine, state);
         var seen = new ConcurrentBag<string>();
         using var stop = new CancellationTokenSource();
 
@@ -125,3 +125,9 @@ public class UpdateTests
         return System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(bytes.Length - 20));
     }
 }
+
+/// <summary><see cref="UpdateTests"/> on the ARSoft adapter.</summary>
+public sealed class ArSoftUpdateTests() : UpdateTests(Engine.ArSoft);
+
+/// <summary><see cref="UpdateTests"/> on the native engine.</summary>
+public sealed class NativeUpdateTests() : UpdateTests(Engine.Native);

@@ -3,14 +3,14 @@ using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using KubeDns.Records.Tests.TestData;
 
-namespace KubeDns.Records.ArSoft.Tests;
+namespace KubeDns.Records.Servers.Tests;
 
 /// <summary>
-/// A started server on 127.0.0.1 (ephemeral port) serving the example cluster of behaviour.md §14.1 plus the headless
-/// service <c>big</c> in namespace <c>load</c> with 200 ready endpoints 10.200.0.1 … 10.200.0.200. Shared by the tests of
-/// one class; those tests only read.
+/// A started server of one <see cref="Engine"/> on 127.0.0.1 (ephemeral port) serving the example cluster of
+/// behaviour.md §14.1 plus the headless service <c>big</c> in namespace <c>load</c> with 200 ready endpoints
+/// 10.200.0.1 … 10.200.0.200. Shared by the tests of one class; those tests only read.
 /// </summary>
-public sealed class ServerFixture : IAsyncLifetime
+public abstract class ServerFixture : IAsyncLifetime
 {
     public const string Big = "big.load.svc.cluster.local";
 
@@ -22,9 +22,11 @@ public sealed class ServerFixture : IAsyncLifetime
     /// <summary>A headless service with 30 endpoints (10.202.0.1 …): 538 bytes as an A answer with EDNS.</summary>
     public const string Thirty = "thirty.load.svc.cluster.local";
 
+    public abstract Engine Engine { get; }
+
     public ClusterState State { get; } = CreateState();
 
-    public KubeDnsServer Server { get; private set; } = null!;
+    public ITestServer Server { get; private set; } = null!;
 
     public IPEndPoint EndPoint => Server.LocalEndPoint ?? throw new InvalidOperationException("The server is not running.");
 
@@ -40,7 +42,7 @@ public sealed class ServerFixture : IAsyncLifetime
     public static IEnumerable<string> BigAddresses() =>
         Enumerable.Range(1, BigEndpoints).Select(i => $"10.200.{i / 256}.{i % 256}");
 
-    public async Task InitializeAsync() => Server = await TestServers.StartAsync(State);
+    public async Task InitializeAsync() => Server = await TestServers.StartAsync(Engine, State);
 
     public async Task DisposeAsync()
     {
@@ -68,6 +70,18 @@ public sealed class ServerFixture : IAsyncLifetime
     }
 }
 
+/// <summary>The shared server on the ARSoft adapter.</summary>
+public sealed class ArSoftServerFixture : ServerFixture
+{
+    public override Engine Engine => Engine.ArSoft;
+}
+
+/// <summary>The shared server on the native engine.</summary>
+public sealed class NativeServerFixture : ServerFixture
+{
+    public override Engine Engine => Engine.Native;
+}
+
 /// <summary>
 /// Tests that bind fixed ports, or check that a port is free after a stop, run alone: ports just released by one
 /// test are otherwise picked up by the ephemeral sockets of others.
@@ -81,12 +95,23 @@ public sealed class SocketLifecycleGroup
 /// <summary>Starting servers and finding ports for tests.</summary>
 internal static partial class TestServers
 {
-    /// <summary>Creates and starts a server on 127.0.0.1 with an ephemeral port; disposes it if the start fails.</summary>
-    public static async Task<KubeDnsServer> StartAsync(ClusterState state, Action<KubeDnsServerOptions>? configure = null)
+    /// <summary>Creates a server of <paramref name="engine"/> (not started), on 127.0.0.1 with an ephemeral port unless configured.</summary>
+    public static ITestServer Create(Engine engine, ClusterState state, Action<TestServerOptions>? configure = null)
     {
-        var options = new KubeDnsServerOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, 0) };
+        var options = new TestServerOptions();
         configure?.Invoke(options);
-        var server = new KubeDnsServer(state, options);
+        return engine switch
+        {
+            Engine.ArSoft => new ArSoftTestServer(state, options),
+            Engine.Native => new NativeTestServer(state, options),
+            _ => throw new ArgumentOutOfRangeException(nameof(engine), engine, "unknown engine"),
+        };
+    }
+
+    /// <summary>Creates and starts a server on 127.0.0.1 with an ephemeral port; disposes it if the start fails.</summary>
+    public static async Task<ITestServer> StartAsync(Engine engine, ClusterState state, Action<TestServerOptions>? configure = null)
+    {
+        var server = Create(engine, state, configure);
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
