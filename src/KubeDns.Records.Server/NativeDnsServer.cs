@@ -12,7 +12,7 @@ namespace KubeDns.Records.Server;
 /// UDP runs several blocking receive loops on dedicated threads; TCP (RFC 7766) answers pipelined queries in order
 /// per connection, with an idle timeout and a connection cap. Snapshot changes are visible to the next query.
 /// </summary>
-public sealed class NativeDnsServer : IAsyncDisposable
+public sealed class NativeDnsServer : IAsyncDisposable, IDisposable
 {
     private const int PortAttempts = 20;
 
@@ -21,6 +21,7 @@ public sealed class NativeDnsServer : IAsyncDisposable
     private readonly DnsWireOptions _wire;
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private readonly long[] _responses = new long[17];
+    private readonly Dictionary<int, int> _stickyPorts = [];
     private Running? _running;
     private bool _disposed;
     private long _dropped;
@@ -37,7 +38,7 @@ public sealed class NativeDnsServer : IAsyncDisposable
         options ??= new NativeDnsServerOptions();
         options.Validate();
         _state = state;
-        _options = options;
+        _options = Copy(options);
         _wire = new DnsWireOptions
         {
             MaxUdpPayloadSize = options.MaxUdpPayloadSize,
@@ -91,9 +92,9 @@ public sealed class NativeDnsServer : IAsyncDisposable
             var running = new Running();
             try
             {
-                foreach (var endpoint in _options.Endpoints)
+                for (var i = 0; i < _options.Endpoints.Count; i++)
                 {
-                    BindEndpoint(running, endpoint);
+                    BindEndpoint(running, _options.Endpoints[i], i);
                 }
             }
             catch
@@ -188,7 +189,30 @@ public sealed class NativeDnsServer : IAsyncDisposable
         _lifecycle.Dispose();
     }
 
-    private void BindEndpoint(Running running, IPEndPoint requested)
+    /// <summary>Stops the server synchronously (for containers disposed without await).</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private static NativeDnsServerOptions Copy(NativeDnsServerOptions options)
+    {
+        var copy = new NativeDnsServerOptions
+        {
+            UdpReceivers = options.UdpReceivers,
+            ReusePort = options.ReusePort,
+            MaxUdpPayloadSize = options.MaxUdpPayloadSize,
+            TcpIdleTimeout = options.TcpIdleTimeout,
+            MaxTcpConnections = options.MaxTcpConnections,
+            Forwarder = options.Forwarder,
+        };
+        copy.Endpoints.Clear();
+        foreach (var endpoint in options.Endpoints)
+        {
+            copy.Endpoints.Add(endpoint);
+        }
+
+        return copy;
+    }
+
+    private void BindEndpoint(Running running, IPEndPoint requested, int index)
     {
         var sockets = _options.ReusePort ? _options.UdpReceivers : 1;
         for (var attempt = 0; ; attempt++)
@@ -197,7 +221,8 @@ public sealed class NativeDnsServer : IAsyncDisposable
             Socket? tcp = null;
             try
             {
-                var port = requested.Port;
+                // Port 0 picks a port on the first start and keeps it for restarts, as the ARSoft server does.
+                var port = requested.Port != 0 ? requested.Port : _stickyPorts.GetValueOrDefault(index);
                 for (var i = 0; i < sockets; i++)
                 {
                     var udp = new Socket(requested.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
@@ -230,9 +255,10 @@ public sealed class NativeDnsServer : IAsyncDisposable
                 running.UdpSockets.AddRange(bound);
                 running.TcpListeners.Add(tcp);
                 running.Endpoints.Add(new IPEndPoint(requested.Address, port));
+                _stickyPorts[index] = port;
                 return;
             }
-            catch (SocketException) when (requested.Port == 0 && attempt < PortAttempts)
+            catch (SocketException) when (requested.Port == 0 && !_stickyPorts.ContainsKey(index) && attempt < PortAttempts)
             {
                 bound.ForEach(s => s.Dispose());
                 tcp?.Dispose();
@@ -353,6 +379,7 @@ public sealed class NativeDnsServer : IAsyncDisposable
                 if (result.Status == DnsRespondStatus.Forward)
                 {
                     written = await ForwardAsync(query, output.AsMemory(2, DnsWire.MaxMessageLength), DnsTransport.Tcp, timeout.Token).ConfigureAwait(false);
+                    written = UpstreamReply.Fit(query.Span, output.AsSpan(2), written, DnsTransport.Tcp, _wire);
                 }
                 else if (result.Status != DnsRespondStatus.Respond)
                 {
@@ -387,6 +414,7 @@ public sealed class NativeDnsServer : IAsyncDisposable
         private readonly byte[] _query = new byte[DnsWire.MaxMessageLength];
         private readonly byte[] _response = new byte[DnsWire.MaxMessageLength];
         private readonly SocketAddress _client = new(socket.AddressFamily);
+        private readonly IPEndPoint _any = new(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
 
         public void Run()
         {
@@ -424,7 +452,7 @@ public sealed class NativeDnsServer : IAsyncDisposable
 
                 if (server.QueryAnswered is not null)
                 {
-                    server.Raise(_query.AsSpan(0, received), result, tcp: false, null);
+                    server.Raise(_query.AsSpan(0, received), result, tcp: false, (IPEndPoint)_any.Create(_client));
                 }
             }
         }
@@ -445,6 +473,7 @@ public sealed class NativeDnsServer : IAsyncDisposable
         {
             var response = new byte[DnsWire.MaxMessageLength];
             var length = await server.ForwardAsync(query, response, DnsTransport.Udp, running.Stop.Token).ConfigureAwait(false);
+            length = UpstreamReply.Fit(query, response, length, DnsTransport.Udp, server._wire);
             if (length > 0)
             {
                 Send(response.AsSpan(0, length), client);

@@ -308,7 +308,7 @@ public class NativeHostingTests
     public void AddKubeDnsServer_NullBuilder_ArgumentNullException() =>
         Assert.Throws<ArgumentNullException>(() => KubeDnsRecordsBuilderServerExtensions.AddKubeDnsServer(null!));
 
-    [Fact(Skip = SkipReasons.NativeSynchronousDispose)]
+    [Fact]
     public void AddKubeDnsServer_ProviderDisposedSynchronously_DoesNotThrow()
     {
         var services = new ServiceCollection();

@@ -363,9 +363,9 @@ public sealed class ArSoftLifecycleTests() : LifecycleTests(Engine.ArSoft)
 [Collection(SocketLifecycleGroup.Name)]
 public sealed class NativeLifecycleTests() : LifecycleTests(Engine.Native)
 {
-    [Fact(Skip = SkipReasons.NativeRestartMovesPort)]
+    [Fact]
     public Task StartAsync_AfterStopSameInstance_ServesOnSamePort() => AssertRestartServesOnSamePortAsync();
 
-    [Fact(Skip = SkipReasons.NativeRestartMovesPortWhenTaken)]
+    [Fact]
     public Task StartAsync_PortZeroRestartAfterPortTaken_ThrowsInsteadOfPickingAnother() => AssertPortZeroRestartAfterPortTakenThrowsAsync();
 }

@@ -440,6 +440,6 @@ public sealed class NativeProtocolCodeTests(NativeServerFixture fixture) : Proto
     [Fact]
     public Task Header_NonAsciiLabel_QuestionEchoedByteForByte() => AssertNonAsciiLabelEchoedByteForByteAsync();
 
-    [Fact(Skip = SkipReasons.NativeUdpRemoteEndPointNull)]
+    [Fact]
     public Task QueryAnswered_UdpQuery_RemoteEndPointIsClient() => AssertQueryAnsweredUdpRemoteEndPointAsync();
 }

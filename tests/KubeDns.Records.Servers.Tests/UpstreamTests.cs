@@ -268,7 +268,7 @@ public sealed class ArSoftUpstreamTests() : UpstreamTests(Engine.ArSoft)
 /// <summary><see cref="UpstreamTests"/> on the native engine.</summary>
 public sealed class NativeUpstreamTests() : UpstreamTests(Engine.Native)
 {
-    [Theory(Skip = SkipReasons.NativeRelayedUdpAnswerNotLimited)]
+    [Theory]
     [InlineData("+bufsize=1232")]
     [InlineData("+bufsize=4096")]
     [InlineData("+noedns")]
