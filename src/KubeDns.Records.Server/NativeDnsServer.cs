@@ -316,6 +316,49 @@ public sealed class NativeDnsServer : IAsyncDisposable, IDisposable
         return failed.BytesWritten;
     }
 
+    /// <summary>
+    /// An answer ending in a CNAME to an outside name: resolve the target upstream and append its records
+    /// (behaviour.md §11, §15), keeping the upstream's TTLs and response code.
+    /// </summary>
+    private async ValueTask<int> CompleteExternalTargetAsync(ClusterSnapshot snapshot, ReadOnlyMemory<byte> query, Memory<byte> response, int length, DnsTransport transport, CancellationToken token)
+    {
+        var (target, type, edns, limit) = Inspect(snapshot, query.Span, transport, _wire);
+        if (target is null)
+        {
+            return length;
+        }
+
+        var upstreamQuery = new byte[DnsQuery.MaxNameLength + 32];
+        var queryLength = ExternalTarget.WriteQuery(query.Span, target, type, upstreamQuery);
+        var reply = new byte[DnsWire.MaxMessageLength];
+        int got;
+        try
+        {
+            // Ask as over TCP, so a truncated upstream reply is retried in full; the client's limit applies below.
+            got = await _options.Forwarder!.ForwardAsync(upstreamQuery.AsMemory(0, queryLength), reply, DnsTransport.Tcp, token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            got = 0;
+        }
+
+        Interlocked.Increment(ref _forwarded);
+        return got > 0 ? ExternalTarget.Append(response.Span, length, reply.AsSpan(0, got), limit, edns) : length;
+
+        static (string? Target, RecordType Type, bool Edns, int Limit) Inspect(ClusterSnapshot snapshot, ReadOnlySpan<byte> query, DnsTransport transport, in DnsWireOptions wire)
+        {
+            Span<char> name = stackalloc char[DnsQuery.MaxNameTextLength + 2];
+            if (DnsQuery.TryRead(query, name, out var q) != DnsQueryStatus.Ok || q.Type == RecordType.CNAME)
+            {
+                return (null, RecordType.None, false, 0);
+            }
+
+            var limit = transport == DnsTransport.Tcp ? DnsWire.MaxMessageLength
+                : q.HasEdns ? Math.Max(512, Math.Min(q.UdpPayloadSize, wire.MaxUdpPayloadSize)) : 512;
+            return (snapshot.Resolve(q.Name, q.Type).ExternalTarget, q.Type, q.HasEdns, limit);
+        }
+    }
+
     private async Task AcceptLoopAsync(Socket listener, Running running)
     {
         while (!running.Stop.IsCancellationRequested)
@@ -373,10 +416,15 @@ public sealed class NativeDnsServer : IAsyncDisposable, IDisposable
                 }
 
                 var query = input.AsMemory(2, length);
-                var result = DnsWire.TryRespond(_state.Current, query.Span, output.AsSpan(2), DnsTransport.Tcp, _wire);
+                var snapshot = _state.Current;
+                var result = DnsWire.TryRespond(snapshot, query.Span, output.AsSpan(2), DnsTransport.Tcp, _wire);
                 Count(result);
                 var written = result.BytesWritten;
-                if (result.Status == DnsRespondStatus.Forward)
+                if (result.HasExternalTarget && _options.Forwarder is not null)
+                {
+                    written = await CompleteExternalTargetAsync(snapshot, query, output.AsMemory(2, DnsWire.MaxMessageLength), written, DnsTransport.Tcp, timeout.Token).ConfigureAwait(false);
+                }
+                else if (result.Status == DnsRespondStatus.Forward)
                 {
                     written = await ForwardAsync(query, output.AsMemory(2, DnsWire.MaxMessageLength), DnsTransport.Tcp, timeout.Token).ConfigureAwait(false);
                     written = UpstreamReply.Fit(query.Span, output.AsSpan(2), written, DnsTransport.Tcp, _wire);
@@ -434,19 +482,20 @@ public sealed class NativeDnsServer : IAsyncDisposable, IDisposable
                     return;
                 }
 
-                var result = DnsWire.TryRespond(server._state.Current, _query.AsSpan(0, received), _response, DnsTransport.Udp, server._wire);
+                var snapshot = server._state.Current;
+                var result = DnsWire.TryRespond(snapshot, _query.AsSpan(0, received), _response, DnsTransport.Udp, server._wire);
                 server.Count(result);
                 switch (result.Status)
                 {
+                    case DnsRespondStatus.Respond when result.HasExternalTarget && server._options.Forwarder is not null:
+                        _ = CompleteAsync(snapshot, _query.AsSpan(0, received).ToArray(), _response.AsSpan(0, result.BytesWritten).ToArray(), Copy(_client));
+                        break;
                     case DnsRespondStatus.Respond:
                         Send(_response.AsSpan(0, result.BytesWritten), _client);
                         break;
                     case DnsRespondStatus.Forward:
                         // Off the hot path: copy what the forward needs and let the thread pool wait for the upstream.
-                        var query = _query.AsSpan(0, received).ToArray();
-                        var client = new SocketAddress(_client.Family, _client.Size);
-                        _client.Buffer.CopyTo(client.Buffer);
-                        _ = ForwardAsync(query, client);
+                        _ = ForwardAsync(_query.AsSpan(0, received).ToArray(), Copy(_client));
                         break;
                 }
 
@@ -467,6 +516,21 @@ public sealed class NativeDnsServer : IAsyncDisposable, IDisposable
             {
                 Interlocked.Increment(ref server._dropped);
             }
+        }
+
+        private static SocketAddress Copy(SocketAddress address)
+        {
+            var copy = new SocketAddress(address.Family, address.Size);
+            address.Buffer.CopyTo(copy.Buffer);
+            return copy;
+        }
+
+        private async Task CompleteAsync(ClusterSnapshot snapshot, byte[] query, byte[] answer, SocketAddress client)
+        {
+            var response = new byte[DnsWire.MaxMessageLength];
+            answer.CopyTo(response, 0);
+            var length = await server.CompleteExternalTargetAsync(snapshot, query, response, answer.Length, DnsTransport.Udp, running.Stop.Token).ConfigureAwait(false);
+            Send(response.AsSpan(0, length), client);
         }
 
         private async Task ForwardAsync(byte[] query, SocketAddress client)

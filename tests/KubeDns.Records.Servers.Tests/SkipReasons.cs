@@ -14,7 +14,6 @@ internal static class SkipReasons
 
     public const string ArSoftNonAsciiEcho = ArSoftLimitation + "§15 'question echoed byte for byte' — a QNAME label with a non-ASCII byte (caf\\xE9.kiada.svc.cluster.local) is echoed with '?' (0x3F) in place of 0xE9, because ARSoft decodes labels as ASCII and re-encodes the question; resolvers that match the echoed question drop the reply";
 
-    public const string NativeNoUpstreamAfterCname = "not implemented in the native engine: appending an upstream answer after an out-of-zone CNAME (issue #9 note)";
 
 
 

@@ -274,17 +274,17 @@ public sealed class NativeUpstreamTests() : UpstreamTests(Engine.Native)
     [InlineData("+noedns")]
     public Task Forward_BigUpstreamAnswerOverUdp_TcWithWholeRRsetsOnly(string size) => AssertBigUpstreamAnswerOverUdpTruncatedAsync(size);
 
-    [Theory(Skip = SkipReasons.NativeNoUpstreamAfterCname)]
+    [Theory]
     [InlineData("+notcp")]
     [InlineData("+tcp")]
     public Task Forward_ExternalNameOutsideTarget_CnameThenUpstreamAnswer(string transport) => AssertExternalNameOutsideTargetAppendedAsync(transport);
 
-    [Fact(Skip = SkipReasons.NativeNoUpstreamAfterCname)]
+    [Fact]
     public Task Forward_ExternalNameTargetMissingUpstream_CnameWithNxDomain() => AssertExternalNameTargetMissingUpstreamNxDomainAsync();
 
-    [Fact(Skip = SkipReasons.NativeNoUpstreamAfterCname)]
+    [Fact]
     public Task Forward_ExternalNameBigTargetOverTcp_CnameAndAllRecords() => AssertExternalNameBigTargetOverTcpAllRecordsAsync();
 
-    [Fact(Skip = SkipReasons.NativeNoUpstreamAfterCname)]
+    [Fact]
     public Task Forward_ExternalNameBigTargetOverUdp_TcWithWholeRRsetsOnly() => AssertExternalNameBigTargetOverUdpTruncatedAsync();
 }
