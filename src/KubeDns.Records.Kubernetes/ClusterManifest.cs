@@ -315,7 +315,8 @@ public sealed class ClusterManifest
             }
         }
 
-        AllocateClusterIPs(services, options, raw, warnings);
+        var rawWarnings = new List<string>();
+        AllocateClusterIPs(services, options, raw, rawWarnings);
 
         // Given EndpointSlices, then legacy Endpoints for services that have no slices.
         var covered = new HashSet<string>(StringComparer.Ordinal);
@@ -373,6 +374,7 @@ public sealed class ClusterManifest
         }
 
         errors.AddRange(raw.Select(e => Locate(sources, e)));
+        warnings.AddRange(rawWarnings.Select(w => Locate(sources, w)));
         if (errors.Count > 0)
         {
             throw new ManifestException(errors);
@@ -436,7 +438,7 @@ public sealed class ClusterManifest
 
                 ips.Add(ip);
                 allocated = true;
-                warnings.Add($"{label}: no spec.clusterIP{(families.Count > 1 ? " for " + (isV6 ? "IPv6" : "IPv4") : string.Empty)}; allocated {ip} from {allocator.RangeText(isV6)}, as the API server would");
+                warnings.Add($"{label}: spec.clusterIP: not set{(families.Count > 1 ? " for " + (isV6 ? "IPv6" : "IPv4") : string.Empty)}; allocated {ip} from {allocator.RangeText(isV6)}, as the API server would");
             }
 
             if (allocated)

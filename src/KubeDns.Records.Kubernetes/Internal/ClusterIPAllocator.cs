@@ -22,7 +22,7 @@ internal sealed class ClusterIPAllocator
     {
         foreach (var cidr in cidrs)
         {
-            if (!IPNetwork.TryParse(cidr, out var network))
+            if (!IPNetwork.TryParse(cidr, out var network) || !HostBitsZero(network, cidr))
             {
                 errors.Add($"service CIDR '{cidr}' is not a CIDR such as 10.96.0.0/12 or fd00:10:96::/112 (host bits must be zero)");
                 continue;
@@ -96,6 +96,13 @@ internal sealed class ClusterIPAllocator
         }
 
         return null;
+    }
+
+    /// <summary>IPNetwork.TryParse accepts host bits (10.96.0.1/12); the API server does not.</summary>
+    private static bool HostBitsZero(IPNetwork network, string cidr)
+    {
+        var slash = cidr.IndexOf('/', StringComparison.Ordinal);
+        return slash > 0 && IPAddress.TryParse(cidr.AsSpan(0, slash), out var address) && address.Equals(network.BaseAddress);
     }
 
     private static Range Default(string cidr)

@@ -268,8 +268,14 @@ internal sealed class YamlTreeNode
         return node;
     }
 
+    /// <summary>
+    /// By line and column, not index: marks from errors about an extract (<see cref="ExtractText"/>) have the file's
+    /// lines and columns but the extract's indexes.
+    /// </summary>
     private static bool Contains(YamlTreeNode node, Mark mark) =>
-        node.Start.Index == mark.Index || (node.Start.Index <= mark.Index && mark.Index < node.End.Index);
+        Compare(node.Start, mark) == 0 || (Compare(node.Start, mark) <= 0 && Compare(mark, node.End) < 0);
+
+    private static int Compare(Mark a, Mark b) => a.Line != b.Line ? a.Line.CompareTo(b.Line) : a.Column.CompareTo(b.Column);
 
     private static void AppendKey(StringBuilder path, string key)
     {
