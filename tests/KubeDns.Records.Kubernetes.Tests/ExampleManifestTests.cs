@@ -122,7 +122,7 @@ public class ExampleManifestTests
         Assert.Empty(manifest.Warnings);
         Assert.Equal(7, manifest.Namespaces.Count);
         Assert.Equal(14, manifest.Services.Count);
-        Assert.Equal(17, manifest.Pods.Count);
+        Assert.Equal(15, manifest.Pods.Count);
     }
 
     [Fact]

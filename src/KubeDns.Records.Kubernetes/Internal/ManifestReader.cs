@@ -231,6 +231,11 @@ internal sealed partial class ManifestReader(ManifestOptions options, List<strin
             return "unknown field";
         }
 
+        if (at is { Kind: not YamlTreeNodeKind.Scalar } && (inner?.Message ?? e.Message).StartsWith("No node deserializer", StringComparison.Ordinal))
+        {
+            return $"expected a single value, not {(at.Kind == YamlTreeNodeKind.Sequence ? "a list" : "a mapping")}";
+        }
+
         var shape = WrongShape().Match(e.Message);
         if (shape.Success)
         {
