@@ -353,6 +353,7 @@ public sealed class ClusterManifest
         }
 
         // Services with selectors and no slices: what the EndpointSlice controller would make from the pods.
+        var podsByNamespace = activePods.ToLookup(p => KubernetesDescriptors.NamespaceOf(p.Metadata), StringComparer.Ordinal);
         foreach (var (model, descriptor, families) in services)
         {
             if (covered.Contains($"{descriptor.Namespace}/{descriptor.Name}") || !EndpointController.Manages(model))
@@ -363,7 +364,7 @@ public sealed class ClusterManifest
             var derivedFamilies = descriptor.IsHeadless
                 ? families
                 : [.. descriptor.ClusterIPs.Select(ip => ip.Contains(':', StringComparison.Ordinal)).Distinct()];
-            var derived = EndpointController.Derive(model, derivedFamilies, activePods);
+            var derived = EndpointController.Derive(model, derivedFamilies, podsByNamespace[descriptor.Namespace]);
             var label = ManifestObject.LabelOf("Service", descriptor.Namespace, descriptor.Name);
             foreach (var slice in derived)
             {

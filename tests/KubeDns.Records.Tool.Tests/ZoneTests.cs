@@ -58,9 +58,8 @@ public class ZoneTests
         await File.WriteAllTextAsync(file, zone);
         try
         {
-            var checker = File.Exists("/usr/bin/named-checkzone") || File.Exists("/usr/sbin/named-checkzone")
-                ? "named-checkzone"
-                : throw new InvalidOperationException("named-checkzone is not installed: apt-get install bind9-utils (.ci/run does this).");
+            var checker = new[] { "/usr/bin/named-checkzone", "/usr/sbin/named-checkzone", "/usr/local/bin/named-checkzone" }.FirstOrDefault(File.Exists)
+                ?? throw new InvalidOperationException("named-checkzone is not installed: apt-get install bind9-utils (.ci/run does this).");
             using var process = Process.Start(new ProcessStartInfo(checker, ["-i", "full", "-k", "fail", "-n", "fail", origin, file])
             {
                 RedirectStandardOutput = true,

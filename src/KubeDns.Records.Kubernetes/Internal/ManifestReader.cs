@@ -169,11 +169,12 @@ internal sealed partial class ManifestReader(ManifestOptions options, List<strin
         }
         catch (YamlException e)
         {
-            var (path, at) = node.PathAt(e.Start);
+            var mark = node.ToFileMark(e.Start);
+            var (path, at) = node.PathAt(mark);
             var message = Describe(e, at);
             errors.Add(path.Length == 0
-                ? $"{where} ({label}): {message}{ObjectSource.Position(e.Start)}"
-                : $"{where} ({label}): {path}: {message}{ObjectSource.Position(e.Start)}");
+                ? $"{where} ({label}): {message}{ObjectSource.Position(mark)}"
+                : $"{where} ({label}): {path}: {message}{ObjectSource.Position(mark)}");
             return;
         }
 

@@ -160,17 +160,20 @@ internal sealed class YamlTreeNode
     }
 
     /// <summary>
-    /// This node's source text, padded with blank lines and spaces so that it starts at its original line and column:
-    /// positions in errors about the extract are positions in the whole file.
+    /// This node's source text, with its first line padded by spaces so that it starts at its original column:
+    /// columns in errors about the extract are columns in the file, and <see cref="ToFileMark"/> turns the lines
+    /// back into file lines. (Padding with blank lines too would make loading a big file quadratic.)
     /// </summary>
     public string ExtractText(string text)
     {
-        var builder = new StringBuilder();
-        builder.Append('\n', (int)Math.Max(0, Start.Line - 1));
+        var builder = new StringBuilder((int)(End.Index - Start.Index + Start.Column));
         builder.Append(' ', (int)Math.Max(0, Start.Column - 1));
         builder.Append(text, (int)Start.Index, (int)(End.Index - Start.Index));
         return builder.ToString();
     }
+
+    /// <summary>A position in the text of <see cref="ExtractText"/> as a position in the file.</summary>
+    public Mark ToFileMark(Mark mark) => new(mark.Index, mark.Line + Start.Line - 1, mark.Column);
 
     /// <summary>
     /// The manifest path (<c>spec.ports[0].port</c>) of the deepest node at <paramref name="mark"/>, relative to this
