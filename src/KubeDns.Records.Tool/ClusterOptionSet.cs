@@ -43,13 +43,13 @@ internal sealed class ClusterOptionSet
 
     public Option<string> Pods { get; } = new Option<string>("--pods")
     {
-        Description = "Pod records: disabled, insecure or verified (insecure and verified need issue #6).",
+        Description = "Pod records: disabled (default), insecure or verified.",
         HelpName = "MODE",
-    }.AcceptOnlyFromAmong(PendingFeatures.PodModes);
+    }.AcceptOnlyFromAmong(FeatureOptions.PodModes);
 
     public Option<bool> Wildcards { get; } = new("--wildcards")
     {
-        Description = "Answer * and any labels (needs issue #6).",
+        Description = "Answer * and any labels (off by default: they let clients enumerate the cluster).",
     };
 
     public Option<bool> EndpointPodNames { get; } = new("--endpoint-pod-names")
@@ -79,7 +79,7 @@ internal sealed class ClusterOptionSet
     /// <summary>The manifest paths given; empty means the built-in example cluster.</summary>
     public IReadOnlyList<string> Paths(ParseResult result) => result.GetValue(Manifests) ?? [];
 
-    /// <summary>The record options; refuses options whose records the core lacks (<see cref="PendingFeatures"/>).</summary>
+    /// <summary>The record options.</summary>
     /// <exception cref="UsageException">An option value is invalid.</exception>
     public ClusterDnsOptions ToDnsOptions(ParseResult result)
     {
@@ -96,8 +96,8 @@ internal sealed class ClusterOptionSet
 
         options.EndpointPodNames = result.GetValue(EndpointPodNames);
         options.IgnoreEmptyServices = result.GetValue(IgnoreEmptyServices);
-        PendingFeatures.ApplyPods(options, result.GetValue(Pods));
-        PendingFeatures.ApplyWildcards(options, result.GetValue(Wildcards));
+        FeatureOptions.ApplyPods(options, result.GetValue(Pods));
+        FeatureOptions.ApplyWildcards(options, result.GetValue(Wildcards));
         try
         {
             options.Validate();

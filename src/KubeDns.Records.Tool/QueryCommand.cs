@@ -22,10 +22,16 @@ internal static class QueryCommand
         };
         var podNamespace = new Option<string>("--namespace", "-n")
         {
-            Description = "Resolve as a pod in this namespace would, through its search path (needs issue #6).",
+            Description = "Resolve as a pod in this namespace would, through its search path, printing each candidate tried.",
             HelpName = "NS",
         };
         var json = new Option<bool>("--json") { Description = "Print the answer as JSON." };
+        var resolver = new Option<string>("--resolver")
+        {
+            Description = "With --namespace: whose search rules, glibc (default), musl or dig.",
+            DefaultValueFactory = _ => "glibc",
+            HelpName = "KIND",
+        }.AcceptOnlyFromAmong("glibc", "musl", "dig");
 
         var command = new Command("query", "Resolve a name in-process and print the answer as dig does.");
         command.Arguments.Add(name);
@@ -33,18 +39,89 @@ internal static class QueryCommand
         cluster.AddTo(command);
         command.Options.Add(podNamespace);
         command.Options.Add(json);
+        command.Options.Add(resolver);
         command.SetAction(result =>
         {
             var queryType = ParseType(result.GetValue(type)!);
-            PendingFeatures.CheckSearchPath(result.GetValue(podNamespace));
             var (state, _, _) = cluster.Build(result, error);
             var queryName = result.GetValue(name)!;
+            var asJson = result.GetValue(json);
+            if (result.GetValue(podNamespace) is { } ns)
+            {
+                // Like nslookup from a pod: the search path's candidates with their outcomes, then the answer used.
+                var config = SearchConfig(ns, cluster.ToDnsOptions(result));
+                var walk = config.Resolve(state.Current, queryName, queryType, ResolverKind(result.GetValue(resolver)!));
+                if (asJson)
+                {
+                    output.Write(SearchJson(walk));
+                    output.Flush();
+                    return ExitCodes.Success;
+                }
+
+                foreach (var tried in walk.Tried)
+                {
+                    output.Write($";; tried {tried}\n");
+                }
+
+                if (walk.Final is null || walk.Final.IsOutsideCluster)
+                {
+                    output.Write($";; {queryName}: {(walk.Final is null ? "every candidate failed" : "outside the cluster: upstream decides")}\n");
+                    output.Flush();
+                    return ExitCodes.Success;
+                }
+
+                queryName = walk.Final.Name;
+            }
+
             var resolution = state.Resolve(queryName, queryType);
-            output.Write(result.GetValue(json) ? Json(resolution) : Dig(resolution));
+            output.Write(asJson ? Json(resolution) : Dig(resolution));
             output.Flush();
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static PodDnsConfig SearchConfig(string ns, ClusterDnsOptions options)
+    {
+        try
+        {
+            return PodDnsConfig.ForNamespace(ns, options.Zones[0]);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--namespace: {e.Message}", e);
+        }
+    }
+
+    private static PodResolverKind ResolverKind(string text) => text switch
+    {
+        "musl" => PodResolverKind.Musl,
+        "dig" => PodResolverKind.DigSearch,
+        _ => PodResolverKind.Glibc,
+    };
+
+    private static string SearchJson(SearchPathResult walk)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteString("name", walk.QueryName);
+            json.WriteStartArray("tried");
+            foreach (var tried in walk.Tried)
+            {
+                json.WriteStartObject();
+                json.WriteString("name", tried.Name);
+                json.WriteString("status", tried.IsOutsideCluster ? "OUTSIDE" : Resolution.StatusText(tried.ResponseCode));
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteBoolean("succeeded", walk.Succeeded);
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
     }
 
     /// <summary>A record type by mnemonic (any case) or as <c>TYPEnnn</c> (RFC 3597).</summary>

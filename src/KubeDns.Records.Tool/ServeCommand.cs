@@ -4,11 +4,12 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using KubeDns.Records.ArSoft;
+using KubeDns.Records.Server;
 
 namespace KubeDns.Records.Tool;
 
 /// <summary>
-/// <c>kubedns serve</c>: a real DNS server (the ARSoft adapter) on UDP and TCP. When it answers, it prints exactly
+/// <c>kubedns serve</c>: a real DNS server on UDP and TCP: the native engine (default) or the ARSoft adapter. When it answers, it prints exactly
 /// one line to standard output, <c>listening on udp://ADDR:PORT tcp://ADDR:PORT</c>; everything else (warnings,
 /// reloads, <c>-v</c> query lines) goes to standard error. SIGINT or SIGTERM stops it with exit code 0.
 /// </summary>
@@ -33,6 +34,12 @@ internal static class ServeCommand
         {
             Description = "Re-read the manifests when they change and apply the difference; a bad edit is reported and the last good cluster keeps serving.",
         };
+        var engine = new Option<string>("--engine")
+        {
+            Description = "The server engine: native (default; answers from the core's wire layer) or arsoft (ARSoft.Tools.Net).",
+            DefaultValueFactory = _ => "native",
+            HelpName = "ENGINE",
+        }.AcceptOnlyFromAmong("native", "arsoft");
         var verbose = new Option<bool>("--verbose", "-v")
         {
             Description = "Log each query and its response code to standard error.",
@@ -43,6 +50,7 @@ internal static class ServeCommand
         command.Options.Add(listen);
         command.Options.Add(upstreams);
         command.Options.Add(watch);
+        command.Options.Add(engine);
         command.Options.Add(verbose);
         command.SetAction((result, _) => RunAsync(new Settings(
             cluster,
@@ -50,29 +58,20 @@ internal static class ServeCommand
             ParseEndPoint(result.GetValue(listen)!, "--listen", defaultPort: null),
             [.. (result.GetValue(upstreams) ?? []).Select(u => ParseEndPoint(u, "--upstream", DnsPort))],
             result.GetValue(watch),
-            result.GetValue(verbose)), output, error));
+            result.GetValue(verbose),
+            result.GetValue(engine) == "arsoft"), output, error));
         return command;
     }
 
     private static async Task<int> RunAsync(Settings settings, TextWriter output, TextWriter error)
     {
         var (state, manifest, manifestOptions) = settings.Cluster.Build(settings.Result, error);
-        var serverOptions = new KubeDnsServerOptions { Endpoint = settings.Listen };
-        foreach (var upstream in settings.Upstreams)
-        {
-            serverOptions.Upstreams.Add(upstream);
-        }
-
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
-        await using var server = new KubeDnsServer(state, serverOptions);
-        if (settings.Verbose)
-        {
-            server.QueryAnswered += (_, e) => error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{DateTime.Now:HH:mm:ss.fff} {(e.IsTcp ? "tcp" : "udp")} {e.RemoteEndPoint} {Absolute(e.Name)} {TypeText(e.Type)} {Resolution.StatusText(e.ResponseCode)}{(e.Forwarded ? " (forwarded)" : string.Empty)}"));
-        }
+        await using var server = Engine.Create(state, settings, settings.Verbose ? (isTcp, remote, name, type, code, forwarded) => error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{DateTime.Now:HH:mm:ss.fff} {(isTcp ? "tcp" : "udp")} {remote} {Absolute(name)} {TypeText(type)} {Resolution.StatusText(code)}{(forwarded ? " (forwarded)" : string.Empty)}")) : null);
 
         try
         {
@@ -180,5 +179,72 @@ internal static class ServeCommand
         IPEndPoint Listen,
         IReadOnlyList<IPEndPoint> Upstreams,
         bool Watch,
-        bool Verbose);
+        bool Verbose,
+        bool ArSoft);
+
+    /// <summary>The two engines behind one shape: start, stop, the bound endpoint.</summary>
+    private sealed class Engine : IAsyncDisposable
+    {
+        private readonly NativeDnsServer? _native;
+        private readonly KubeDnsServer? _arsoft;
+
+        private Engine(NativeDnsServer? native, KubeDnsServer? arsoft)
+        {
+            _native = native;
+            _arsoft = arsoft;
+        }
+
+        public IPEndPoint? LocalEndPoint => _native?.LocalEndPoint ?? _arsoft?.LocalEndPoint;
+
+        public static Engine Create(ClusterState state, Settings settings, Action<bool, IPEndPoint?, string, RecordType, DnsResponseCode, bool>? log)
+        {
+            if (settings.ArSoft)
+            {
+                var options = new KubeDnsServerOptions { Endpoint = settings.Listen };
+                foreach (var upstream in settings.Upstreams)
+                {
+                    options.Upstreams.Add(upstream);
+                }
+
+                var arsoft = new KubeDnsServer(state, options);
+                if (log is not null)
+                {
+                    arsoft.QueryAnswered += (_, e) => log(e.IsTcp, e.RemoteEndPoint, e.Name, e.Type, e.ResponseCode, e.Forwarded);
+                }
+
+                return new Engine(null, arsoft);
+            }
+
+            var nativeOptions = new NativeDnsServerOptions
+            {
+                Forwarder = settings.Upstreams.Count > 0 ? new UdpDnsForwarder(settings.Upstreams, TimeSpan.FromSeconds(2)) : null,
+            };
+            nativeOptions.Endpoints.Clear();
+            nativeOptions.Endpoints.Add(settings.Listen);
+            var native = new NativeDnsServer(state, nativeOptions);
+            if (log is not null)
+            {
+                native.QueryAnswered += (_, e) => log(e.IsTcp, e.RemoteEndPoint, e.Name, e.Type, e.ResponseCode, e.Forwarded);
+            }
+
+            return new Engine(native, null);
+        }
+
+        public Task StartAsync() => _native?.StartAsync() ?? _arsoft!.StartAsync();
+
+        public Task StopAsync(CancellationToken token) => _native?.StopAsync(token) ?? _arsoft!.StopAsync(token);
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_native is not null)
+            {
+                await _native.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (_arsoft is not null)
+            {
+                await _arsoft.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
 }

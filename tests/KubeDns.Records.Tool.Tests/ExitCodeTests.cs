@@ -25,20 +25,59 @@ public class ExitCodeTests
         Assert.Contains(message, error, StringComparison.Ordinal);
     }
 
-    /// <summary>Options whose records are being built in issue #6 are accepted by the parser and refused plainly.</summary>
-    [Theory]
-    [InlineData(new[] { "serve", "--wildcards" }, "--wildcards needs record support from issue #6; not available in this build")]
-    [InlineData(new[] { "serve", "--pods", "insecure" }, "--pods insecure needs pod records from issue #6; not available in this build")]
-    [InlineData(new[] { "query", "any.kiada.svc.cluster.local", "SRV", "--wildcards" }, "--wildcards needs record support from issue #6")]
-    [InlineData(new[] { "zone", "--pods", "verified" }, "--pods verified needs pod records from issue #6")]
-    [InlineData(new[] { "query", "cache.infra", "--namespace", "app" }, "query --namespace needs the search-path model from issue #6; not available in this build")]
-    public async Task PendingFeatures_ExitTwoWithAPlainMessage(string[] args, string message)
+    /// <summary>The record features of behaviour.md §9, §10 and §13 are reachable from the command line.</summary>
+    [Fact]
+    public async Task Query_Wildcards_ListsEveryServiceOfTheNamespace()
     {
-        var (exitCode, output, error) = await KubeDnsProcess.RunAsync(args);
+        var (exitCode, output, _) = await KubeDnsProcess.RunAsync("query", "any.kiada.svc.cluster.local", "SRV", "--wildcards");
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("any.kiada.svc.cluster.local. 5 IN SRV 0 12 80 dual.kiada.svc.cluster.local.", output, StringComparison.Ordinal);
+        Assert.Contains("any.kiada.svc.cluster.local. 5 IN SRV 0 12 443 kiada.kiada.svc.cluster.local.", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("insecure", "1-2-3-4.kiada.pod.cluster.local. 5 IN A 1.2.3.4", "NOERROR")]
+    [InlineData("verified", null, "NXDOMAIN")]
+    public async Task Query_Pods_AnswersPerMode(string mode, string? record, string status)
+    {
+        var (exitCode, output, _) = await KubeDnsProcess.RunAsync("query", "1-2-3-4.kiada.pod.cluster.local", "--pods", mode);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains($"status: {status}", output, StringComparison.Ordinal);
+        if (record is not null)
+        {
+            Assert.Contains(record, output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Query_NamespaceSeedQuiz_PrintsEachCandidateThenTheAnswer()
+    {
+        var (exitCode, output, _) = await KubeDnsProcess.RunAsync("query", "cache.infra", "--namespace", "app");
+
+        Assert.Equal(0, exitCode);
+        Assert.StartsWith(";; tried cache.infra.app.svc.cluster.local. NXDOMAIN\n;; tried cache.infra.svc.cluster.local. NOERROR\n", output, StringComparison.Ordinal);
+        Assert.Contains("cache.infra.svc.cluster.local. 5 IN A 10.96.200.20", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Query_NamespaceShortNameFromOtherNamespace_SaysEveryCandidateFailedOrWentUpstream()
+    {
+        var (exitCode, output, _) = await KubeDnsProcess.RunAsync("query", "cache", "--namespace", "app");
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains(";; tried cache.app.svc.cluster.local. NXDOMAIN", output, StringComparison.Ordinal);
+        Assert.Contains(";; cache: outside the cluster: upstream decides", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Query_BadNamespace_ExitsTwoNamingIt()
+    {
+        var (exitCode, _, error) = await KubeDnsProcess.RunAsync("query", "cache", "--namespace", "App");
 
         Assert.Equal(2, exitCode);
-        Assert.Equal("", output);
-        Assert.Equal($"kubedns: error: {message}", error.Split('\n')[0][..$"kubedns: error: {message}".Length]);
+        Assert.Contains("'App'", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using KubeDns.Records.ArSoft.Tests;
+using KubeDns.Records.Servers.Tests;
 
 namespace KubeDns.Records.Tool.Tests;
 
