@@ -9,6 +9,7 @@ namespace KubeDns.Records.Benchmarks;
 /// category). Targets (issue #8): 0 B everywhere but the wildcard; ClusterIP A under 100 ns.
 /// </summary>
 [MemoryDiagnoser]
+[Config(typeof(SizeFirstOrderer.Config))]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
 public class ResolveBenchmark

@@ -12,6 +12,7 @@ namespace KubeDns.Records.Benchmarks;
 /// under 500 ns for A, 0 B. The ratio is to ClusterIP A.
 /// </summary>
 [MemoryDiagnoser]
+[Config(typeof(SizeFirstOrderer.Config))]
 public class WireBenchmark
 {
     private readonly byte[] _response = new byte[DnsWire.MaxMessageLength];
