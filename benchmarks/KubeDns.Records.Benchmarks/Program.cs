@@ -1,3 +1,1 @@
-using BenchmarkDotNet.Running;
-
-BenchmarkSwitcher.FromAssembly(typeof(KubeDns.Records.Benchmarks.GeneratedCluster).Assembly).Run(args);
+return KubeDns.Records.Benchmarks.BenchmarkProgram.Run(args);
