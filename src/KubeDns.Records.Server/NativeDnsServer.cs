@@ -12,7 +12,7 @@ namespace KubeDns.Records.Server;
 /// UDP runs several blocking receive loops on dedicated threads; TCP (RFC 7766) answers pipelined queries in order
 /// per connection, with an idle timeout and a connection cap. Snapshot changes are visible to the next query.
 /// </summary>
-public sealed class NativeDnsServer : IAsyncDisposable
+public sealed class NativeDnsServer : IAsyncDisposable, IDisposable
 {
     private const int PortAttempts = 20;
 
@@ -21,6 +21,7 @@ public sealed class NativeDnsServer : IAsyncDisposable
     private readonly DnsWireOptions _wire;
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private readonly long[] _responses = new long[17];
+    private readonly Dictionary<int, int> _stickyPorts = [];
     private Running? _running;
     private bool _disposed;
     private long _dropped;
@@ -37,7 +38,7 @@ public sealed class NativeDnsServer : IAsyncDisposable
         options ??= new NativeDnsServerOptions();
         options.Validate();
         _state = state;
-        _options = options;
+        _options = Copy(options);
         _wire = new DnsWireOptions
         {
             MaxUdpPayloadSize = options.MaxUdpPayloadSize,
@@ -91,9 +92,9 @@ public sealed class NativeDnsServer : IAsyncDisposable
             var running = new Running();
             try
             {
-                foreach (var endpoint in _options.Endpoints)
+                for (var i = 0; i < _options.Endpoints.Count; i++)
                 {
-                    BindEndpoint(running, endpoint);
+                    BindEndpoint(running, _options.Endpoints[i], i);
                 }
             }
             catch
@@ -188,7 +189,30 @@ public sealed class NativeDnsServer : IAsyncDisposable
         _lifecycle.Dispose();
     }
 
-    private void BindEndpoint(Running running, IPEndPoint requested)
+    /// <summary>Stops the server synchronously (for containers disposed without await).</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private static NativeDnsServerOptions Copy(NativeDnsServerOptions options)
+    {
+        var copy = new NativeDnsServerOptions
+        {
+            UdpReceivers = options.UdpReceivers,
+            ReusePort = options.ReusePort,
+            MaxUdpPayloadSize = options.MaxUdpPayloadSize,
+            TcpIdleTimeout = options.TcpIdleTimeout,
+            MaxTcpConnections = options.MaxTcpConnections,
+            Forwarder = options.Forwarder,
+        };
+        copy.Endpoints.Clear();
+        foreach (var endpoint in options.Endpoints)
+        {
+            copy.Endpoints.Add(endpoint);
+        }
+
+        return copy;
+    }
+
+    private void BindEndpoint(Running running, IPEndPoint requested, int index)
     {
         var sockets = _options.ReusePort ? _options.UdpReceivers : 1;
         for (var attempt = 0; ; attempt++)
@@ -197,7 +221,8 @@ public sealed class NativeDnsServer : IAsyncDisposable
             Socket? tcp = null;
             try
             {
-                var port = requested.Port;
+                // Port 0 picks a port on the first start and keeps it for restarts, as the ARSoft server does.
+                var port = requested.Port != 0 ? requested.Port : _stickyPorts.GetValueOrDefault(index);
                 for (var i = 0; i < sockets; i++)
                 {
                     var udp = new Socket(requested.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
@@ -230,9 +255,10 @@ public sealed class NativeDnsServer : IAsyncDisposable
                 running.UdpSockets.AddRange(bound);
                 running.TcpListeners.Add(tcp);
                 running.Endpoints.Add(new IPEndPoint(requested.Address, port));
+                _stickyPorts[index] = port;
                 return;
             }
-            catch (SocketException) when (requested.Port == 0 && attempt < PortAttempts)
+            catch (SocketException) when (requested.Port == 0 && !_stickyPorts.ContainsKey(index) && attempt < PortAttempts)
             {
                 bound.ForEach(s => s.Dispose());
                 tcp?.Dispose();
@@ -288,6 +314,49 @@ public sealed class NativeDnsServer : IAsyncDisposable
         var failed = DnsWire.TryWriteError(query.Span, response.Span, DnsResponseCode.ServerFailure, _wire);
         Count(failed);
         return failed.BytesWritten;
+    }
+
+    /// <summary>
+    /// An answer ending in a CNAME to an outside name: resolve the target upstream and append its records
+    /// (behaviour.md §11, §15), keeping the upstream's TTLs and response code.
+    /// </summary>
+    private async ValueTask<int> CompleteExternalTargetAsync(ClusterSnapshot snapshot, ReadOnlyMemory<byte> query, Memory<byte> response, int length, DnsTransport transport, CancellationToken token)
+    {
+        var (target, type, edns, limit) = Inspect(snapshot, query.Span, transport, _wire);
+        if (target is null)
+        {
+            return length;
+        }
+
+        var upstreamQuery = new byte[DnsQuery.MaxNameLength + 32];
+        var queryLength = ExternalTarget.WriteQuery(query.Span, target, type, upstreamQuery);
+        var reply = new byte[DnsWire.MaxMessageLength];
+        int got;
+        try
+        {
+            // Ask as over TCP, so a truncated upstream reply is retried in full; the client's limit applies below.
+            got = await _options.Forwarder!.ForwardAsync(upstreamQuery.AsMemory(0, queryLength), reply, DnsTransport.Tcp, token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            got = 0;
+        }
+
+        Interlocked.Increment(ref _forwarded);
+        return got > 0 ? ExternalTarget.Append(response.Span, length, reply.AsSpan(0, got), limit, edns) : length;
+
+        static (string? Target, RecordType Type, bool Edns, int Limit) Inspect(ClusterSnapshot snapshot, ReadOnlySpan<byte> query, DnsTransport transport, in DnsWireOptions wire)
+        {
+            Span<char> name = stackalloc char[DnsQuery.MaxNameTextLength + 2];
+            if (DnsQuery.TryRead(query, name, out var q) != DnsQueryStatus.Ok || q.Type == RecordType.CNAME)
+            {
+                return (null, RecordType.None, false, 0);
+            }
+
+            var limit = transport == DnsTransport.Tcp ? DnsWire.MaxMessageLength
+                : q.HasEdns ? Math.Max(512, Math.Min(q.UdpPayloadSize, wire.MaxUdpPayloadSize)) : 512;
+            return (snapshot.Resolve(q.Name, q.Type).ExternalTarget, q.Type, q.HasEdns, limit);
+        }
     }
 
     private async Task AcceptLoopAsync(Socket listener, Running running)
@@ -347,12 +416,18 @@ public sealed class NativeDnsServer : IAsyncDisposable
                 }
 
                 var query = input.AsMemory(2, length);
-                var result = DnsWire.TryRespond(_state.Current, query.Span, output.AsSpan(2), DnsTransport.Tcp, _wire);
+                var snapshot = _state.Current;
+                var result = DnsWire.TryRespond(snapshot, query.Span, output.AsSpan(2), DnsTransport.Tcp, _wire);
                 Count(result);
                 var written = result.BytesWritten;
-                if (result.Status == DnsRespondStatus.Forward)
+                if (result.HasExternalTarget && _options.Forwarder is not null)
+                {
+                    written = await CompleteExternalTargetAsync(snapshot, query, output.AsMemory(2, DnsWire.MaxMessageLength), written, DnsTransport.Tcp, timeout.Token).ConfigureAwait(false);
+                }
+                else if (result.Status == DnsRespondStatus.Forward)
                 {
                     written = await ForwardAsync(query, output.AsMemory(2, DnsWire.MaxMessageLength), DnsTransport.Tcp, timeout.Token).ConfigureAwait(false);
+                    written = UpstreamReply.Fit(query.Span, output.AsSpan(2), written, DnsTransport.Tcp, _wire);
                 }
                 else if (result.Status != DnsRespondStatus.Respond)
                 {
@@ -387,6 +462,7 @@ public sealed class NativeDnsServer : IAsyncDisposable
         private readonly byte[] _query = new byte[DnsWire.MaxMessageLength];
         private readonly byte[] _response = new byte[DnsWire.MaxMessageLength];
         private readonly SocketAddress _client = new(socket.AddressFamily);
+        private readonly IPEndPoint _any = new(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
 
         public void Run()
         {
@@ -406,25 +482,26 @@ public sealed class NativeDnsServer : IAsyncDisposable
                     return;
                 }
 
-                var result = DnsWire.TryRespond(server._state.Current, _query.AsSpan(0, received), _response, DnsTransport.Udp, server._wire);
+                var snapshot = server._state.Current;
+                var result = DnsWire.TryRespond(snapshot, _query.AsSpan(0, received), _response, DnsTransport.Udp, server._wire);
                 server.Count(result);
                 switch (result.Status)
                 {
+                    case DnsRespondStatus.Respond when result.HasExternalTarget && server._options.Forwarder is not null:
+                        _ = CompleteAsync(snapshot, _query.AsSpan(0, received).ToArray(), _response.AsSpan(0, result.BytesWritten).ToArray(), Copy(_client));
+                        break;
                     case DnsRespondStatus.Respond:
                         Send(_response.AsSpan(0, result.BytesWritten), _client);
                         break;
                     case DnsRespondStatus.Forward:
                         // Off the hot path: copy what the forward needs and let the thread pool wait for the upstream.
-                        var query = _query.AsSpan(0, received).ToArray();
-                        var client = new SocketAddress(_client.Family, _client.Size);
-                        _client.Buffer.CopyTo(client.Buffer);
-                        _ = ForwardAsync(query, client);
+                        _ = ForwardAsync(_query.AsSpan(0, received).ToArray(), Copy(_client));
                         break;
                 }
 
                 if (server.QueryAnswered is not null)
                 {
-                    server.Raise(_query.AsSpan(0, received), result, tcp: false, null);
+                    server.Raise(_query.AsSpan(0, received), result, tcp: false, (IPEndPoint)_any.Create(_client));
                 }
             }
         }
@@ -441,10 +518,26 @@ public sealed class NativeDnsServer : IAsyncDisposable
             }
         }
 
+        private static SocketAddress Copy(SocketAddress address)
+        {
+            var copy = new SocketAddress(address.Family, address.Size);
+            address.Buffer.CopyTo(copy.Buffer);
+            return copy;
+        }
+
+        private async Task CompleteAsync(ClusterSnapshot snapshot, byte[] query, byte[] answer, SocketAddress client)
+        {
+            var response = new byte[DnsWire.MaxMessageLength];
+            answer.CopyTo(response, 0);
+            var length = await server.CompleteExternalTargetAsync(snapshot, query, response, answer.Length, DnsTransport.Udp, running.Stop.Token).ConfigureAwait(false);
+            Send(response.AsSpan(0, length), client);
+        }
+
         private async Task ForwardAsync(byte[] query, SocketAddress client)
         {
             var response = new byte[DnsWire.MaxMessageLength];
             var length = await server.ForwardAsync(query, response, DnsTransport.Udp, running.Stop.Token).ConfigureAwait(false);
+            length = UpstreamReply.Fit(query, response, length, DnsTransport.Udp, server._wire);
             if (length > 0)
             {
                 Send(response.AsSpan(0, length), client);

@@ -2,8 +2,14 @@ using KubeDns.Records.Benchmarks;
 
 namespace KubeDns.Records.Benchmarks.Tests;
 
+/// <summary>
+/// The memory report reads the whole process's heap, so these run alone, after the parallel tests of this assembly.
+/// </summary>
+[Collection(ProgramModeTests.Alone)]
 public class ProgramModeTests
 {
+    public const string Alone = "Program modes (whole-heap measurements)";
+
     [Fact]
     public void Memory_ReportsRetainedBytesPerServiceAndEndpoint()
     {
@@ -68,4 +74,10 @@ public class ProgramModeTests
 
         return count;
     }
+}
+
+/// <summary>Runs its tests with nothing else of this assembly running.</summary>
+[CollectionDefinition(ProgramModeTests.Alone, DisableParallelization = true)]
+public sealed class ProgramModeGroup
+{
 }

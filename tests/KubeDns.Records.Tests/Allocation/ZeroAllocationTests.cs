@@ -68,19 +68,26 @@ public class ZeroAllocationTests
         Span<char> text = stackalloc char[256];
 
         // Warm up: JIT, static constructors and tiering must not count as the query's allocations.
-        for (var i = 0; i < 3; i++)
+        for (var i = 0; i < 300; i++)
         {
             Consume(snapshot.Resolve(name, type), address, text);
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
+        // A per-query allocation shows in every round (1,000 queries each); the runtime's one-off work (tiered
+        // compilation patching a method mid-run) can show in one round only, so the best of three is the measure.
+        var allocated = long.MaxValue;
         var checksum = 0;
-        for (var i = 0; i < 1000; i++)
+        for (var round = 0; round < 3 && allocated > 0; round++)
         {
-            checksum += Consume(snapshot.Resolve(name, type), address, text);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 1000; i++)
+            {
+                checksum += Consume(snapshot.Resolve(name, type), address, text);
+            }
+
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(0, allocated);
         Assert.NotEqual(0, checksum);
     }

@@ -40,18 +40,25 @@ public class DnsWireAllocationTests
     public void TryRespond_Path_AllocatesNothing(string path, byte[] query, DnsTransport transport)
     {
         var buffer = new byte[65535];
-        for (var i = 0; i < 3; i++)
+        for (var i = 0; i < 300; i++)
         {
             DnsWire.TryRespond(Snapshot, query, buffer, transport, default);
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 500; i++)
+        // Best of three rounds: a per-query allocation shows in every round, the runtime's one-off work in one.
+        var allocated = long.MaxValue;
+        for (var round = 0; round < 3 && allocated > 0; round++)
         {
-            DnsWire.TryRespond(Snapshot, query, buffer, transport, default);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 500; i++)
+            {
+                DnsWire.TryRespond(Snapshot, query, buffer, transport, default);
+            }
+
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before == 0, $"{path} allocated");
+        Assert.True(allocated == 0, $"{path} allocated {allocated} bytes per 500 queries");
     }
 
     private static ClusterSnapshot Cluster()

@@ -1,0 +1,164 @@
+using System.CommandLine;
+using KubeDns.Records.Kubernetes;
+
+namespace KubeDns.Records.Tool;
+
+/// <summary>
+/// The options every command shares: where the cluster comes from (<c>--manifests</c>, <c>--service-cidr</c>) and how
+/// its records are served (<c>--zone</c>, <c>--reverse-zone</c>, <c>--ttl</c>, …), turned into the library's options.
+/// </summary>
+internal sealed class ClusterOptionSet
+{
+    public Option<string[]> Manifests { get; } = new("--manifests", "-f")
+    {
+        Description = "A manifest file or folder (YAML or JSON; repeatable). Without it, the built-in example cluster.",
+        HelpName = "PATH",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public Option<string[]> ServiceCidrs { get; } = new("--service-cidr")
+    {
+        Description = $"The service IP range for Services written without a clusterIP, one per family (default {ManifestOptions.DefaultIPv4ServiceCidr} and {ManifestOptions.DefaultIPv6ServiceCidr}).",
+        HelpName = "CIDR",
+    };
+
+    public Option<string[]> Zones { get; } = new("--zone")
+    {
+        Description = "A cluster zone (repeatable; the first is primary). Default cluster.local.",
+        HelpName = "ZONE",
+    };
+
+    public Option<string[]> ReverseZones { get; } = new("--reverse-zone")
+    {
+        Description = "A reverse zone or CIDR (repeatable). Default in-addr.arpa and ip6.arpa.",
+        HelpName = "ZONE",
+    };
+
+    public Option<int> Ttl { get; } = new("--ttl")
+    {
+        Description = "The TTL of every record, 0-3600 seconds.",
+        DefaultValueFactory = _ => ClusterDnsOptions.DefaultTtl,
+        HelpName = "SECONDS",
+    };
+
+    public Option<string> Pods { get; } = new Option<string>("--pods")
+    {
+        Description = "Pod records: disabled (default), insecure or verified.",
+        HelpName = "MODE",
+    }.AcceptOnlyFromAmong(FeatureOptions.PodModes);
+
+    public Option<bool> Wildcards { get; } = new("--wildcards")
+    {
+        Description = "Answer * and any labels (off by default: they let clients enumerate the cluster).",
+    };
+
+    public Option<bool> EndpointPodNames { get; } = new("--endpoint-pod-names")
+    {
+        Description = "Name endpoints without a hostname after their pod.",
+    };
+
+    public Option<string[]> Namespaces { get; } = new("--namespaces")
+    {
+        Description = "Serve only these namespaces (comma-separated, repeatable). Default: all.",
+        HelpName = "NS,NS",
+    };
+
+    public Option<bool> IgnoreEmptyServices { get; } = new("--ignore-empty-services")
+    {
+        Description = "Treat services without a ready endpoint as absent.",
+    };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Manifests, ServiceCidrs, Zones, ReverseZones, Ttl, Pods, Wildcards, EndpointPodNames, Namespaces, IgnoreEmptyServices })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    /// <summary>The manifest paths given; empty means the built-in example cluster.</summary>
+    public IReadOnlyList<string> Paths(ParseResult result) => result.GetValue(Manifests) ?? [];
+
+    /// <summary>The record options.</summary>
+    /// <exception cref="UsageException">An option value is invalid.</exception>
+    public ClusterDnsOptions ToDnsOptions(ParseResult result)
+    {
+        var options = new ClusterDnsOptions { Ttl = result.GetValue(Ttl) };
+        Replace(options.Zones, result.GetValue(Zones));
+        Replace(options.ReverseZones, result.GetValue(ReverseZones));
+        foreach (var list in result.GetValue(Namespaces) ?? [])
+        {
+            foreach (var ns in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                options.Namespaces.Add(ns);
+            }
+        }
+
+        options.EndpointPodNames = result.GetValue(EndpointPodNames);
+        options.IgnoreEmptyServices = result.GetValue(IgnoreEmptyServices);
+        FeatureOptions.ApplyPods(options, result.GetValue(Pods));
+        FeatureOptions.ApplyWildcards(options, result.GetValue(Wildcards));
+        try
+        {
+            options.Validate();
+        }
+        catch (ClusterValidationException e)
+        {
+            throw new UsageException(string.Join(Environment.NewLine, e.Errors), e);
+        }
+
+        return options;
+
+        static void Replace(IList<string> target, string[]? values)
+        {
+            if (values is { Length: > 0 })
+            {
+                target.Clear();
+                foreach (var value in values)
+                {
+                    target.Add(value);
+                }
+            }
+        }
+    }
+
+    public ManifestOptions ToManifestOptions(ParseResult result)
+    {
+        var options = new ManifestOptions();
+        foreach (var cidr in result.GetValue(ServiceCidrs) ?? [])
+        {
+            options.ServiceCidrs.Add(cidr);
+        }
+
+        return options;
+    }
+
+    /// <summary>Reads the cluster: the manifests given, or the built-in example.</summary>
+    /// <exception cref="ManifestException">A manifest is bad.</exception>
+    public static ClusterManifest Load(IReadOnlyList<string> paths, ManifestOptions options) =>
+        paths.Count == 0
+            ? ClusterManifest.Parse(ExampleClusterResource.Manifests(), options)
+            : ClusterManifest.Load(paths, options);
+
+    /// <summary>
+    /// Builds a synced cluster state from the command line: options, manifests, warnings on
+    /// <paramref name="error"/>. Returns the manifest applied, for <c>--watch</c>.
+    /// </summary>
+    /// <exception cref="UsageException">An option is bad.</exception>
+    /// <exception cref="ManifestException">A manifest is bad.</exception>
+    public (ClusterState State, ClusterManifest Manifest, ManifestOptions ManifestOptions) Build(ParseResult result, TextWriter error)
+    {
+        var dnsOptions = ToDnsOptions(result);
+        var manifestOptions = ToManifestOptions(result);
+        var manifest = Load(Paths(result), manifestOptions);
+        foreach (var warning in manifest.Warnings)
+        {
+            error.WriteLine($"kubedns: warning: {warning}");
+        }
+
+        var state = new ClusterState(dnsOptions);
+        manifest.ApplyTo(state);
+        state.MarkSynced();
+        return (state, manifest, manifestOptions);
+    }
+}

@@ -1,0 +1,250 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using KubeDns.Records.ArSoft;
+using KubeDns.Records.Server;
+
+namespace KubeDns.Records.Tool;
+
+/// <summary>
+/// <c>kubedns serve</c>: a real DNS server on UDP and TCP: the native engine (default) or the ARSoft adapter. When it answers, it prints exactly
+/// one line to standard output, <c>listening on udp://ADDR:PORT tcp://ADDR:PORT</c>; everything else (warnings,
+/// reloads, <c>-v</c> query lines) goes to standard error. SIGINT or SIGTERM stops it with exit code 0.
+/// </summary>
+internal static class ServeCommand
+{
+    private const int DnsPort = 53;
+
+    public static Command Create(ClusterOptionSet cluster, TextWriter output, TextWriter error)
+    {
+        var listen = new Option<string>("--listen", "-l")
+        {
+            Description = "The address and port for UDP and TCP; port 0 picks a free one.",
+            DefaultValueFactory = _ => "127.0.0.1:5353",
+            HelpName = "ADDR:PORT",
+        };
+        var upstreams = new Option<string[]>("--upstream")
+        {
+            Description = "A resolver for names outside the cluster (repeatable; port 53 by default).",
+            HelpName = "HOST[:PORT]",
+        };
+        var watch = new Option<bool>("--watch")
+        {
+            Description = "Re-read the manifests when they change and apply the difference; a bad edit is reported and the last good cluster keeps serving.",
+        };
+        var engine = new Option<string>("--engine")
+        {
+            Description = "The server engine: native (default; answers from the core's wire layer) or arsoft (ARSoft.Tools.Net).",
+            DefaultValueFactory = _ => "native",
+            HelpName = "ENGINE",
+        }.AcceptOnlyFromAmong("native", "arsoft");
+        var verbose = new Option<bool>("--verbose", "-v")
+        {
+            Description = "Log each query and its response code to standard error.",
+        };
+
+        var command = new Command("serve", "Run the cluster DNS server on UDP and TCP until SIGINT or SIGTERM.");
+        cluster.AddTo(command);
+        command.Options.Add(listen);
+        command.Options.Add(upstreams);
+        command.Options.Add(watch);
+        command.Options.Add(engine);
+        command.Options.Add(verbose);
+        command.SetAction((result, _) => RunAsync(new Settings(
+            cluster,
+            result,
+            ParseEndPoint(result.GetValue(listen)!, "--listen", defaultPort: null),
+            [.. (result.GetValue(upstreams) ?? []).Select(u => ParseEndPoint(u, "--upstream", DnsPort))],
+            result.GetValue(watch),
+            result.GetValue(verbose),
+            result.GetValue(engine) == "arsoft"), output, error));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(Settings settings, TextWriter output, TextWriter error)
+    {
+        var (state, manifest, manifestOptions) = settings.Cluster.Build(settings.Result, error);
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+
+        await using var server = Engine.Create(state, settings, settings.Verbose ? (isTcp, remote, name, type, code, forwarded) => error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{DateTime.Now:HH:mm:ss.fff} {(isTcp ? "tcp" : "udp")} {remote} {Absolute(name)} {TypeText(type)} {Resolution.StatusText(code)}{(forwarded ? " (forwarded)" : string.Empty)}")) : null);
+
+        try
+        {
+            await server.StartAsync().ConfigureAwait(false);
+        }
+        catch (SocketException e)
+        {
+            await error.WriteLineAsync($"kubedns: cannot listen on {Format(settings.Listen)}: {Reason(e)}").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+
+        var bound = Format(server.LocalEndPoint!);
+        await output.WriteLineAsync($"listening on udp://{bound} tcp://{bound}").ConfigureAwait(false);
+        await output.FlushAsync().ConfigureAwait(false);
+
+        using var stopWatching = new CancellationTokenSource();
+        var watcher = settings.Watch
+            ? new ManifestWatcher(settings.Cluster.Paths(settings.Result), manifestOptions, state, manifest, error).RunAsync(stopWatching.Token)
+            : Task.CompletedTask;
+
+        await stopped.Task.ConfigureAwait(false);
+        await stopWatching.CancelAsync().ConfigureAwait(false);
+        await watcher.ConfigureAwait(false);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        await server.StopAsync(deadline.Token).ConfigureAwait(false);
+        await error.FlushAsync().ConfigureAwait(false);
+        return ExitCodes.Success;
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true; // exit through the normal path, with code 0
+            stopped.TrySetResult();
+        }
+    }
+
+    /// <summary>Parses <c>127.0.0.1:5353</c>, <c>[::1]:5353</c>, or a host name or address alone when a default port is given.</summary>
+    /// <exception cref="UsageException">The text is not an endpoint.</exception>
+    internal static IPEndPoint ParseEndPoint(string text, string option, int? defaultPort)
+    {
+        if (HasPort(text) && IPEndPoint.TryParse(text, out var endpoint))
+        {
+            return endpoint;
+        }
+
+        if (defaultPort is not int port)
+        {
+            throw new UsageException($"{option}: '{text}' is not ADDRESS:PORT, such as 127.0.0.1:5353 or [::1]:5353");
+        }
+
+        if (IPAddress.TryParse(text.Trim('[', ']'), out var address))
+        {
+            return new IPEndPoint(address, port);
+        }
+
+        var (host, hostPort) = SplitHost(text, port);
+        try
+        {
+            var addresses = Dns.GetHostAddresses(host);
+            if (addresses.Length > 0)
+            {
+                return new IPEndPoint(addresses[0], hostPort);
+            }
+        }
+        catch (SocketException)
+        {
+            // Reported below, as for a name without addresses.
+        }
+
+        throw new UsageException($"{option}: '{text}' is not an address, or a host name that resolves");
+    }
+
+    private static bool HasPort(string text) =>
+        text.StartsWith('[') ? text.Contains("]:", StringComparison.Ordinal) : text.Count(c => c == ':') == 1;
+
+    private static (string Host, int Port) SplitHost(string text, int defaultPort)
+    {
+        var colon = text.LastIndexOf(':');
+        if (colon > 0 && text.IndexOf(':') == colon
+            && int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535)
+        {
+            return (text[..colon], port);
+        }
+
+        return (text, defaultPort);
+    }
+
+    private static string Format(IPEndPoint endpoint) => endpoint.ToString();
+
+    private static string Reason(SocketException e) => e.SocketErrorCode switch
+    {
+        SocketError.AddressAlreadyInUse => "the address is already in use (another DNS server? pick another port with --listen)",
+        SocketError.AccessDenied => "permission denied (ports below 1024 need privileges; try --listen 127.0.0.1:5353)",
+        SocketError.AddressNotAvailable => "the address is not on this machine",
+        _ => e.Message,
+    };
+
+    private static string Absolute(string name) => name.EndsWith('.') ? name : name + ".";
+
+    internal static string TypeText(RecordType type) =>
+        type is not RecordType.None && Enum.IsDefined(type) ? type.ToString() : string.Create(CultureInfo.InvariantCulture, $"TYPE{(ushort)type}");
+
+    private sealed record Settings(
+        ClusterOptionSet Cluster,
+        ParseResult Result,
+        IPEndPoint Listen,
+        IReadOnlyList<IPEndPoint> Upstreams,
+        bool Watch,
+        bool Verbose,
+        bool ArSoft);
+
+    /// <summary>The two engines behind one shape: start, stop, the bound endpoint.</summary>
+    private sealed class Engine : IAsyncDisposable
+    {
+        private readonly NativeDnsServer? _native;
+        private readonly KubeDnsServer? _arsoft;
+
+        private Engine(NativeDnsServer? native, KubeDnsServer? arsoft)
+        {
+            _native = native;
+            _arsoft = arsoft;
+        }
+
+        public IPEndPoint? LocalEndPoint => _native?.LocalEndPoint ?? _arsoft?.LocalEndPoint;
+
+        public static Engine Create(ClusterState state, Settings settings, Action<bool, IPEndPoint?, string, RecordType, DnsResponseCode, bool>? log)
+        {
+            if (settings.ArSoft)
+            {
+                var options = new KubeDnsServerOptions { Endpoint = settings.Listen };
+                foreach (var upstream in settings.Upstreams)
+                {
+                    options.Upstreams.Add(upstream);
+                }
+
+                var arsoft = new KubeDnsServer(state, options);
+                if (log is not null)
+                {
+                    arsoft.QueryAnswered += (_, e) => log(e.IsTcp, e.RemoteEndPoint, e.Name, e.Type, e.ResponseCode, e.Forwarded);
+                }
+
+                return new Engine(null, arsoft);
+            }
+
+            var nativeOptions = new NativeDnsServerOptions
+            {
+                Forwarder = settings.Upstreams.Count > 0 ? new UdpDnsForwarder(settings.Upstreams, TimeSpan.FromSeconds(2)) : null,
+            };
+            nativeOptions.Endpoints.Clear();
+            nativeOptions.Endpoints.Add(settings.Listen);
+            var native = new NativeDnsServer(state, nativeOptions);
+            if (log is not null)
+            {
+                native.QueryAnswered += (_, e) => log(e.IsTcp, e.RemoteEndPoint, e.Name, e.Type, e.ResponseCode, e.Forwarded);
+            }
+
+            return new Engine(native, null);
+        }
+
+        public Task StartAsync() => _native?.StartAsync() ?? _arsoft!.StartAsync();
+
+        public Task StopAsync(CancellationToken token) => _native?.StopAsync(token) ?? _arsoft!.StopAsync(token);
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_native is not null)
+            {
+                await _native.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (_arsoft is not null)
+            {
+                await _arsoft.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+}

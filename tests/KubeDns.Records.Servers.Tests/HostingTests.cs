@@ -1,0 +1,321 @@
+using System.Net;
+using System.Net.Sockets;
+using KubeDns.Records.DependencyInjection;
+using KubeDns.Records.Server;
+using KubeDns.Records.Tests.TestData;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace KubeDns.Records.Servers.Tests;
+
+/// <summary>The ARSoft adapter as a hosted service of a generic host (<c>AddKubeDnsRecords().AddArSoftServer(…)</c>).</summary>
+[Collection(SocketLifecycleGroup.Name)]
+public class ArSoftHostingTests
+{
+    [Fact]
+    public async Task AddArSoftServer_GenericHost_ServesExampleClusterUntilStopped()
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var port = TestServers.FreePort();
+            var builder = Host.CreateApplicationBuilder();
+            builder.Logging.ClearProviders();
+            builder.Services.AddKubeDnsRecords().AddArSoftServer(new IPEndPoint(IPAddress.Loopback, port));
+            using var host = builder.Build();
+            var state = host.Services.GetRequiredService<ClusterState>();
+            state.Apply(ExampleCluster.Batch());
+            state.MarkSynced();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                await host.StartAsync(timeout.Token);
+            }
+            catch (SocketException) when (attempt < 5)
+            {
+                continue; // the probed port was taken meanwhile
+            }
+
+            string udp, tcp;
+            try
+            {
+                var endPoint = new IPEndPoint(IPAddress.Loopback, port);
+                udp = await Dig.RunAsync(endPoint, "quote.kiada.svc.cluster.local", "A");
+                tcp = await Dig.RunAsync(endPoint, "+tcp", "_http._tcp.kiada.kiada.svc.cluster.local", "SRV");
+            }
+            finally
+            {
+                await host.StopAsync(timeout.Token);
+            }
+
+            Assert.Equal(["quote.kiada.svc.cluster.local. 5 IN A 10.96.161.97"], Dig.Section(udp, "ANSWER"));
+            Assert.Equal(["_http._tcp.kiada.kiada.svc.cluster.local. 5 IN SRV 0 100 80 kiada.kiada.svc.cluster.local."], Dig.Section(tcp, "ANSWER"));
+            Assert.True(TestServers.CanBind(port, out var error), error);
+            return;
+        }
+    }
+
+    [Fact]
+    public async Task AddArSoftServer_GenericHostWithOptions_UsesThem()
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var port = TestServers.FreePort();
+            var builder = Host.CreateApplicationBuilder();
+            builder.Logging.ClearProviders();
+            builder.Services.AddKubeDnsRecords(o => o.Ttl = 30)
+                .AddArSoftServer(new IPEndPoint(IPAddress.Loopback, port), o => o.MaxUdpPayloadSize = 1400);
+            using var host = builder.Build();
+            var state = host.Services.GetRequiredService<ClusterState>();
+            state.Apply(ExampleCluster.Batch());
+            state.MarkSynced();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                await host.StartAsync(timeout.Token);
+            }
+            catch (SocketException) when (attempt < 5)
+            {
+                continue;
+            }
+
+            string output;
+            try
+            {
+                output = await Dig.RunAsync(new IPEndPoint(IPAddress.Loopback, port), "quote.kiada.svc.cluster.local", "A");
+            }
+            finally
+            {
+                await host.StopAsync(timeout.Token);
+            }
+
+            Assert.Equal(["quote.kiada.svc.cluster.local. 30 IN A 10.96.161.97"], Dig.Section(output, "ANSWER"));
+            Assert.Contains("; EDNS: version: 0, flags:; udp: 1400", output);
+            return;
+        }
+    }
+
+    [Fact]
+    public async Task AddArSoftServer_TwiceSameEndpoint_OneHostedService()
+    {
+        var services = new ServiceCollection();
+        var endPoint = new IPEndPoint(IPAddress.Loopback, 5354);
+
+        services.AddKubeDnsRecords().AddArSoftServer(endPoint);
+        services.AddKubeDnsRecords().AddArSoftServer(new IPEndPoint(IPAddress.Loopback, 5354));
+
+        Assert.Single(services, d => d.ServiceType == typeof(IHostedService));
+        await using var provider = services.BuildServiceProvider();
+        Assert.Single(provider.GetServices<IHostedService>());
+    }
+
+    [Fact]
+    public async Task AddArSoftServer_TwicePortZero_OneHostedService()
+    {
+        // Documented ("a second call with the same endpoint adds nothing"), but note: port 0 means "any free port",
+        // so two such calls might be expected to give two servers; the second one's options are silently dropped.
+        var services = new ServiceCollection();
+
+        services.AddKubeDnsRecords()
+            .AddArSoftServer(new IPEndPoint(IPAddress.Loopback, 0))
+            .AddArSoftServer(new IPEndPoint(IPAddress.Loopback, 0), o => o.Upstreams.Add(new IPEndPoint(IPAddress.Loopback, 5300)));
+
+        await using var provider = services.BuildServiceProvider();
+        Assert.Single(provider.GetServices<IHostedService>());
+    }
+
+    [Fact]
+    public void AddArSoftServer_ProviderDisposedSynchronously_DoesNotThrow()
+    {
+        var services = new ServiceCollection();
+        services.AddKubeDnsRecords().AddArSoftServer(new IPEndPoint(IPAddress.Loopback, 5354));
+        var provider = services.BuildServiceProvider();
+        _ = provider.GetServices<IHostedService>().ToList();
+
+        provider.Dispose();
+    }
+
+    [Fact]
+    public async Task AddArSoftServer_TwoEndpoints_TwoHostedServices()
+    {
+        var services = new ServiceCollection();
+
+        services.AddKubeDnsRecords()
+            .AddArSoftServer(new IPEndPoint(IPAddress.Loopback, 5354))
+            .AddArSoftServer(new IPEndPoint(IPAddress.Loopback, 5355));
+
+        await using var provider = services.BuildServiceProvider();
+        Assert.Equal(2, provider.GetServices<IHostedService>().Count());
+    }
+
+    [Fact]
+    public void AddArSoftServer_InvalidOptions_ArgumentExceptionAtRegistration()
+    {
+        var builder = new ServiceCollection().AddKubeDnsRecords();
+
+        var error = Assert.Throws<ArgumentException>(() => builder.AddArSoftServer(new IPEndPoint(IPAddress.Loopback, 5354), o => o.MaxTcpConnections = 0));
+
+        Assert.Contains("MaxTcpConnections", error.Message);
+    }
+
+    [Fact]
+    public void AddArSoftServer_NullArguments_ArgumentNullException()
+    {
+        var builder = new ServiceCollection().AddKubeDnsRecords();
+
+        Assert.Throws<ArgumentNullException>(() => builder.AddArSoftServer(null!));
+        Assert.Throws<ArgumentNullException>(() => KubeDnsRecordsBuilderArSoftExtensions.AddArSoftServer(null!, new IPEndPoint(IPAddress.Loopback, 53)));
+    }
+}
+
+/// <summary>The native engine as a hosted service of a generic host (<c>AddKubeDnsRecords().AddKubeDnsServer(…)</c>).</summary>
+[Collection(SocketLifecycleGroup.Name)]
+public class NativeHostingTests
+{
+    [Fact]
+    public async Task AddKubeDnsServer_GenericHost_ServesExampleClusterUntilStopped()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddKubeDnsRecords().AddKubeDnsServer(o =>
+        {
+            o.Endpoints.Clear();
+            o.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 0));
+        });
+        using var host = builder.Build();
+        var state = host.Services.GetRequiredService<ClusterState>();
+        state.Apply(ExampleCluster.Batch());
+        state.MarkSynced();
+        var server = host.Services.GetRequiredService<NativeDnsServer>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await host.StartAsync(timeout.Token);
+
+        string udp, tcp;
+        IPEndPoint endPoint;
+        try
+        {
+            Assert.True(server.IsRunning);
+            endPoint = server.LocalEndPoint!;
+            udp = await Dig.RunAsync(endPoint, "quote.kiada.svc.cluster.local", "A");
+            tcp = await Dig.RunAsync(endPoint, "+tcp", "_http._tcp.kiada.kiada.svc.cluster.local", "SRV");
+        }
+        finally
+        {
+            await host.StopAsync(timeout.Token);
+        }
+
+        Assert.Equal(["quote.kiada.svc.cluster.local. 5 IN A 10.96.161.97"], Dig.Section(udp, "ANSWER"));
+        Assert.Equal(["_http._tcp.kiada.kiada.svc.cluster.local. 5 IN SRV 0 100 80 kiada.kiada.svc.cluster.local."], Dig.Section(tcp, "ANSWER"));
+        Assert.False(server.IsRunning);
+        Assert.True(TestServers.CanBind(endPoint.Port, out var error), error);
+    }
+
+    [Fact]
+    public async Task AddKubeDnsServer_GenericHostWithOptions_UsesThem()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddKubeDnsRecords(o => o.Ttl = 30).AddKubeDnsServer(o =>
+        {
+            o.Endpoints.Clear();
+            o.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 0));
+            o.MaxUdpPayloadSize = 1400;
+        });
+        using var host = builder.Build();
+        var state = host.Services.GetRequiredService<ClusterState>();
+        state.Apply(ExampleCluster.Batch());
+        state.MarkSynced();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await host.StartAsync(timeout.Token);
+
+        string output;
+        try
+        {
+            output = await Dig.RunAsync(host.Services.GetRequiredService<NativeDnsServer>().LocalEndPoint!, "quote.kiada.svc.cluster.local", "A");
+        }
+        finally
+        {
+            await host.StopAsync(timeout.Token);
+        }
+
+        Assert.Equal(["quote.kiada.svc.cluster.local. 30 IN A 10.96.161.97"], Dig.Section(output, "ANSWER"));
+        Assert.Contains("; EDNS: version: 0, flags:; udp: 1400", output);
+    }
+
+    [Fact]
+    public async Task AddKubeDnsServer_Twice_OneServerAndOneHostedService()
+    {
+        // Documented: "Calling it again adds nothing" (the second call's options are dropped, even other endpoints).
+        var services = new ServiceCollection();
+
+        services.AddKubeDnsRecords().AddKubeDnsServer(o => o.Endpoints[0] = new IPEndPoint(IPAddress.Loopback, 5354));
+        services.AddKubeDnsRecords().AddKubeDnsServer(o => o.Endpoints[0] = new IPEndPoint(IPAddress.Loopback, 5355));
+
+        Assert.Single(services, d => d.ServiceType == typeof(IHostedService));
+        Assert.Single(services, d => d.ServiceType == typeof(NativeDnsServer));
+        await using var provider = services.BuildServiceProvider();
+        Assert.Single(provider.GetServices<IHostedService>());
+        Assert.Single(provider.GetServices<NativeDnsServer>());
+    }
+
+    [Fact]
+    public async Task AddKubeDnsServer_HostedServiceAndSingleton_SameServer()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddKubeDnsRecords().AddKubeDnsServer(o =>
+        {
+            o.Endpoints.Clear();
+            o.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 0));
+        });
+        using var host = builder.Build();
+        var server = host.Services.GetRequiredService<NativeDnsServer>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+
+        await host.StartAsync(timeout.Token);
+        var running = server.IsRunning;
+        await host.StopAsync(timeout.Token);
+
+        Assert.True(running, "the hosted service started another server than the registered singleton");
+        Assert.False(server.IsRunning);
+    }
+
+    [Theory]
+    [InlineData("MaxTcpConnections")]
+    [InlineData("MaxUdpPayloadSize")]
+    [InlineData("UdpReceivers")]
+    [InlineData("TcpIdleTimeout")]
+    [InlineData("Endpoints")]
+    public void AddKubeDnsServer_InvalidOptions_ArgumentExceptionAtRegistrationNamingOption(string option)
+    {
+        var builder = new ServiceCollection().AddKubeDnsRecords();
+        Action<NativeDnsServerOptions> configure = option switch
+        {
+            "MaxTcpConnections" => o => o.MaxTcpConnections = 0,
+            "MaxUdpPayloadSize" => o => o.MaxUdpPayloadSize = 100,
+            "UdpReceivers" => o => o.UdpReceivers = 0,
+            "TcpIdleTimeout" => o => o.TcpIdleTimeout = TimeSpan.Zero,
+            _ => o => o.Endpoints.Clear(),
+        };
+
+        var error = Assert.Throws<ArgumentException>(() => builder.AddKubeDnsServer(configure));
+
+        Assert.Contains(option, error.Message);
+        Assert.DoesNotContain(builder.Services, d => d.ServiceType == typeof(IHostedService));
+    }
+
+    [Fact]
+    public void AddKubeDnsServer_NullBuilder_ArgumentNullException() =>
+        Assert.Throws<ArgumentNullException>(() => KubeDnsRecordsBuilderServerExtensions.AddKubeDnsServer(null!));
+
+    [Fact]
+    public void AddKubeDnsServer_ProviderDisposedSynchronously_DoesNotThrow()
+    {
+        var services = new ServiceCollection();
+        services.AddKubeDnsRecords().AddKubeDnsServer();
+        var provider = services.BuildServiceProvider();
+        _ = provider.GetServices<IHostedService>().ToList();
+
+        provider.Dispose();
+    }
+}

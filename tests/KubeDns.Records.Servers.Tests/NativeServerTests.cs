@@ -1,0 +1,156 @@
+using System.Net;
+using System.Net.Sockets;
+using KubeDns.Records.Server;
+using KubeDns.Records.Tests.TestData;
+
+namespace KubeDns.Records.Servers.Tests;
+
+/// <summary>What only the native engine has: counters, several endpoints, SO_REUSEPORT receive loops.</summary>
+public class NativeServerTests
+{
+    [Fact]
+    public async Task ResponsesWith_AnsweredQueries_CountedByCode()
+    {
+        await using var server = await StartAsync();
+        var endPoint = server.LocalEndPoint!;
+
+        await RawDns.ExchangeUdpAsync(endPoint, new RawQuery { Id = 1 }.ToBytes());
+        await RawDns.ExchangeTcpAsync(endPoint, new RawQuery { Id = 2 }.ToBytes());
+        await RawDns.ExchangeUdpAsync(endPoint, new RawQuery { Id = 3, Name = "nope.kiada.svc.cluster.local" }.ToBytes());
+        await RawDns.ExchangeUdpAsync(endPoint, RawDns.Header(4, flags: 0x0100, qdcount: 0));
+        await RawDns.ExchangeUdpAsync(endPoint, new RawQuery { Id = 5, Name = "example.com" }.ToBytes());
+
+        Assert.Equal(2, server.ResponsesWith(DnsResponseCode.NoError));
+        Assert.Equal(1, server.ResponsesWith(DnsResponseCode.NameError));
+        Assert.Equal(1, server.ResponsesWith(DnsResponseCode.FormatError));
+        Assert.Equal(1, server.ResponsesWith(DnsResponseCode.Refused));
+        Assert.Equal(0, server.Dropped);
+        Assert.Equal(0, server.Forwarded);
+    }
+
+    [Fact]
+    public async Task Dropped_RuntAndResponse_CountedNotAnswered()
+    {
+        await using var server = await StartAsync();
+        using var client = new UdpClient(AddressFamily.InterNetwork);
+        client.Connect(server.LocalEndPoint!);
+
+        await client.SendAsync(new byte[] { 0x12, 0x34, 0x01, 0x00, 0x00 });
+        await client.SendAsync(new RawQuery { Id = 0x0603, IsResponse = true }.ToBytes());
+
+        Assert.Empty(await RawDns.DrainUdpAsync(client, TimeSpan.FromMilliseconds(500)));
+        Assert.True(await EventuallyAsync(() => server.Dropped == 2), $"Dropped is {server.Dropped}");
+    }
+
+    [Fact]
+    public async Task Forwarded_OutsideNameWithForwarder_CountedAndRelayed()
+    {
+        await using var upstream = FakeUpstream.Start();
+        await using var server = await StartAsync(o => o.Forwarder = new UdpDnsForwarder([upstream.EndPoint], TimeSpan.FromSeconds(2)));
+
+        var udp = await RawDns.ExchangeUdpAsync(server.LocalEndPoint!, new RawQuery { Id = 1, Name = "example.com" }.ToBytes());
+        var tcp = await RawDns.ExchangeTcpAsync(server.LocalEndPoint!, new RawQuery { Id = 2, Name = "example.com" }.ToBytes());
+        await RawDns.ExchangeUdpAsync(server.LocalEndPoint!, new RawQuery { Id = 3 }.ToBytes());
+
+        Assert.Equal((1, true), (udp.AnCount, udp.RecursionAvailable));
+        Assert.Equal((1, true), (tcp.AnCount, tcp.RecursionAvailable));
+        Assert.Equal(2, server.Forwarded);
+        Assert.Equal(2, upstream.Queries);
+    }
+
+    [Fact]
+    public async Task TcpConnections_OpenConnection_CountedThenReleasedOnClose()
+    {
+        await using var server = await StartAsync();
+        var client = new TcpClient(AddressFamily.InterNetwork);
+        try
+        {
+            await client.ConnectAsync(server.LocalEndPoint!);
+            var stream = client.GetStream();
+            await stream.WriteAsync(RawDns.Frame(new RawQuery().ToBytes()));
+            using (var read = new CancellationTokenSource(RawDns.ReplyTimeout))
+            {
+                Assert.NotNull(await RawDns.ReadFrameAsync(stream, read.Token));
+            }
+
+            Assert.Equal(1, server.TcpConnections);
+        }
+        finally
+        {
+            client.Dispose();
+        }
+
+        Assert.True(await EventuallyAsync(() => server.TcpConnections == 0), $"TcpConnections is {server.TcpConnections}");
+    }
+
+    [Fact]
+    public async Task LocalEndPoints_TwoEphemeralEndpoints_BothServeUdpAndTcp()
+    {
+        await using var server = await StartAsync(o => o.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 0)));
+
+        Assert.Equal(2, server.LocalEndPoints.Count);
+        Assert.Equal(server.LocalEndPoints[0], server.LocalEndPoint);
+        Assert.NotEqual(server.LocalEndPoints[0].Port, server.LocalEndPoints[1].Port);
+        foreach (var endPoint in server.LocalEndPoints)
+        {
+            Assert.Equal(1, (await RawDns.ExchangeUdpAsync(endPoint, new RawQuery().ToBytes())).AnCount);
+            Assert.Equal(1, (await RawDns.ExchangeTcpAsync(endPoint, new RawQuery().ToBytes())).AnCount);
+        }
+
+        await server.StopAsync();
+
+        Assert.Empty(server.LocalEndPoints);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public async Task ReusePort_SeveralReceivers_ServesUdpAndTcp(int receivers)
+    {
+        await using var server = await StartAsync(o =>
+        {
+            o.ReusePort = true;
+            o.UdpReceivers = receivers;
+        });
+
+        for (ushort id = 1; id <= 6; id++)
+        {
+            var reply = await RawDns.ExchangeUdpAsync(server.LocalEndPoint!, new RawQuery { Id = id }.ToBytes());
+            Assert.Equal((id, 0, 1), (reply.Id, reply.Rcode, reply.AnCount));
+        }
+
+        Assert.Equal(1, (await RawDns.ExchangeTcpAsync(server.LocalEndPoint!, new RawQuery().ToBytes())).AnCount);
+    }
+
+    private static async Task<NativeDnsServer> StartAsync(Action<NativeDnsServerOptions>? configure = null)
+    {
+        var options = new NativeDnsServerOptions();
+        options.Endpoints.Clear();
+        options.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 0));
+        configure?.Invoke(options);
+        var server = new NativeDnsServer(ExampleCluster.Create(), options);
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await server.StartAsync(timeout.Token);
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Polls <paramref name="condition"/> for up to five seconds.</summary>
+    private static async Task<bool> EventuallyAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (!condition() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        return condition();
+    }
+}

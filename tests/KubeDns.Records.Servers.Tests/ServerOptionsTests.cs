@@ -1,0 +1,157 @@
+using System.Net;
+using KubeDns.Records.ArSoft;
+using KubeDns.Records.Server;
+using KubeDns.Records.Tests.TestData;
+
+namespace KubeDns.Records.Servers.Tests;
+
+/// <summary>Validation of <see cref="KubeDnsServerOptions"/> by <see cref="KubeDnsServer"/>, and that options are copied.</summary>
+public class ArSoftServerOptionsTests
+{
+    [Theory]
+    [InlineData(100)]
+    [InlineData(70000)]
+    public void Constructor_PayloadSizeOutOfRange_ArgumentExceptionNamingOption(int size)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new KubeDnsServer(ExampleCluster.Create(), Loopback(o => o.MaxUdpPayloadSize = size)));
+
+        Assert.Contains("MaxUdpPayloadSize", error.Message);
+        Assert.Contains(size.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message);
+    }
+
+    [Fact]
+    public void Constructor_UpstreamWithoutPort_ArgumentExceptionNamingOption()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new KubeDnsServer(ExampleCluster.Create(), Loopback(o => o.Upstreams.Add(new IPEndPoint(IPAddress.Loopback, 0)))));
+
+        Assert.Contains("Upstreams", error.Message);
+    }
+
+    [Fact]
+    public void Constructor_NullState_ArgumentNullException() =>
+        Assert.Throws<ArgumentNullException>(() => new KubeDnsServer(null!));
+
+    [Fact]
+    public async Task Options_ChangedAfterConstruction_NoEffect()
+    {
+        var options = Loopback();
+        await using var server = new KubeDnsServer(ExampleCluster.Create(), options);
+        options.Upstreams.Add(new IPEndPoint(IPAddress.Loopback, 9));
+        await server.StartAsync();
+
+        var output = await Dig.RunAsync(server.LocalEndPoint!, "example.com", "A");
+
+        Assert.Equal("REFUSED", Dig.Status(output));
+    }
+
+    private static KubeDnsServerOptions Loopback(Action<KubeDnsServerOptions>? configure = null)
+    {
+        var options = new KubeDnsServerOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, 0) };
+        configure?.Invoke(options);
+        return options;
+    }
+}
+
+/// <summary>Validation of <see cref="NativeDnsServerOptions"/> by <see cref="NativeDnsServer"/> and of <see cref="UdpDnsForwarder"/>.</summary>
+public class NativeServerOptionsTests
+{
+    [Theory]
+    [InlineData(100)]
+    [InlineData(511)]
+    [InlineData(70000)]
+    public void Constructor_PayloadSizeOutOfRange_ArgumentExceptionNamingOption(int size)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new NativeDnsServer(ExampleCluster.Create(), Loopback(o => o.MaxUdpPayloadSize = size)));
+
+        Assert.Contains("MaxUdpPayloadSize", error.Message);
+        Assert.Contains(size.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message);
+        Assert.Equal(nameof(NativeDnsServerOptions.MaxUdpPayloadSize), error.ParamName);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(257)]
+    public void Constructor_UdpReceiversOutOfRange_ArgumentExceptionNamingOption(int receivers)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new NativeDnsServer(ExampleCluster.Create(), Loopback(o => o.UdpReceivers = receivers)));
+
+        Assert.Contains("UdpReceivers", error.Message);
+        Assert.Contains(receivers.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message);
+    }
+
+    [Fact]
+    public void Constructor_NoEndpoint_ArgumentExceptionNamingOption()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new NativeDnsServer(ExampleCluster.Create(), Loopback(o => o.Endpoints.Clear())));
+
+        Assert.Contains("Endpoints", error.Message);
+    }
+
+    [Fact]
+    public void Constructor_NullEndpoint_ArgumentExceptionNamingOption()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new NativeDnsServer(ExampleCluster.Create(), Loopback(o => o.Endpoints.Add(null!))));
+
+        Assert.Contains("Endpoints", error.Message);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public void Constructor_TcpIdleTimeoutNotPositive_ArgumentExceptionNamingOption(int milliseconds)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new NativeDnsServer(ExampleCluster.Create(), Loopback(o => o.TcpIdleTimeout = TimeSpan.FromMilliseconds(milliseconds))));
+
+        Assert.Contains("TcpIdleTimeout", error.Message);
+    }
+
+    [Fact]
+    public void Constructor_MaxTcpConnectionsZero_ArgumentExceptionNamingOption()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new NativeDnsServer(ExampleCluster.Create(), Loopback(o => o.MaxTcpConnections = 0)));
+
+        Assert.Contains("MaxTcpConnections", error.Message);
+    }
+
+    [Fact]
+    public void Constructor_NullState_ArgumentNullException() =>
+        Assert.Throws<ArgumentNullException>(() => new NativeDnsServer(null!));
+
+    [Fact]
+    public void UdpDnsForwarder_UpstreamWithoutPort_ArgumentException()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new UdpDnsForwarder([new IPEndPoint(IPAddress.Loopback, 0)], TimeSpan.FromSeconds(1)));
+
+        Assert.Equal("upstreams", error.ParamName);
+    }
+
+    [Fact]
+    public void UdpDnsForwarder_NoUpstream_ArgumentException() =>
+        Assert.Throws<ArgumentException>(() => new UdpDnsForwarder([], TimeSpan.FromSeconds(1)));
+
+    [Fact]
+    public void UdpDnsForwarder_TimeoutNotPositive_ArgumentOutOfRangeException() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new UdpDnsForwarder([new IPEndPoint(IPAddress.Loopback, 53)], TimeSpan.Zero));
+
+    [Fact]
+    public async Task Constructor_DefaultOptions_OneEndpointOnLoopback5353NotBound()
+    {
+        // The documented default; nothing is bound before StartAsync, so this never touches port 5353.
+        var options = new NativeDnsServerOptions();
+        await using var server = new NativeDnsServer(ExampleCluster.Create(), options);
+
+        Assert.Equal([new IPEndPoint(IPAddress.Loopback, 5353)], options.Endpoints);
+        Assert.False(server.IsRunning);
+        Assert.Null(server.LocalEndPoint);
+        Assert.Empty(server.LocalEndPoints);
+    }
+
+    private static NativeDnsServerOptions Loopback(Action<NativeDnsServerOptions>? configure = null)
+    {
+        var options = new NativeDnsServerOptions();
+        options.Endpoints.Clear();
+        options.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 0));
+        configure?.Invoke(options);
+        return options;
+    }
+}

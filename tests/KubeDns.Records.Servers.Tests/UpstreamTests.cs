@@ -1,0 +1,290 @@
+using System.Net;
+using System.Net.Sockets;
+using KubeDns.Records.Tests.TestData;
+
+namespace KubeDns.Records.Servers.Tests;
+
+/// <summary>Forwarding to upstreams (behaviour.md §15), against a fake upstream on 127.0.0.1, on each engine.</summary>
+public abstract class UpstreamTests(Engine engine) : IAsyncLifetime
+{
+    private FakeUpstream _upstream = null!;
+    private ITestServer _server = null!;
+
+    private IPEndPoint EndPoint => _server.LocalEndPoint!;
+
+    public async Task InitializeAsync()
+    {
+        _upstream = FakeUpstream.Start();
+        var state = ExampleCluster.Create();
+        state.Apply(new ClusterChangeBatch()
+            .Upsert(ExampleCluster.ExternalName("kiada", "gone", "missing.example.org"))
+            .Upsert(ExampleCluster.ExternalName("kiada", "crowd", "many.example.net")));
+        _server = await TestServers.StartAsync(engine, state, o => o.Upstreams.Add(_upstream.EndPoint));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        if (_upstream is not null)
+        {
+            await _upstream.DisposeAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData("+notcp")]
+    [InlineData("+tcp")]
+    public async Task Forward_OutsideName_UpstreamAnswerRelayedNotAuthoritative(string transport)
+    {
+        var output = await Dig.RunAsync(EndPoint, transport, "example.com", "A");
+
+        Assert.Equal("NOERROR", Dig.Status(output));
+        Assert.Equal(["example.com. 300 IN A 192.0.2.1"], Dig.Section(output, "ANSWER"));
+        Assert.Equal("qr rd ra", Dig.Flags(output));
+        Assert.True(_upstream.Queries > 0);
+    }
+
+    [Fact]
+    public async Task Forward_MixedCaseOutsideName_OwnerEchoesSpelling()
+    {
+        var output = await Dig.RunAsync(EndPoint, "WwW.Example.COM", "A");
+
+        Assert.Equal(["WwW.Example.COM. 300 IN A 192.0.2.1"], Dig.Section(output, "ANSWER"));
+    }
+
+    [Fact]
+    public async Task Forward_NotOursReverseName_UpstreamPtrRelayed()
+    {
+        var output = await Dig.RunAsync(EndPoint, "8.8.8.8.in-addr.arpa", "PTR");
+
+        Assert.Equal("NOERROR", Dig.Status(output));
+        Assert.Equal(["8.8.8.8.in-addr.arpa. 300 IN PTR dns.google."], Dig.Section(output, "ANSWER"));
+        Assert.Equal("qr rd ra", Dig.Flags(output));
+    }
+
+    [Fact]
+    public async Task Forward_UpstreamNxDomain_Relayed()
+    {
+        var output = await Dig.RunAsync(EndPoint, "missing.example.com", "A");
+
+        Assert.Equal("NXDOMAIN", Dig.Status(output));
+        Assert.Empty(Dig.Section(output, "ANSWER"));
+        Assert.Equal("qr rd ra", Dig.Flags(output));
+    }
+
+    [Fact]
+    public async Task Forward_ExternalNameCnameQuery_NotForwarded()
+    {
+        var before = _upstream.Queries;
+
+        var output = await Dig.RunAsync(EndPoint, "time-api.kiada.svc.cluster.local", "CNAME");
+
+        Assert.Equal(["time-api.kiada.svc.cluster.local. 5 IN CNAME worldtimeapi.org."], Dig.Section(output, "ANSWER"));
+        Assert.Equal(before, _upstream.Queries);
+    }
+
+    [Fact]
+    public async Task Forward_InZoneNames_NeverForwardedAndAuthoritative()
+    {
+        var before = _upstream.Queries;
+
+        var quote = await Dig.RunAsync(EndPoint, "quote.kiada.svc.cluster.local", "A");
+        var nope = await Dig.RunAsync(EndPoint, "nope.kiada.svc.cluster.local", "A");
+
+        Assert.Equal("qr aa rd ra", Dig.Flags(quote));
+        Assert.Equal(["quote.kiada.svc.cluster.local. 5 IN A 10.96.161.97"], Dig.Section(quote, "ANSWER"));
+        Assert.Equal("NXDOMAIN", Dig.Status(nope));
+        Assert.Equal("qr aa rd ra", Dig.Flags(nope));
+        Assert.Single(Dig.Section(nope, "AUTHORITY"));
+        Assert.Equal(before, _upstream.Queries);
+    }
+
+    [Fact]
+    public async Task Forward_ClassChaos_RefusedNotForwarded()
+    {
+        var before = _upstream.Queries;
+
+        var output = await Dig.RunAsync(EndPoint, "-c", "CH", "example.com", "A");
+
+        Assert.Equal("REFUSED", Dig.Status(output));
+        Assert.Equal(before, _upstream.Queries);
+    }
+
+    [Fact]
+    public async Task Forward_BigUpstreamAnswerOverTcp_AllRecords()
+    {
+        var output = await Dig.RunAsync(EndPoint, "+tcp", "many.example.com", "A");
+
+        Assert.Equal(100, Dig.Section(output, "ANSWER").Length);
+    }
+
+    [Fact]
+    public async Task Forward_NotSyncedNotOursReverse_Forwarded()
+    {
+        await using var server = await TestServers.StartAsync(engine, ExampleCluster.Create(synced: false), o => o.Upstreams.Add(_upstream.EndPoint));
+
+        var output = await Dig.RunAsync(server.LocalEndPoint!, "8.8.8.8.in-addr.arpa", "PTR");
+
+        Assert.Equal(["8.8.8.8.in-addr.arpa. 300 IN PTR dns.google."], Dig.Section(output, "ANSWER"));
+    }
+
+    [Fact]
+    public async Task Forward_FirstUpstreamDead_SecondAnswers()
+    {
+        var dead = new IPEndPoint(IPAddress.Loopback, TestServers.FreePort());
+        await using var server = await TestServers.StartAsync(engine, ExampleCluster.Create(), o =>
+        {
+            o.Upstreams.Add(dead);
+            o.Upstreams.Add(_upstream.EndPoint);
+            o.UpstreamTimeout = TimeSpan.FromMilliseconds(500);
+        });
+
+        var output = await Dig.RunAsync(server.LocalEndPoint!, "+time=8", "example.com", "A");
+
+        Assert.Equal(["example.com. 300 IN A 192.0.2.1"], Dig.Section(output, "ANSWER"));
+    }
+
+    [Fact]
+    public async Task Forward_UpstreamPortClosed_ServFail()
+    {
+        var dead = new IPEndPoint(IPAddress.Loopback, TestServers.FreePort());
+        await using var server = await TestServers.StartAsync(engine, ExampleCluster.Create(), o =>
+        {
+            o.Upstreams.Add(dead);
+            o.UpstreamTimeout = TimeSpan.FromMilliseconds(500);
+        });
+
+        var output = await Dig.RunAsync(server.LocalEndPoint!, "+time=8", "example.com", "A");
+
+        Assert.Equal("SERVFAIL", Dig.Status(output));
+        Assert.Equal("qr rd ra", Dig.Flags(output));
+        Assert.Empty(Dig.Section(output, "ANSWER"));
+    }
+
+    [Fact]
+    public async Task Forward_UpstreamSilent_ServFailAfterTimeout()
+    {
+        // A UDP socket that never reads: the upstream query times out instead of failing at once.
+        using var blackHole = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var silent = (IPEndPoint)blackHole.Client.LocalEndPoint!;
+        await using var server = await TestServers.StartAsync(engine, ExampleCluster.Create(), o =>
+        {
+            o.Upstreams.Add(silent);
+            o.UpstreamTimeout = TimeSpan.FromMilliseconds(500);
+        });
+
+        var output = await Dig.RunAsync(server.LocalEndPoint!, "+time=8", "example.com", "A");
+        var external = await Dig.RunAsync(server.LocalEndPoint!, "+time=8", "time-api.kiada.svc.cluster.local", "A");
+
+        Assert.Equal("SERVFAIL", Dig.Status(output));
+        Assert.Equal(["time-api.kiada.svc.cluster.local. 5 IN CNAME worldtimeapi.org."], Dig.Section(external, "ANSWER"));
+    }
+
+    /// <summary>
+    /// behaviour.md §15: the answer relayed to a UDP client obeys our size limit, min(client's EDNS size, 1232) or 512
+    /// without EDNS, with TC and only whole RRsets (100 A records fit neither). A test in the engine classes.
+    /// </summary>
+    protected async Task AssertBigUpstreamAnswerOverUdpTruncatedAsync(string size)
+    {
+        var output = await Dig.RunAsync(EndPoint, "+ignore", size, "many.example.com", "A");
+
+        Assert.Equal("NOERROR", Dig.Status(output));
+        Assert.Contains("tc", Dig.Flags(output).Split(' '));
+        Assert.Empty(Dig.Section(output, "ANSWER"));
+    }
+
+    /// <summary>§11/§15: a CNAME to an outside target is followed by the upstream's answer (a test in the engine classes).</summary>
+    protected async Task AssertExternalNameOutsideTargetAppendedAsync(string transport)
+    {
+        var output = await Dig.RunAsync(EndPoint, transport, "time-api.kiada.svc.cluster.local", "A");
+
+        Assert.Equal("NOERROR", Dig.Status(output));
+        Assert.Equal(
+            [
+                "time-api.kiada.svc.cluster.local. 5 IN CNAME worldtimeapi.org.",
+                "worldtimeapi.org. 300 IN A 192.0.2.1",
+            ],
+            Dig.Section(output, "ANSWER"));
+        Assert.Equal("qr aa rd ra", Dig.Flags(output));
+    }
+
+    /// <summary>RFC 6604: the rcode describes the end of the chain (a test in the engine classes).</summary>
+    protected async Task AssertExternalNameTargetMissingUpstreamNxDomainAsync()
+    {
+        var output = await Dig.RunAsync(EndPoint, "gone.kiada.svc.cluster.local", "A");
+
+        Assert.Equal("NXDOMAIN", Dig.Status(output));
+        Assert.Equal(["gone.kiada.svc.cluster.local. 5 IN CNAME missing.example.org."], Dig.Section(output, "ANSWER"));
+    }
+
+    /// <summary>The CNAME and the upstream's 100 records over TCP (a test in the engine classes).</summary>
+    protected async Task AssertExternalNameBigTargetOverTcpAllRecordsAsync()
+    {
+        var output = await Dig.RunAsync(EndPoint, "+tcp", "crowd.kiada.svc.cluster.local", "A");
+
+        var answer = Dig.Section(output, "ANSWER");
+        Assert.Equal(101, answer.Length);
+        Assert.Equal("crowd.kiada.svc.cluster.local. 5 IN CNAME many.example.net.", answer[0]);
+    }
+
+    /// <summary>The CNAME and the upstream's 100 records do not fit UDP: TC, the CNAME RRset only (a test in the engine classes).</summary>
+    protected async Task AssertExternalNameBigTargetOverUdpTruncatedAsync()
+    {
+        var output = await Dig.RunAsync(EndPoint, "+ignore", "+bufsize=1232", "crowd.kiada.svc.cluster.local", "A");
+
+        Assert.Contains("tc", Dig.Flags(output).Split(' '));
+        Assert.Equal(["crowd.kiada.svc.cluster.local. 5 IN CNAME many.example.net."], Dig.Section(output, "ANSWER"));
+    }
+}
+
+/// <summary><see cref="UpstreamTests"/> on the ARSoft adapter.</summary>
+public sealed class ArSoftUpstreamTests() : UpstreamTests(Engine.ArSoft)
+{
+    [Theory]
+    [InlineData("+bufsize=1232")]
+    [InlineData("+bufsize=4096")]
+    [InlineData("+noedns")]
+    public Task Forward_BigUpstreamAnswerOverUdp_TcWithWholeRRsetsOnly(string size) => AssertBigUpstreamAnswerOverUdpTruncatedAsync(size);
+
+    [Theory]
+    [InlineData("+notcp")]
+    [InlineData("+tcp")]
+    public Task Forward_ExternalNameOutsideTarget_CnameThenUpstreamAnswer(string transport) => AssertExternalNameOutsideTargetAppendedAsync(transport);
+
+    [Fact]
+    public Task Forward_ExternalNameTargetMissingUpstream_CnameWithNxDomain() => AssertExternalNameTargetMissingUpstreamNxDomainAsync();
+
+    [Fact]
+    public Task Forward_ExternalNameBigTargetOverTcp_CnameAndAllRecords() => AssertExternalNameBigTargetOverTcpAllRecordsAsync();
+
+    [Fact]
+    public Task Forward_ExternalNameBigTargetOverUdp_TcWithWholeRRsetsOnly() => AssertExternalNameBigTargetOverUdpTruncatedAsync();
+}
+
+/// <summary><see cref="UpstreamTests"/> on the native engine.</summary>
+public sealed class NativeUpstreamTests() : UpstreamTests(Engine.Native)
+{
+    [Theory]
+    [InlineData("+bufsize=1232")]
+    [InlineData("+bufsize=4096")]
+    [InlineData("+noedns")]
+    public Task Forward_BigUpstreamAnswerOverUdp_TcWithWholeRRsetsOnly(string size) => AssertBigUpstreamAnswerOverUdpTruncatedAsync(size);
+
+    [Theory]
+    [InlineData("+notcp")]
+    [InlineData("+tcp")]
+    public Task Forward_ExternalNameOutsideTarget_CnameThenUpstreamAnswer(string transport) => AssertExternalNameOutsideTargetAppendedAsync(transport);
+
+    [Fact]
+    public Task Forward_ExternalNameTargetMissingUpstream_CnameWithNxDomain() => AssertExternalNameTargetMissingUpstreamNxDomainAsync();
+
+    [Fact]
+    public Task Forward_ExternalNameBigTargetOverTcp_CnameAndAllRecords() => AssertExternalNameBigTargetOverTcpAllRecordsAsync();
+
+    [Fact]
+    public Task Forward_ExternalNameBigTargetOverUdp_TcWithWholeRRsetsOnly() => AssertExternalNameBigTargetOverUdpTruncatedAsync();
+}

@@ -1,0 +1,143 @@
+using System.Text.Json;
+
+namespace KubeDns.Records.Tool.Tests;
+
+/// <summary><c>kubedns query</c>: the seeds' commands, resolved in-process and printed as dig prints them.</summary>
+public class QueryTests
+{
+    [Fact]
+    public async Task Query_Quote_PrintsDigLayout()
+    {
+        var (exitCode, output, error) = await KubeDnsProcess.RunAsync("query", "quote.kiada.svc.cluster.local");
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal("", error);
+        Assert.Equal(
+            """
+            ;; ->>HEADER<<- opcode: QUERY, status: NOERROR
+            ;; flags: qr aa; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 0
+
+            ;; QUESTION SECTION:
+            ;quote.kiada.svc.cluster.local.		IN	A
+
+            ;; ANSWER SECTION:
+            quote.kiada.svc.cluster.local. 5 IN A 10.96.161.97
+
+
+            """,
+            output);
+    }
+
+    /// <summary>The seeds' nslookup and dig commands, fully qualified, with the records they print.</summary>
+    [Theory]
+    [InlineData("kiada.kiada.svc.cluster.local", "SRV", "NOERROR",
+        "kiada.kiada.svc.cluster.local. 5 IN SRV 0 50 80 kiada.kiada.svc.cluster.local.|kiada.kiada.svc.cluster.local. 5 IN SRV 0 50 443 kiada.kiada.svc.cluster.local.",
+        "kiada.kiada.svc.cluster.local. 5 IN A 10.96.7.108")]
+    [InlineData("_http._tcp.kiada.kiada.svc.cluster.local", "srv", "NOERROR",
+        "_http._tcp.kiada.kiada.svc.cluster.local. 5 IN SRV 0 100 80 kiada.kiada.svc.cluster.local.",
+        "kiada.kiada.svc.cluster.local. 5 IN A 10.96.7.108")]
+    [InlineData("kiada.kiada.svc.cluster.local", "A", "NOERROR", "kiada.kiada.svc.cluster.local. 5 IN A 10.96.7.108", "")]
+    [InlineData("quote-headless.kiada.svc.cluster.local", "A", "NOERROR",
+        "quote-headless.kiada.svc.cluster.local. 5 IN A 10.244.2.10|quote-headless.kiada.svc.cluster.local. 5 IN A 10.244.2.8|quote-headless.kiada.svc.cluster.local. 5 IN A 10.244.1.10|quote-headless.kiada.svc.cluster.local. 5 IN A 10.244.2.9", "")]
+    [InlineData("time-api.kiada.svc.cluster.local", "A", "NOERROR", "time-api.kiada.svc.cluster.local. 5 IN CNAME worldtimeapi.org.", "")]
+    [InlineData("web-svc.default.svc.cluster.local", "A", "NOERROR", "web-svc.default.svc.cluster.local. 5 IN A 10.96.0.50", "")]
+    [InlineData("external-api.default.svc.cluster.local", "CNAME", "NOERROR", "external-api.default.svc.cluster.local. 5 IN CNAME api.example.com.", "")]
+    [InlineData("payments.default.svc.cluster.local", "A", "NOERROR", "payments.default.svc.cluster.local. 5 IN CNAME payments.stripe.com.", "")]
+    [InlineData("api.backend.svc.cluster.local", "A", "NOERROR", "api.backend.svc.cluster.local. 5 IN A 10.96.100.10", "")]
+    [InlineData("cache.infra.svc.cluster.local", "A", "NOERROR", "cache.infra.svc.cluster.local. 5 IN A 10.96.200.20", "")]
+    [InlineData("cache.app.svc.cluster.local", "A", "NXDOMAIN", "", "")]
+    [InlineData("cache.svc.cluster.local.app.svc.cluster.local", "A", "NXDOMAIN", "", "")]
+    [InlineData("db-headless.data.svc.cluster.local", "A", "NOERROR", "db-headless.data.svc.cluster.local. 5 IN A 10.244.3.5|db-headless.data.svc.cluster.local. 5 IN A 10.244.3.6", "")]
+    [InlineData("example.com", "A", "REFUSED", "", "")]
+    public async Task Query_SeedCommands_PrintTheirRecords(string name, string type, string status, string answer, string additional)
+    {
+        var (exitCode, output, _) = await KubeDnsProcess.RunAsync("query", name, type);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains($"status: {status}\n", output, StringComparison.Ordinal);
+        Assert.Equal(Lines(answer), Section(output, "ANSWER"));
+        Assert.Equal(Lines(additional), Section(output, "ADDITIONAL"));
+        if (status == "NXDOMAIN")
+        {
+            Assert.Matches(@"^cluster\.local\. 5 IN SOA ns\.dns\.cluster\.local\. hostmaster\.cluster\.local\. \d+ 7200 1800 86400 5$", Assert.Single(Section(output, "AUTHORITY")));
+        }
+    }
+
+    [Fact]
+    public async Task Query_Json_GivesTheSectionsAsObjects()
+    {
+        var (exitCode, output, _) = await KubeDnsProcess.RunAsync("query", "dual.kiada.svc.cluster.local", "SRV", "--json");
+
+        Assert.Equal(0, exitCode);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        Assert.Equal("dual.kiada.svc.cluster.local.", root.GetProperty("name").GetString());
+        Assert.Equal("SRV", root.GetProperty("type").GetString());
+        Assert.Equal("NOERROR", root.GetProperty("status").GetString());
+        Assert.True(root.GetProperty("authoritative").GetBoolean());
+        var answer = Assert.Single(root.GetProperty("answer").EnumerateArray().ToList());
+        Assert.Equal("0 100 80 dual.kiada.svc.cluster.local.", answer.GetProperty("data").GetString());
+        Assert.Equal(5, answer.GetProperty("ttl").GetInt32());
+        Assert.Equal(["A 10.96.5.5", "AAAA fd00:10:96::5"], root.GetProperty("additional").EnumerateArray().Select(r => $"{r.GetProperty("type").GetString()} {r.GetProperty("data").GetString()}"));
+        Assert.Empty(root.GetProperty("authority").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Query_JsonExternalName_NamesTheOutsideTarget()
+    {
+        var (_, output, _) = await KubeDnsProcess.RunAsync("query", "time-api.kiada.svc.cluster.local", "--json");
+
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal("worldtimeapi.org.", json.RootElement.GetProperty("externalTarget").GetString());
+    }
+
+    [Fact]
+    public async Task Query_Options_ChangeTheAnswer()
+    {
+        var (_, podNames, _) = await KubeDnsProcess.RunAsync("query", "quote-canary.quote-headless.kiada.svc.cluster.local", "--endpoint-pod-names");
+        Assert.Equal(["quote-canary.quote-headless.kiada.svc.cluster.local. 5 IN A 10.244.2.9"], Section(podNames, "ANSWER"));
+
+        var (_, ttl, _) = await KubeDnsProcess.RunAsync("query", "quote.kiada.svc.corp.example", "--ttl", "30", "--zone", "corp.example");
+        Assert.Equal(["quote.kiada.svc.corp.example. 30 IN A 10.96.161.97"], Section(ttl, "ANSWER"));
+
+        var (_, empty, _) = await KubeDnsProcess.RunAsync("query", "web-svc.default.svc.cluster.local", "--ignore-empty-services");
+        Assert.Contains("status: NXDOMAIN", empty, StringComparison.Ordinal);
+
+        var (_, allowed, _) = await KubeDnsProcess.RunAsync("query", "quote.kiada.svc.cluster.local", "--namespaces", "default,backend");
+        Assert.Contains("status: NXDOMAIN", allowed, StringComparison.Ordinal);
+
+        var (exitCode, disabled, _) = await KubeDnsProcess.RunAsync("query", "quote.kiada.svc.cluster.local", "--pods", "disabled");
+        Assert.Equal(0, exitCode);
+        Assert.Contains("status: NOERROR", disabled, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Query_Manifests_ResolvesFromThem()
+    {
+        using var folder = new TempFolder();
+        folder.Write("svc.yaml", """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: orders, namespace: shop}
+            spec:
+              ports: [{name: http, port: 80}]
+            """);
+
+        var (exitCode, output, error) = await KubeDnsProcess.RunAsync("query", "orders.shop.svc.cluster.local", "--manifests", folder.Path);
+
+        Assert.Equal(0, exitCode);
+        var answer = Assert.Single(Section(output, "ANSWER"));
+        Assert.StartsWith("orders.shop.svc.cluster.local. 5 IN A 10.", answer, StringComparison.Ordinal);
+        var ip = answer.Split(' ')[^1];
+        Assert.Contains($"kubedns: warning: {folder.Path}/svc.yaml: document 1 (Service shop/orders): spec.clusterIP: not set; allocated {ip} from 10.96.0.0/12, as the API server would (line 5, column 3)", error, StringComparison.Ordinal);
+    }
+
+    private static string[] Lines(string joined) => joined.Length == 0 ? [] : joined.Split('|');
+
+    private static string[] Section(string output, string name)
+    {
+        var lines = output.Split('\n');
+        var start = Array.IndexOf(lines, $";; {name} SECTION:");
+        return start < 0 ? [] : [.. lines.Skip(start + 1).TakeWhile(l => l.Length > 0)];
+    }
+}
