@@ -4,8 +4,8 @@ namespace KubeDns.Records.Benchmarks;
 
 /// <summary>
 /// One change on a 100k-service cluster, applied as a batch and published as a new snapshot: a service upsert (its
-/// port changes), an EndpointSlice change (one of the 100 endpoints of a headless service flips its ready condition)
-/// and a service delete. Upserts alternate between two prepared versions so every invocation is a real change of
+/// port changes), an EndpointSlice change (one endpoint of a headless service flips its ready condition; the
+/// service has 100 endpoints, the most, or 5, the fewest) and a service delete. Upserts alternate between two prepared versions so every invocation is a real change of
 /// constant size; deletes take the next of a pool of ClusterIP services, which the iteration setup puts back
 /// (unmeasured). A fixed 256 invocations per iteration and 15 iterations give a median over real samples even under
 /// <c>--job short</c>. Target (issue #8): median under 100 µs.
@@ -20,11 +20,13 @@ public class ClusterChangeBenchmark
 
     private readonly ServiceDescriptor[] _service = new ServiceDescriptor[2];
     private readonly EndpointSliceDescriptor[] _slice = new EndpointSliceDescriptor[2];
+    private readonly EndpointSliceDescriptor[] _smallSlice = new EndpointSliceDescriptor[2];
     private GeneratedCluster _cluster = null!;
     private ClusterState _state = null!;
     private ServiceDescriptor[] _pool = null!;
     private int _serviceVersion;
     private int _sliceVersion;
+    private int _smallSliceVersion;
     private int _deleted;
 
     [Params(100_000)]
@@ -39,6 +41,9 @@ public class ClusterChangeBenchmark
         _service[1] = _cluster.Service(_cluster.Probe, httpPort: 81);
         _slice[0] = _cluster.Slices(_cluster.ProbeHeadless).Single();
         _slice[1] = _cluster.Slices(_cluster.ProbeHeadless, notReady: 7).Single();
+        var small = Enumerable.Range(0, Services).First(i => _cluster.IsHeadless(i) && _cluster.EndpointCount(i) == _cluster.MinEndpoints);
+        _smallSlice[0] = _cluster.Slices(small).Single();
+        _smallSlice[1] = _cluster.Slices(small, notReady: 1).Single();
 
         // ClusterIP services spread over the whole cluster, never the probes the upserts use.
         var pool = new List<ServiceDescriptor>(PoolSize);
@@ -80,7 +85,10 @@ public class ClusterChangeBenchmark
     public uint UpsertService() => _state.Apply(new ClusterChangeBatch().Upsert(_service[++_serviceVersion & 1])).Serial;
 
     [Benchmark]
-    public uint UpsertEndpointSlice() => _state.Apply(new ClusterChangeBatch().Upsert(_slice[++_sliceVersion & 1])).Serial;
+    public uint UpsertEndpointSlice_100() => _state.Apply(new ClusterChangeBatch().Upsert(_slice[++_sliceVersion & 1])).Serial;
+
+    [Benchmark]
+    public uint UpsertEndpointSlice_5() => _state.Apply(new ClusterChangeBatch().Upsert(_smallSlice[++_smallSliceVersion & 1])).Serial;
 
     [Benchmark]
     public uint DeleteService()
