@@ -18,6 +18,7 @@
 # Environment (defaults in brackets):
 #   RUNS [5]            dnsperf runs per server and transport
 #   DURATION [15]       seconds per run (SECONDS is accepted too, as the issue names it)
+#   WARMUP [3]          seconds of unrecorded dnsperf load per server and transport before the runs (JIT, caches)
 #   ENGINES [native arsoft]  kubedns engines (--engine); a kubedns without --engine runs its default engine once
 #   TRANSPORTS [udp tcp]
 #   CLIENTS [4]         dnsperf -c;  OUTSTANDING [100] dnsperf -q
@@ -28,6 +29,7 @@
 set -euo pipefail
 
 RUNS="${RUNS:-5}"
+WARMUP="${WARMUP:-3}"
 DURATION="${DURATION:-$(printenv SECONDS || echo 15)}"
 ENGINES="${ENGINES:-native arsoft}"
 TRANSPORTS="${TRANSPORTS:-udp tcp}"
@@ -77,6 +79,7 @@ for tool in dotnet dnsperf knotd dig ss; do
 done
 [[ "$DURATION" =~ ^[0-9]+$ && "$DURATION" -gt 0 ]] || die "DURATION must be a positive number of seconds, not '$DURATION'"
 [[ "$RUNS" =~ ^[0-9]+$ && "$RUNS" -gt 0 ]] || die "RUNS must be a positive number, not '$RUNS'"
+[[ "$WARMUP" =~ ^[0-9]+$ ]] || die "WARMUP must be a number of seconds, not '$WARMUP'"
 clk_tck="$(getconf CLK_TCK)"
 
 # A port free for both UDP and TCP on 127.0.0.1 (for knotd, which cannot report a port it picked).
@@ -135,7 +138,7 @@ else
     tool_project="$repo/src/KubeDns.Records.Tool/KubeDns.Records.Tool.csproj"
     [[ -f "$tool_project" ]] || die "$tool_project not found: this checkout has no kubedns tool; set KUBEDNS to a kubedns command"
     log "building kubedns"
-    dotnet build "$tool_project" -c Release -o "$work/tool" --nologo -v quiet >&2
+    dotnet build "$tool_project" -c Release -o "$work/tool" --nologo -v quiet -clp:NoSummary >&2
     kubedns=(dotnet "$work/tool/kubedns.dll")
 fi
 
@@ -187,6 +190,10 @@ load() {
         qps_runs["$label/$transport"]=""
         cpu_runs["$label/$transport"]=""
         lost_total["$label/$transport"]=0
+        if [[ "$WARMUP" -gt 0 ]]; then
+            dnsperf -s 127.0.0.1 -p "$port" -m "$transport" -d "$work/cluster/queries.txt" -l "$WARMUP" \
+                -c "$CLIENTS" -q "$OUTSTANDING" >"$work/dnsperf-$label-$transport-warmup.txt" 2>&1 || die "dnsperf failed against $label"
+        fi
         for run in $(seq "$RUNS"); do
             before="$(cpu_ticks "$pid")"
             out="$(dnsperf -s 127.0.0.1 -p "$port" -m "$transport" -d "$work/cluster/queries.txt" -l "$DURATION" \
@@ -229,6 +236,7 @@ for engine in "${engines[@]}"; do
     while read -r name type; do
         ours="$(answer "$port" "$name" "$type")"
         theirs="$(answer "$knot_port" "$name" "$type")"
+        printf '%s %s\n  %s: %s\n  knot: %s\n' "$name" "$type" "$label" "$ours" "$theirs" >>"$work/answers-$label.txt"
         if [[ "$ours" == "$theirs" ]]; then
             same=$((same + 1))
         else
@@ -254,7 +262,7 @@ median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { printf "%.
 table="$(
     echo "Load test $(date -u +%Y-%m-%dT%H:%MZ), commit $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)," \
         "$(nproc) vCPU $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(. /etc/os-release && echo "$PRETTY_NAME")," \
-        ".NET $(dotnet --version), $(dnsperf -h 2>&1 | awk '/^Version/ { print "dnsperf " $2 }'), $(knotd -V | awk '{ print "Knot DNS " $NF }')"
+        ".NET SDK $(dotnet --version), $(dnsperf -h 2>&1 | awk '/^Version/ { print "dnsperf " $2 }'), $(knotd -V | awk '{ print "Knot DNS " $NF }')"
     echo "$SERVICES services / $NAMESPACES namespaces / $HEADLESS headless x $ENDPOINTS endpoints; $RUNS runs x ${DURATION}s per server" \
         "and transport; dnsperf -c $CLIENTS -q $OUTSTANDING; per 110 queries 70 A, 30 SRV, 10 NXDOMAIN; all on 127.0.0.1."
     echo
