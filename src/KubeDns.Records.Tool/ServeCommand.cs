@@ -4,7 +4,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using KubeDns.Records.ArSoft;
+using KubeDns.Records.Kubernetes;
 using KubeDns.Records.Server;
+using Microsoft.Extensions.Logging;
 
 namespace KubeDns.Records.Tool;
 
@@ -45,8 +47,10 @@ internal static class ServeCommand
             Description = "Log each query and its response code to standard error.",
         };
 
+        var live = new LiveClusterOptions();
         var command = new Command("serve", "Run the cluster DNS server on UDP and TCP until SIGINT or SIGTERM.");
         cluster.AddTo(command);
+        live.AddTo(command);
         command.Options.Add(listen);
         command.Options.Add(upstreams);
         command.Options.Add(watch);
@@ -54,6 +58,7 @@ internal static class ServeCommand
         command.Options.Add(verbose);
         command.SetAction((result, _) => RunAsync(new Settings(
             cluster,
+            live,
             result,
             ParseEndPoint(result.GetValue(listen)!, "--listen", defaultPort: null),
             [.. (result.GetValue(upstreams) ?? []).Select(u => ParseEndPoint(u, "--upstream", DnsPort))],
@@ -65,7 +70,28 @@ internal static class ServeCommand
 
     private static async Task<int> RunAsync(Settings settings, TextWriter output, TextWriter error)
     {
-        var (state, manifest, manifestOptions) = settings.Cluster.Build(settings.Result, error);
+        settings.Live.Validate(settings.Result, settings.Cluster, settings.Watch);
+        var isLive = settings.Live.IsLive(settings.Result);
+        ClusterState state;
+        ClusterManifest? manifest = null;
+        ManifestOptions? manifestOptions = null;
+        KubernetesFeed? feed = null;
+        if (isLive)
+        {
+            // The server starts before the first list arrives: until the feed has synced it answers SERVFAIL
+            // where it would say NXDOMAIN (behaviour.md §12), which clients retry instead of caching.
+            var dnsOptions = settings.Cluster.ToDnsOptions(settings.Result);
+            var client = settings.Live.CreateClient(settings.Result);
+            state = new ClusterState(dnsOptions);
+            var logger = new StderrLogger(error, settings.Verbose ? LogLevel.Debug : LogLevel.Information);
+            feed = new KubernetesFeed(state, client, settings.Live.ToFeedOptions(settings.Result, dnsOptions, logger));
+        }
+        else
+        {
+            (state, manifest, manifestOptions) = settings.Cluster.Build(settings.Result, error);
+        }
+
+        await using var feedLifetime = feed;
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
@@ -89,12 +115,21 @@ internal static class ServeCommand
 
         using var stopWatching = new CancellationTokenSource();
         var watcher = settings.Watch
-            ? new ManifestWatcher(settings.Cluster.Paths(settings.Result), manifestOptions, state, manifest, error).RunAsync(stopWatching.Token)
+            ? new ManifestWatcher(settings.Cluster.Paths(settings.Result), manifestOptions!, state, manifest!, error).RunAsync(stopWatching.Token)
             : Task.CompletedTask;
+        if (feed is not null)
+        {
+            await feed.StartAsync().ConfigureAwait(false);
+        }
 
         await stopped.Task.ConfigureAwait(false);
         await stopWatching.CancelAsync().ConfigureAwait(false);
         await watcher.ConfigureAwait(false);
+        if (feed is not null)
+        {
+            await feed.StopAsync().ConfigureAwait(false);
+        }
+
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(1));
         await server.StopAsync(deadline.Token).ConfigureAwait(false);
         await error.FlushAsync().ConfigureAwait(false);
@@ -175,6 +210,7 @@ internal static class ServeCommand
 
     private sealed record Settings(
         ClusterOptionSet Cluster,
+        LiveClusterOptions Live,
         ParseResult Result,
         IPEndPoint Listen,
         IReadOnlyList<IPEndPoint> Upstreams,

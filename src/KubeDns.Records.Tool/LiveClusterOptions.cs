@@ -1,0 +1,137 @@
+using System.CommandLine;
+using k8s;
+using k8s.Exceptions;
+using KubeDns.Records.Kubernetes;
+using Microsoft.Extensions.Logging;
+
+namespace KubeDns.Records.Tool;
+
+/// <summary>
+/// serve's options for a live cluster: where the API server is and what to watch. With either of
+/// <c>--kubeconfig</c> or <c>--in-cluster</c>, the cluster comes from the API instead of manifests.
+/// </summary>
+internal sealed class LiveClusterOptions
+{
+    public Option<string> Kubeconfig { get; } = new("--kubeconfig")
+    {
+        Description = "Watch the cluster of this kubeconfig file (its current context) instead of reading manifests.",
+        HelpName = "PATH",
+    };
+
+    public Option<string> Context { get; } = new("--context")
+    {
+        Description = "With --kubeconfig: the context to use instead of the file's current one.",
+        HelpName = "NAME",
+    };
+
+    public Option<bool> InCluster { get; } = new("--in-cluster")
+    {
+        Description = "Watch the cluster this pod runs in (its service account token and KUBERNETES_SERVICE_HOST).",
+    };
+
+    public Option<string> Labels { get; } = new("--labels")
+    {
+        Description = "With a live cluster: serve only Services (and their EndpointSlices) matching this label selector.",
+        HelpName = "SELECTOR",
+    };
+
+    public Option<string> NamespaceLabels { get; } = new("--namespace-labels")
+    {
+        Description = "With a live cluster: serve only namespaces matching this label selector.",
+        HelpName = "SELECTOR",
+    };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Kubeconfig, Context, InCluster, Labels, NamespaceLabels })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    public bool IsLive(ParseResult result) => result.GetValue(InCluster) || result.GetValue(Kubeconfig) is not null;
+
+    /// <summary>Checks that the live options are not mixed with the manifest ones; names the clash.</summary>
+    public void Validate(ParseResult result, ClusterOptionSet cluster, bool watchManifests)
+    {
+        var kubeconfig = result.GetValue(Kubeconfig);
+        if (result.GetValue(InCluster) && kubeconfig is not null)
+        {
+            throw new UsageException("--in-cluster and --kubeconfig are exclusive: pick where the API server is");
+        }
+
+        var live = IsLive(result);
+        if (!live)
+        {
+            foreach (var option in new Option[] { Context, Labels, NamespaceLabels })
+            {
+                if (result.GetResult(option) is { Implicit: false })
+                {
+                    throw new UsageException($"{option.Name} needs a live cluster (--kubeconfig or --in-cluster)");
+                }
+            }
+
+            return;
+        }
+
+        if (cluster.Paths(result).Count > 0)
+        {
+            throw new UsageException("--manifests cannot be combined with --kubeconfig/--in-cluster: the cluster comes from one place");
+        }
+
+        if (watchManifests)
+        {
+            throw new UsageException("--watch re-reads manifests; a live cluster is always watched");
+        }
+
+        if (result.GetResult(cluster.ServiceCidrs) is { Implicit: false })
+        {
+            throw new UsageException("--service-cidr completes manifests; a live cluster's API server allocates cluster IPs");
+        }
+
+        if (result.GetResult(Context) is { Implicit: false } && kubeconfig is null)
+        {
+            throw new UsageException("--context needs --kubeconfig");
+        }
+    }
+
+    public IKubernetes CreateClient(ParseResult result)
+    {
+        try
+        {
+            var config = result.GetValue(InCluster)
+                ? KubernetesClientConfiguration.InClusterConfig()
+                : KubernetesClientConfiguration.BuildConfigFromConfigFile(Path.GetFullPath(result.GetValue(Kubeconfig)!), result.GetValue(Context));
+            return new k8s.Kubernetes(config);
+        }
+        catch (KubeConfigException e)
+        {
+            throw new UsageException($"{(result.GetValue(InCluster) ? "--in-cluster" : $"--kubeconfig: '{result.GetValue(Kubeconfig)}'")}: {e.Message}", e);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new UsageException($"--kubeconfig: '{result.GetValue(Kubeconfig)}': no such file", e);
+        }
+        catch (IOException e)
+        {
+            throw new UsageException($"--kubeconfig: '{result.GetValue(Kubeconfig)}': {e.Message}", e);
+        }
+    }
+
+    public KubernetesFeedOptions ToFeedOptions(ParseResult result, ClusterDnsOptions dns, ILogger logger)
+    {
+        var options = new KubernetesFeedOptions
+        {
+            ServiceLabelSelector = result.GetValue(Labels),
+            NamespaceLabelSelector = result.GetValue(NamespaceLabels),
+            WatchPods = dns.Pods == PodRecordMode.Verified,
+            Logger = logger,
+        };
+        foreach (var ns in dns.Namespaces)
+        {
+            options.Namespaces.Add(ns);
+        }
+
+        return options;
+    }
+}
