@@ -244,6 +244,12 @@ internal sealed class ResourceReflector
             FeedLog.Quiet(_logger, Description);
             return false;
         }
+        catch (HttpRequestException e) when (e.InnerException is EndOfStreamException)
+        {
+            // KubernetesClient reads the first line before it hands out the stream, so a watch that the server ends
+            // at timeoutSeconds without a single event surfaces as this instead of an empty stream: a normal end.
+            return false;
+        }
 
         return streamError switch
         {
