@@ -42,6 +42,11 @@ internal static class ServeCommand
             DefaultValueFactory = _ => "native",
             HelpName = "ENGINE",
         }.AcceptOnlyFromAmong("native", "arsoft");
+        var health = new Option<string>("--health-listen")
+        {
+            Description = "Serve /health, /ready (200 once synced, else 503) and /metrics (Prometheus) over HTTP on this address.",
+            HelpName = "ADDR:PORT",
+        };
         var verbose = new Option<bool>("--verbose", "-v")
         {
             Description = "Log each query and its response code to standard error.",
@@ -55,6 +60,7 @@ internal static class ServeCommand
         command.Options.Add(upstreams);
         command.Options.Add(watch);
         command.Options.Add(engine);
+        command.Options.Add(health);
         command.Options.Add(verbose);
         command.SetAction((result, _) => RunAsync(new Settings(
             cluster,
@@ -64,7 +70,8 @@ internal static class ServeCommand
             [.. (result.GetValue(upstreams) ?? []).Select(u => ParseEndPoint(u, "--upstream", DnsPort))],
             result.GetValue(watch),
             result.GetValue(verbose),
-            result.GetValue(engine) == "arsoft"), output, error));
+            result.GetValue(engine) == "arsoft",
+            result.GetValue(health) is { } healthText ? ParseEndPoint(healthText, "--health-listen", defaultPort: null) : null), output, error));
         return command;
     }
 
@@ -111,6 +118,27 @@ internal static class ServeCommand
 
         var bound = Format(server.LocalEndPoint!);
         await output.WriteLineAsync($"listening on udp://{bound} tcp://{bound}").ConfigureAwait(false);
+
+        // Started before the feed's first list: liveness holds while /ready still says 503 (not synced).
+        await using var healthServer = settings.Health is { } healthEndPoint
+            ? new HealthServer(healthEndPoint, () => state.Current.IsSynced, ["KubeDns.Records"])
+            : null;
+        if (healthServer is not null)
+        {
+            try
+            {
+                await healthServer.StartAsync().ConfigureAwait(false);
+            }
+            catch (SocketException e)
+            {
+                await error.WriteLineAsync($"kubedns: cannot listen on {Format(settings.Health!)} (--health-listen): {Reason(e)}").ConfigureAwait(false);
+                await server.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
+
+            await output.WriteLineAsync($"health on http://{Format(healthServer.LocalEndPoint)}").ConfigureAwait(false);
+        }
+
         await output.FlushAsync().ConfigureAwait(false);
 
         using var stopWatching = new CancellationTokenSource();
@@ -216,7 +244,8 @@ internal static class ServeCommand
         IReadOnlyList<IPEndPoint> Upstreams,
         bool Watch,
         bool Verbose,
-        bool ArSoft);
+        bool ArSoft,
+        IPEndPoint? Health);
 
     /// <summary>The two engines behind one shape: start, stop, the bound endpoint.</summary>
     private sealed class Engine : IAsyncDisposable
