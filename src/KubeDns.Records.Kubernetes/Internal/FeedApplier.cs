@@ -122,7 +122,18 @@ internal sealed class FeedApplier : IDisposable
                     }
                 }
 
-                Apply(merged);
+                try
+                {
+                    Apply(merged);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // Nothing may stop the only writer: the changes are lost to this batch (the next relist or
+                    // change of these objects brings them back), the feed goes on.
+                    Interlocked.Increment(ref _failures);
+                    FeedLog.ApplyFailed(_logger, e, merged.Count);
+                }
+
                 var synced = IsSynced;
                 Measure(received, synced);
                 CompleteLists(listed);

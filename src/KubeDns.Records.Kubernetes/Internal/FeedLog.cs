@@ -23,6 +23,9 @@ internal static partial class FeedLog
     [LoggerMessage(6, LogLevel.Warning, "{Key}: rejected by the cluster state, its previous state is kept: {Errors}")]
     public static partial void Rejected(ILogger logger, ObjectKey key, string errors);
 
+    [LoggerMessage(8, LogLevel.Error, "applying a batch of {Count} changes failed; the feed goes on")]
+    public static partial void ApplyFailed(ILogger logger, Exception exception, int count);
+
     [LoggerMessage(7, LogLevel.Information, "synced: every initial list is applied (snapshot serial {Serial})")]
     public static partial void Synced(ILogger logger, uint serial);
 }
