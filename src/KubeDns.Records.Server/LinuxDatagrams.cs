@@ -16,9 +16,6 @@ internal static unsafe partial class LinuxDatagrams
     /// <summary>Do not block (fcntl O_NONBLOCK for one call).</summary>
     public const int MsgDontWait = 0x40;
 
-    /// <summary>Set in <c>msg_flags</c> when a datagram was longer than its buffer.</summary>
-    public const int MsgTrunc = 0x20;
-
     /// <summary>Room for any socket address (<c>struct sockaddr_storage</c>), sockaddr_in6's 28 bytes included.</summary>
     public const int AddressSize = 128;
 

@@ -24,8 +24,8 @@ public sealed class NativeDnsServerOptions
     /// <summary>
     /// The most datagrams one UDP receive loop takes, and answers, per system call (1–1024, default 32). On Linux the
     /// loops use <c>recvmmsg</c>/<c>sendmmsg</c>: they wait for the first datagram, take whatever else is already
-    /// queued up to this many, and send all the answers at once. 1 turns batching off (one <c>recvfrom</c> and one
-    /// <c>sendto</c> per datagram), as do platforms without these calls, where the loops fall back on their own.
+    /// queued up to this many, and send all the answers at once. 1 turns batching off (one receive and one send
+    /// system call per datagram), as do platforms without these calls, where the loops fall back on their own.
     /// </summary>
     public int UdpBatchSize { get; set; } = 32;
 
