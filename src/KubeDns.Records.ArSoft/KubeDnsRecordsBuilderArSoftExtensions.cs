@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using KubeDns.Records.ArSoft;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,7 +12,8 @@ public static class KubeDnsRecordsBuilderArSoftExtensions
     /// <summary>
     /// Registers a <see cref="KubeDnsServer"/> on <paramref name="endpoint"/> (UDP and TCP) as an
     /// <see cref="IHostedService"/>, so a generic host starts and stops it. Each call adds one server; a second call
-    /// with the same endpoint adds nothing.
+    /// with the same endpoint adds nothing. The server's meter comes from the container's <see cref="IMeterFactory"/>
+    /// when one is registered (the generic host registers one) and the options name none.
     /// </summary>
     /// <param name="builder">The builder from <c>AddKubeDnsRecords</c>.</param>
     /// <param name="endpoint">Where to listen; port 0 picks a free port.</param>
@@ -39,7 +41,7 @@ public static class KubeDnsRecordsBuilderArSoftExtensions
         var registration = new ServerRegistration(options);
         builder.Services.AddSingleton(registration);
         builder.Services.AddSingleton<IHostedService>(provider =>
-            new KubeDnsServerHostedService(registration.GetServer(provider.GetRequiredService<ClusterState>())));
+            new KubeDnsServerHostedService(registration.GetServer(provider.GetRequiredService<ClusterState>(), provider.GetService<IMeterFactory>())));
         return builder;
     }
 
@@ -51,11 +53,11 @@ public static class KubeDnsRecordsBuilderArSoftExtensions
 
         public KubeDnsServerOptions Options { get; } = options;
 
-        public KubeDnsServer GetServer(ClusterState state)
+        public KubeDnsServer GetServer(ClusterState state, IMeterFactory? meterFactory)
         {
             lock (_lock)
             {
-                return _server ??= new KubeDnsServer(state, Options);
+                return _server ??= new KubeDnsServer(state, Options, meterFactory);
             }
         }
     }

@@ -1,6 +1,8 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
 using ARSoft.Tools.Net.Dns;
+using KubeDns.Records.Diagnostics;
 
 namespace KubeDns.Records.ArSoft;
 
@@ -9,14 +11,18 @@ namespace KubeDns.Records.ArSoft;
 /// Snapshot changes are visible to the very next query. Start, stop and start again as often as needed: each start
 /// builds a new ARSoft server on sockets this class binds and closes itself, which avoids ARSoft's lifecycle bugs
 /// (a stop right after a start throwing and leaving sockets bound, no restart of a stopped server, TCP
-/// connections left open by <c>Stop</c>).
+/// connections left open by <c>Stop</c>). Counters are published on the meter <see cref="MeterName"/>.
 /// </summary>
 public sealed class KubeDnsServer : IAsyncDisposable
 {
+    /// <summary>The name of the <see cref="Meter"/> the server publishes its counters on.</summary>
+    public const string MeterName = "KubeDns.Records.ArSoft";
+
     private const int PortAttempts = 20;
 
     private readonly KubeDnsServerOptions _options;
     private readonly KubeDnsQueryHandler _handler;
+    private readonly DnsServerMetrics _metrics;
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private DnsServer? _server;
     private KubeDnsUdpTransport? _udp;
@@ -31,14 +37,30 @@ public sealed class KubeDnsServer : IAsyncDisposable
     /// <exception cref="ArgumentNullException"><paramref name="state"/> is null.</exception>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
     public KubeDnsServer(ClusterState state, KubeDnsServerOptions? options = null)
+        : this(state, options, containerMeterFactory: null)
+    {
+    }
+
+    /// <summary>Creates a server whose meter comes from the container's factory unless the options name one.</summary>
+    internal KubeDnsServer(ClusterState state, KubeDnsServerOptions? options, IMeterFactory? containerMeterFactory)
     {
         ArgumentNullException.ThrowIfNull(state);
         options ??= new KubeDnsServerOptions();
         options.Validate();
         _options = Copy(options);
         State = state;
+        _metrics = new DnsServerMetrics(MeterName, _options.MeterFactory ?? containerMeterFactory);
         _handler = new KubeDnsQueryHandler(state, _options);
-        _handler.QueryAnswered += (_, e) => QueryAnswered?.Invoke(this, e);
+        _handler.QueryAnswered += (_, e) =>
+        {
+            _metrics.Response(e.ResponseCode, e.IsTcp);
+            if (e.Forwarded)
+            {
+                _metrics.Forward();
+            }
+
+            QueryAnswered?.Invoke(this, e);
+        };
     }
 
     /// <summary>Raised after each query is answered (for logging and metrics).</summary>
@@ -73,8 +95,8 @@ public sealed class KubeDnsServer : IAsyncDisposable
             }
 
             var (udp, tcp) = Bind();
-            _udp = new KubeDnsUdpTransport(udp, OnFormatError);
-            _tcp = new KubeDnsTcpTransport(tcp, _options.TcpIdleTimeout, _options.MaxTcpConnections, OnFormatError);
+            _udp = new KubeDnsUdpTransport(udp, OnFormatError, _metrics);
+            _tcp = new KubeDnsTcpTransport(tcp, _options.TcpIdleTimeout, _options.MaxTcpConnections, OnFormatError, _metrics);
             LocalEndPoint = (IPEndPoint)udp.LocalEndPoint!;
             _stickyPort = LocalEndPoint.Port;
 
@@ -148,11 +170,15 @@ public sealed class KubeDnsServer : IAsyncDisposable
         await StopAsync(timeout.Token).ConfigureAwait(false);
         _disposed = true;
         _handler.Dispose();
+        _metrics.Dispose();
     }
 
-    /// <summary>The transports answer malformed queries themselves (ARSoft cannot parse them); log those too.</summary>
-    private void OnFormatError(bool isTcp, IPEndPoint? remote) =>
+    /// <summary>The transports answer malformed queries themselves (ARSoft cannot parse them); log and count those too.</summary>
+    private void OnFormatError(bool isTcp, IPEndPoint? remote)
+    {
+        _metrics.Response(DnsResponseCode.FormatError, isTcp);
         QueryAnswered?.Invoke(this, new QueryAnsweredEventArgs(string.Empty, RecordType.None, DnsResponseCode.FormatError, isTcp, remote, forwarded: false));
+    }
 
     private async Task OnQueryReceivedAsync(object sender, QueryReceivedEventArgs e)
     {
@@ -221,6 +247,7 @@ public sealed class KubeDnsServer : IAsyncDisposable
             MaxUdpPayloadSize = options.MaxUdpPayloadSize,
             TcpIdleTimeout = options.TcpIdleTimeout,
             MaxTcpConnections = options.MaxTcpConnections,
+            MeterFactory = options.MeterFactory,
         };
         foreach (var upstream in options.Upstreams)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 
 namespace KubeDns.Records.ArSoft;
@@ -38,6 +39,12 @@ public sealed class KubeDnsServerOptions
 
     /// <summary>The most TCP connections served at once; further connections are closed at once. Default 256.</summary>
     public int MaxTcpConnections { get; set; } = 256;
+
+    /// <summary>
+    /// Creates the server's meter, <c>KubeDns.Records.ArSoft</c> (docs/server.md, "Metrics"). When null the server
+    /// creates the meter itself and disposes it with itself. <c>AddArSoftServer</c> passes the container's factory.
+    /// </summary>
+    public IMeterFactory? MeterFactory { get; set; }
 
     /// <summary>Checks every option.</summary>
     /// <exception cref="ArgumentException">An option is out of range; the message names it and its value.</exception>

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using ARSoft.Tools.Net.Dns;
+using KubeDns.Records.Diagnostics;
 
 namespace KubeDns.Records.ArSoft;
 
@@ -12,7 +13,7 @@ namespace KubeDns.Records.ArSoft;
 /// such sockets in CLOSE_WAIT until a GC); caps concurrent connections; drops idle and half-open ones after an idle
 /// timeout; serializes writes so pipelined answers never interleave; and answers FORMERR for malformed queries.
 /// </summary>
-internal sealed class KubeDnsTcpTransport(Socket listener, TimeSpan idleTimeout, int maxConnections, Action<bool, IPEndPoint?>? formatError = null) : IServerTransport
+internal sealed class KubeDnsTcpTransport(Socket listener, TimeSpan idleTimeout, int maxConnections, Action<bool, IPEndPoint?>? formatError = null, DnsServerMetrics? metrics = null) : IServerTransport
 {
     private readonly ConcurrentDictionary<Connection, byte> _connections = new();
 
@@ -127,6 +128,7 @@ internal sealed class KubeDnsTcpTransport(Socket listener, TimeSpan idleTimeout,
                 switch (QueryScreen.Screen(message))
                 {
                     case QueryScreen.Verdict.Drop:
+                        _transport.Metrics?.Drop();
                         continue;
                     case QueryScreen.Verdict.FormatError:
                         var reply = QueryScreen.FormatError(message);
@@ -222,4 +224,6 @@ internal sealed class KubeDnsTcpTransport(Socket listener, TimeSpan idleTimeout,
     private TimeSpan IdleTimeout => idleTimeout;
 
     private Action<bool, IPEndPoint?>? FormatError => formatError;
+
+    private DnsServerMetrics? Metrics => metrics;
 }

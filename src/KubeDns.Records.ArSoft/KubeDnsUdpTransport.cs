@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using ARSoft.Tools.Net.Dns;
+using KubeDns.Records.Diagnostics;
 
 namespace KubeDns.Records.ArSoft;
 
@@ -9,9 +10,9 @@ namespace KubeDns.Records.ArSoft;
 /// UDP for ARSoft's server on a socket we bind ourselves, so that port 0 can be reported and the socket is
 /// ours to close. Unlike ARSoft's own transport it reads whole datagrams up to 64 KiB (queries larger than 512
 /// bytes, such as EDNS-padded ones, are answered) and screens each one before ARSoft parses it (FORMERR for a
-/// readable but malformed query, nothing for responses and runts).
+/// readable but malformed query, nothing for responses and runts, which count as dropped).
 /// </summary>
-internal sealed class KubeDnsUdpTransport(Socket socket, Action<bool, IPEndPoint?>? formatError = null) : IServerTransport
+internal sealed class KubeDnsUdpTransport(Socket socket, Action<bool, IPEndPoint?>? formatError = null, DnsServerMetrics? metrics = null) : IServerTransport
 {
     private readonly byte[] _buffer = new byte[ushort.MaxValue];
     private readonly IPEndPoint _local = (IPEndPoint)socket.LocalEndPoint!;
@@ -62,6 +63,7 @@ internal sealed class KubeDnsUdpTransport(Socket socket, Action<bool, IPEndPoint
             switch (QueryScreen.Screen(message))
             {
                 case QueryScreen.Verdict.Drop:
+                    metrics?.Drop();
                     continue;
                 case QueryScreen.Verdict.FormatError:
                     await SendFormatErrorAsync(QueryScreen.FormatError(message), remote, token).ConfigureAwait(false);
@@ -119,6 +121,7 @@ internal sealed class KubeDnsUdpTransport(Socket socket, Action<bool, IPEndPoint
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
             {
+                transport.Metrics?.Drop();
                 return false;
             }
         }
@@ -129,4 +132,6 @@ internal sealed class KubeDnsUdpTransport(Socket socket, Action<bool, IPEndPoint
     }
 
     private Socket SendSocket => socket;
+
+    private DnsServerMetrics? Metrics => metrics;
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using KubeDns.Records.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -9,7 +10,9 @@ public static class KubeDnsRecordsBuilderServerExtensions
 {
     /// <summary>
     /// Registers a <see cref="NativeDnsServer"/> as an <see cref="IHostedService"/>, so a generic host starts and stops
-    /// it, and as a singleton for diagnostics. Calling it again adds nothing.
+    /// it, and as a singleton for diagnostics. Calling it again adds nothing. The server's meter comes from the
+    /// container's <see cref="IMeterFactory"/> when one is registered (the generic host registers one) and the options
+    /// name none.
     /// </summary>
     /// <param name="builder">The builder from <c>AddKubeDnsRecords</c>.</param>
     /// <param name="configure">Endpoints, loops, limits and the forwarder.</param>
@@ -27,9 +30,34 @@ public static class KubeDnsRecordsBuilderServerExtensions
             return builder;
         }
 
-        builder.Services.AddSingleton(provider => new NativeDnsServer(provider.GetRequiredService<ClusterState>(), options));
+        builder.Services.AddSingleton(provider => Create(provider, options));
         builder.Services.AddSingleton<IHostedService>(provider => new Hosted(provider.GetRequiredService<NativeDnsServer>()));
         return builder;
+    }
+
+    private static NativeDnsServer Create(IServiceProvider provider, NativeDnsServerOptions options)
+    {
+        var state = provider.GetRequiredService<ClusterState>();
+        var meterFactory = options.MeterFactory is null ? provider.GetService<IMeterFactory>() : null;
+        if (meterFactory is null)
+        {
+            return new NativeDnsServer(state, options);
+        }
+
+        // The server copies its options, so the container's factory is lent for the construction only: the
+        // registration's options stay as configured for any other container built from the same services.
+        lock (options)
+        {
+            options.MeterFactory = meterFactory;
+            try
+            {
+                return new NativeDnsServer(state, options);
+            }
+            finally
+            {
+                options.MeterFactory = null;
+            }
+        }
     }
 
     private sealed class Hosted(NativeDnsServer server) : IHostedService

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
+using KubeDns.Records.Diagnostics;
 using KubeDns.Records.Wire;
 
 namespace KubeDns.Records.Server;
@@ -9,23 +10,25 @@ namespace KubeDns.Records.Server;
 /// <summary>
 /// A DNS server engine on UDP and TCP that answers straight from the core's wire layer
 /// (<see cref="DnsWire.TryRespond"/>): no message objects, no allocation per UDP query in steady state.
-/// UDP runs several blocking receive loops on dedicated threads; TCP (RFC 7766) answers pipelined queries in order
-/// per connection, with an idle timeout and a connection cap. Snapshot changes are visible to the next query.
+/// UDP runs several blocking receive loops on dedicated threads, batching system calls with recvmmsg/sendmmsg on Linux;
+/// TCP (RFC 7766) answers pipelined queries in order per connection, with an idle timeout and a connection cap.
+/// Snapshot changes are visible to the next query. Counters are published on the meter <see cref="MeterName"/>.
 /// </summary>
-public sealed class NativeDnsServer : IAsyncDisposable, IDisposable
+public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
 {
+    /// <summary>The name of the <see cref="System.Diagnostics.Metrics.Meter"/> the server publishes its counters on.</summary>
+    public const string MeterName = "KubeDns.Records.Server";
+
     private const int PortAttempts = 20;
 
     private readonly ClusterState _state;
     private readonly NativeDnsServerOptions _options;
     private readonly DnsWireOptions _wire;
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
-    private readonly long[] _responses = new long[17];
+    private readonly DnsServerMetrics _metrics;
     private readonly Dictionary<int, int> _stickyPorts = [];
     private Running? _running;
     private bool _disposed;
-    private long _dropped;
-    private long _forwarded;
 
     /// <summary>Creates a server; nothing is bound until <see cref="StartAsync"/>.</summary>
     /// <param name="state">The cluster to serve.</param>
@@ -45,6 +48,7 @@ public sealed class NativeDnsServer : IAsyncDisposable, IDisposable
             RecursionAvailable = options.Forwarder is not null,
             FallThrough = options.Forwarder is not null,
         };
+        _metrics = new DnsServerMetrics(MeterName, options.MeterFactory);
     }
 
     /// <summary>Raised after each query is answered, when subscribed (the event arguments allocate).</summary>
@@ -62,16 +66,26 @@ public sealed class NativeDnsServer : IAsyncDisposable, IDisposable
     /// <summary>Current TCP connections.</summary>
     public int TcpConnections => _running?.TcpConnections ?? 0;
 
-    /// <summary>Responses sent with a response code (NOERROR, NXDOMAIN …), since creation.</summary>
+    /// <summary>
+    /// True while running when the UDP loops receive and send datagrams in batches (<c>recvmmsg</c>/<c>sendmmsg</c>,
+    /// Linux, <see cref="NativeDnsServerOptions.UdpBatchSize"/> above 1); false when stopped, when batching is off, or
+    /// where those calls are unavailable and the loops use one system call per datagram.
+    /// </summary>
+    public bool IsUdpBatching => _running?.UdpBatching ?? false;
+
+    /// <summary>
+    /// Responses sent with a response code (NOERROR, NXDOMAIN …) over UDP and TCP, since creation; relayed upstream
+    /// replies count with the upstream's code.
+    /// </summary>
     /// <param name="code">The response code.</param>
     /// <returns>The count.</returns>
-    public long ResponsesWith(DnsResponseCode code) => (int)code < _responses.Length ? Interlocked.Read(ref _responses[(int)code]) : 0;
+    public long ResponsesWith(DnsResponseCode code) => _metrics.ResponsesWith(code);
 
     /// <summary>Messages not answered (runts, responses, send failures), since creation.</summary>
-    public long Dropped => Interlocked.Read(ref _dropped);
+    public long Dropped => _metrics.Dropped;
 
     /// <summary>Queries handed to the forwarder, since creation.</summary>
-    public long Forwarded => Interlocked.Read(ref _forwarded);
+    public long Forwarded => _metrics.Forwarded;
 
     /// <summary>Binds every endpoint on UDP and TCP and starts answering. Does nothing when already running.</summary>
     /// <param name="cancellationToken">Cancels waiting for another start or stop.</param>
@@ -89,7 +103,8 @@ public sealed class NativeDnsServer : IAsyncDisposable, IDisposable
                 return;
             }
 
-            var running = new Running();
+            // Probed once per process: recvmmsg/sendmmsg exist and work (Linux), else one call per datagram.
+            var running = new Running { UdpBatching = _options.UdpBatchSize > 1 && LinuxDatagrams.IsSupported };
             try
             {
                 for (var i = 0; i < _options.Endpoints.Count; i++)
@@ -187,6 +202,7 @@ public sealed class NativeDnsServer : IAsyncDisposable, IDisposable
         await StopAsync(timeout.Token).ConfigureAwait(false);
         _disposed = true;
         _lifecycle.Dispose();
+        _metrics.Dispose();
     }
 
     /// <summary>Stops the server synchronously (for containers disposed without await).</summary>
@@ -198,10 +214,12 @@ public sealed class NativeDnsServer : IAsyncDisposable, IDisposable
         {
             UdpReceivers = options.UdpReceivers,
             ReusePort = options.ReusePort,
+            UdpBatchSize = options.UdpBatchSize,
             MaxUdpPayloadSize = options.MaxUdpPayloadSize,
             TcpIdleTimeout = options.TcpIdleTimeout,
             MaxTcpConnections = options.MaxTcpConnections,
             Forwarder = options.Forwarder,
+            MeterFactory = options.MeterFactory,
         };
         copy.Endpoints.Clear();
         foreach (var endpoint in options.Endpoints)
@@ -272,15 +290,28 @@ public sealed class NativeDnsServer : IAsyncDisposable, IDisposable
         }
     }
 
-    private void Count(DnsRespondResult result)
+    /// <summary>
+    /// Counts what the wire layer decided. An answer still to be completed upstream, like a forwarded query, is
+    /// counted by <see cref="CountSent"/> once the reply is final, since the upstream's response code is the one sent.
+    /// </summary>
+    private void Count(DnsRespondResult result, bool tcp)
     {
-        if (result.Status == DnsRespondStatus.Respond && (int)result.ResponseCode < _responses.Length)
+        if (result.Status == DnsRespondStatus.Respond && !(result.HasExternalTarget && _options.Forwarder is not null))
         {
-            Interlocked.Increment(ref _responses[(int)result.ResponseCode]);
+            _metrics.Response(result.ResponseCode, tcp);
         }
         else if (result.Status == DnsRespondStatus.Drop)
         {
-            Interlocked.Increment(ref _dropped);
+            _metrics.Drop();
+        }
+    }
+
+    /// <summary>Counts a reply assembled with an upstream's help by the code in its header (RFC 1035 §4.1.1).</summary>
+    private void CountSent(ReadOnlySpan<byte> reply, bool tcp)
+    {
+        if (reply.Length >= 12)
+        {
+            _metrics.Response((DnsResponseCode)(reply[3] & 0xF), tcp);
         }
     }
 
@@ -295,7 +326,7 @@ public sealed class NativeDnsServer : IAsyncDisposable, IDisposable
     /// <summary>Asks the forwarder; SERVFAIL when no upstream answers (behaviour.md §15).</summary>
     private async ValueTask<int> ForwardAsync(ReadOnlyMemory<byte> query, Memory<byte> response, DnsTransport transport, CancellationToken token)
     {
-        Interlocked.Increment(ref _forwarded);
+        _metrics.Forward();
         int length;
         try
         {
@@ -306,14 +337,7 @@ public sealed class NativeDnsServer : IAsyncDisposable, IDisposable
             length = 0;
         }
 
-        if (length > 0)
-        {
-            return length;
-        }
-
-        var failed = DnsWire.TryWriteError(query.Span, response.Span, DnsResponseCode.ServerFailure, _wire);
-        Count(failed);
-        return failed.BytesWritten;
+        return length > 0 ? length : DnsWire.TryWriteError(query.Span, response.Span, DnsResponseCode.ServerFailure, _wire).BytesWritten;
     }
 
     /// <summary>
@@ -342,7 +366,7 @@ public sealed class NativeDnsServer : IAsyncDisposable, IDisposable
             got = 0;
         }
 
-        Interlocked.Increment(ref _forwarded);
+        _metrics.Forward();
         return got > 0 ? ExternalTarget.Append(response.Span, length, reply.AsSpan(0, got), limit, edns) : length;
 
         static (string? Target, RecordType Type, bool Edns, int Limit) Inspect(ClusterSnapshot snapshot, ReadOnlySpan<byte> query, DnsTransport transport, in DnsWireOptions wire)
@@ -418,16 +442,18 @@ public sealed class NativeDnsServer : IAsyncDisposable, IDisposable
                 var query = input.AsMemory(2, length);
                 var snapshot = _state.Current;
                 var result = DnsWire.TryRespond(snapshot, query.Span, output.AsSpan(2), DnsTransport.Tcp, _wire);
-                Count(result);
+                Count(result, tcp: true);
                 var written = result.BytesWritten;
                 if (result.HasExternalTarget && _options.Forwarder is not null)
                 {
                     written = await CompleteExternalTargetAsync(snapshot, query, output.AsMemory(2, DnsWire.MaxMessageLength), written, DnsTransport.Tcp, timeout.Token).ConfigureAwait(false);
+                    CountSent(output.AsSpan(2, written), tcp: true);
                 }
                 else if (result.Status == DnsRespondStatus.Forward)
                 {
                     written = await ForwardAsync(query, output.AsMemory(2, DnsWire.MaxMessageLength), DnsTransport.Tcp, timeout.Token).ConfigureAwait(false);
                     written = UpstreamReply.Fit(query.Span, output.AsSpan(2), written, DnsTransport.Tcp, _wire);
+                    CountSent(output.AsSpan(2, written), tcp: true);
                 }
                 else if (result.Status != DnsRespondStatus.Respond)
                 {
@@ -456,22 +482,39 @@ public sealed class NativeDnsServer : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>One blocking UDP receive loop on its own thread: receive, answer, send, with no allocation.</summary>
-    private sealed class UdpLoop(NativeDnsServer server, Socket socket, Running running)
+    /// <summary>
+    /// One blocking UDP receive loop on its own thread: receive, answer, send, with no allocation per datagram. Batched
+    /// (recvmmsg/sendmmsg) where available, else one datagram per system call.
+    /// </summary>
+    private sealed partial class UdpLoop(NativeDnsServer server, Socket socket, Running running)
     {
-        private readonly byte[] _query = new byte[DnsWire.MaxMessageLength];
-        private readonly byte[] _response = new byte[DnsWire.MaxMessageLength];
-        private readonly SocketAddress _client = new(socket.AddressFamily);
         private readonly IPEndPoint _any = new(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
 
         public void Run()
         {
+            if (running.UdpBatching && RunBatched() == BatchOutcome.Unsupported)
+            {
+                // The calls failed after the start-up probe (a seccomp profile, say): carry on one datagram at a time.
+                running.UdpBatching = false;
+            }
+
+            if (!running.UdpBatching)
+            {
+                RunSingle();
+            }
+        }
+
+        private void RunSingle()
+        {
+            var query = new byte[DnsWire.MaxMessageLength];
+            var response = new byte[DnsWire.MaxMessageLength];
+            var client = new SocketAddress(socket.AddressFamily);
             while (!running.Stop.IsCancellationRequested)
             {
                 int received;
                 try
                 {
-                    received = socket.ReceiveFrom(_query, SocketFlags.None, _client);
+                    received = socket.ReceiveFrom(query, SocketFlags.None, client);
                 }
                 catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock or SocketError.ConnectionReset or SocketError.MessageSize)
                 {
@@ -483,25 +526,25 @@ public sealed class NativeDnsServer : IAsyncDisposable, IDisposable
                 }
 
                 var snapshot = server._state.Current;
-                var result = DnsWire.TryRespond(snapshot, _query.AsSpan(0, received), _response, DnsTransport.Udp, server._wire);
-                server.Count(result);
+                var result = DnsWire.TryRespond(snapshot, query.AsSpan(0, received), response, DnsTransport.Udp, server._wire);
+                server.Count(result, tcp: false);
                 switch (result.Status)
                 {
                     case DnsRespondStatus.Respond when result.HasExternalTarget && server._options.Forwarder is not null:
-                        _ = CompleteAsync(snapshot, _query.AsSpan(0, received).ToArray(), _response.AsSpan(0, result.BytesWritten).ToArray(), Copy(_client));
+                        _ = CompleteAsync(snapshot, query.AsSpan(0, received).ToArray(), response.AsSpan(0, result.BytesWritten).ToArray(), Copy(client));
                         break;
                     case DnsRespondStatus.Respond:
-                        Send(_response.AsSpan(0, result.BytesWritten), _client);
+                        Send(response.AsSpan(0, result.BytesWritten), client);
                         break;
                     case DnsRespondStatus.Forward:
                         // Off the hot path: copy what the forward needs and let the thread pool wait for the upstream.
-                        _ = ForwardAsync(_query.AsSpan(0, received).ToArray(), Copy(_client));
+                        _ = ForwardAsync(query.AsSpan(0, received).ToArray(), Copy(client));
                         break;
                 }
 
                 if (server.QueryAnswered is not null)
                 {
-                    server.Raise(_query.AsSpan(0, received), result, tcp: false, (IPEndPoint)_any.Create(_client));
+                    server.Raise(query.AsSpan(0, received), result, tcp: false, (IPEndPoint)_any.Create(client));
                 }
             }
         }
@@ -514,7 +557,7 @@ public sealed class NativeDnsServer : IAsyncDisposable, IDisposable
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
-                Interlocked.Increment(ref server._dropped);
+                server._metrics.Drop();
             }
         }
 
@@ -530,6 +573,7 @@ public sealed class NativeDnsServer : IAsyncDisposable, IDisposable
             var response = new byte[DnsWire.MaxMessageLength];
             answer.CopyTo(response, 0);
             var length = await server.CompleteExternalTargetAsync(snapshot, query, response, answer.Length, DnsTransport.Udp, running.Stop.Token).ConfigureAwait(false);
+            server.CountSent(response.AsSpan(0, length), tcp: false);
             Send(response.AsSpan(0, length), client);
         }
 
@@ -540,6 +584,7 @@ public sealed class NativeDnsServer : IAsyncDisposable, IDisposable
             length = UpstreamReply.Fit(query, response, length, DnsTransport.Udp, server._wire);
             if (length > 0)
             {
+                server.CountSent(response.AsSpan(0, length), tcp: false);
                 Send(response.AsSpan(0, length), client);
             }
         }
@@ -548,7 +593,16 @@ public sealed class NativeDnsServer : IAsyncDisposable, IDisposable
     /// <summary>Everything one start created, so a stop releases exactly that.</summary>
     private sealed class Running
     {
+        private bool _udpBatching;
+
         public CancellationTokenSource Stop { get; } = new();
+
+        /// <summary>Whether the UDP loops batch; a loop that finds the calls failing turns it off for all.</summary>
+        public bool UdpBatching
+        {
+            get => Volatile.Read(ref _udpBatching);
+            set => Volatile.Write(ref _udpBatching, value);
+        }
 
         public List<IPEndPoint> Endpoints { get; } = [];
 

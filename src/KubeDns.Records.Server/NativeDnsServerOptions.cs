@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 
 namespace KubeDns.Records.Server;
@@ -5,6 +6,9 @@ namespace KubeDns.Records.Server;
 /// <summary>How a <see cref="NativeDnsServer"/> listens and what it does with names it does not own.</summary>
 public sealed class NativeDnsServerOptions
 {
+    /// <summary>The largest <see cref="UdpBatchSize"/>: the kernel's cap on one recvmmsg/sendmmsg vector (UIO_MAXIOV).</summary>
+    public const int MaxUdpBatchSize = 1024;
+
     /// <summary>The endpoints to serve, each on UDP and TCP (IPv4 and IPv6 both work). Default: 127.0.0.1:5353.</summary>
     public IList<IPEndPoint> Endpoints { get; } = [new IPEndPoint(IPAddress.Loopback, 5353)];
 
@@ -16,6 +20,14 @@ public sealed class NativeDnsServerOptions
     /// (Linux). When false, the loops share one socket.
     /// </summary>
     public bool ReusePort { get; set; }
+
+    /// <summary>
+    /// The most datagrams one UDP receive loop takes, and answers, per system call (1–1024, default 32). On Linux the
+    /// loops use <c>recvmmsg</c>/<c>sendmmsg</c>: they wait for the first datagram, take whatever else is already
+    /// queued up to this many, and send all the answers at once. 1 turns batching off (one receive and one send
+    /// system call per datagram), as do platforms without these calls, where the loops fall back on their own.
+    /// </summary>
+    public int UdpBatchSize { get; set; } = 32;
 
     /// <summary>Our EDNS UDP payload size and the cap on UDP responses (512–65535). Default 1232.</summary>
     public int MaxUdpPayloadSize { get; set; } = 1232;
@@ -32,6 +44,12 @@ public sealed class NativeDnsServerOptions
     /// </summary>
     public IDnsForwarder? Forwarder { get; set; }
 
+    /// <summary>
+    /// Creates the server's meter, <c>KubeDns.Records.Server</c> (docs/server.md, "Metrics"). When null the server
+    /// creates the meter itself and disposes it with itself. <c>AddKubeDnsServer</c> passes the container's factory.
+    /// </summary>
+    public IMeterFactory? MeterFactory { get; set; }
+
     /// <summary>Checks every option.</summary>
     /// <exception cref="ArgumentException">An option is out of range; the message names it and its value.</exception>
     public void Validate()
@@ -44,6 +62,11 @@ public sealed class NativeDnsServerOptions
         if (UdpReceivers is < 1 or > 256)
         {
             throw new ArgumentException($"NativeDnsServerOptions.UdpReceivers: {UdpReceivers} is not in 1..256.", nameof(UdpReceivers));
+        }
+
+        if (UdpBatchSize is < 1 or > MaxUdpBatchSize)
+        {
+            throw new ArgumentException($"NativeDnsServerOptions.UdpBatchSize: {UdpBatchSize} is not in 1..{MaxUdpBatchSize}.", nameof(UdpBatchSize));
         }
 
         if (MaxUdpPayloadSize is < 512 or > ushort.MaxValue)

@@ -1,5 +1,7 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
+using KubeDns.Records.ArSoft;
 using KubeDns.Records.DependencyInjection;
 using KubeDns.Records.Server;
 using KubeDns.Records.Tests.TestData;
@@ -159,6 +161,36 @@ public class ArSoftHostingTests
     }
 
     [Fact]
+    public async Task AddArSoftServer_ContainerWithMeterFactory_ServerMeterFromContainer()
+    {
+        using var factory = new TestMeterFactory();
+        var services = new ServiceCollection();
+        services.AddSingleton<IMeterFactory>(factory);
+        services.AddKubeDnsRecords().AddArSoftServer(new IPEndPoint(IPAddress.Loopback, 5354));
+
+        await using var provider = services.BuildServiceProvider();
+        _ = provider.GetServices<IHostedService>().ToList();
+
+        Assert.Equal(KubeDnsServer.MeterName, Assert.Single(factory.Meters).Name);
+    }
+
+    [Fact]
+    public async Task AddArSoftServer_MeterFactoryInOptions_PreferredToContainer()
+    {
+        using var container = new TestMeterFactory();
+        using var mine = new TestMeterFactory();
+        var services = new ServiceCollection();
+        services.AddSingleton<IMeterFactory>(container);
+        services.AddKubeDnsRecords().AddArSoftServer(new IPEndPoint(IPAddress.Loopback, 5354), o => o.MeterFactory = mine);
+
+        await using var provider = services.BuildServiceProvider();
+        _ = provider.GetServices<IHostedService>().ToList();
+
+        Assert.Empty(container.Meters);
+        Assert.Single(mine.Meters);
+    }
+
+    [Fact]
     public void AddArSoftServer_NullArguments_ArgumentNullException()
     {
         var builder = new ServiceCollection().AddKubeDnsRecords();
@@ -284,6 +316,7 @@ public class NativeHostingTests
     [InlineData("MaxTcpConnections")]
     [InlineData("MaxUdpPayloadSize")]
     [InlineData("UdpReceivers")]
+    [InlineData("UdpBatchSize")]
     [InlineData("TcpIdleTimeout")]
     [InlineData("Endpoints")]
     public void AddKubeDnsServer_InvalidOptions_ArgumentExceptionAtRegistrationNamingOption(string option)
@@ -294,6 +327,7 @@ public class NativeHostingTests
             "MaxTcpConnections" => o => o.MaxTcpConnections = 0,
             "MaxUdpPayloadSize" => o => o.MaxUdpPayloadSize = 100,
             "UdpReceivers" => o => o.UdpReceivers = 0,
+            "UdpBatchSize" => o => o.UdpBatchSize = 0,
             "TcpIdleTimeout" => o => o.TcpIdleTimeout = TimeSpan.Zero,
             _ => o => o.Endpoints.Clear(),
         };
@@ -302,6 +336,94 @@ public class NativeHostingTests
 
         Assert.Contains(option, error.Message);
         Assert.DoesNotContain(builder.Services, d => d.ServiceType == typeof(IHostedService));
+    }
+
+    [Fact]
+    public async Task AddKubeDnsServer_GenericHost_CountsOnHostMeterFactory()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddKubeDnsRecords().AddKubeDnsServer(o =>
+        {
+            o.Endpoints.Clear();
+            o.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 0));
+        });
+        using var host = builder.Build();
+        var state = host.Services.GetRequiredService<ClusterState>();
+        state.Apply(ExampleCluster.Batch());
+        state.MarkSynced();
+
+        // The host's factory scopes the meters it creates to itself: listen to this host's meter only.
+        var hostFactory = host.Services.GetRequiredService<IMeterFactory>();
+        var responses = new List<(string? Code, string? Transport, long Value)>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument.Meter.Scope, hostFactory) && instrument.Name == "kubedns.dns.responses")
+                {
+                    Assert.Equal(NativeDnsServer.MeterName, instrument.Meter.Name);
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            var all = tags.ToArray().ToDictionary(t => t.Key, t => (string?)t.Value);
+            responses.Add((all["dns.response_code"], all["network.transport"], value));
+        });
+        listener.Start();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await host.StartAsync(timeout.Token);
+        try
+        {
+            await RawDns.ExchangeUdpAsync(host.Services.GetRequiredService<NativeDnsServer>().LocalEndPoint!, new RawQuery().ToBytes());
+            listener.RecordObservableInstruments();
+        }
+        finally
+        {
+            await host.StopAsync(timeout.Token);
+        }
+
+        Assert.Equal([("NOERROR", "udp", 1L)], responses);
+    }
+
+    [Fact]
+    public async Task AddKubeDnsServer_MeterFactoryInOptions_PreferredToContainerAndKept()
+    {
+        using var container = new TestMeterFactory();
+        using var mine = new TestMeterFactory();
+        var services = new ServiceCollection();
+        services.AddSingleton<IMeterFactory>(container);
+        NativeDnsServerOptions? configured = null;
+        services.AddKubeDnsRecords().AddKubeDnsServer(o =>
+        {
+            o.MeterFactory = mine;
+            configured = o;
+        });
+
+        await using var provider = services.BuildServiceProvider();
+        _ = provider.GetRequiredService<NativeDnsServer>();
+
+        Assert.Empty(container.Meters);
+        Assert.Equal(NativeDnsServer.MeterName, Assert.Single(mine.Meters).Name);
+        Assert.Same(mine, configured!.MeterFactory);
+    }
+
+    [Fact]
+    public async Task AddKubeDnsServer_ContainerWithMeterFactory_LentOnlyToTheServer()
+    {
+        using var container = new TestMeterFactory();
+        var services = new ServiceCollection();
+        services.AddSingleton<IMeterFactory>(container);
+        NativeDnsServerOptions? configured = null;
+        services.AddKubeDnsRecords().AddKubeDnsServer(o => configured = o);
+
+        await using var provider = services.BuildServiceProvider();
+        _ = provider.GetRequiredService<NativeDnsServer>();
+
+        Assert.Equal(NativeDnsServer.MeterName, Assert.Single(container.Meters).Name);
+        Assert.Null(configured!.MeterFactory);
     }
 
     [Fact]

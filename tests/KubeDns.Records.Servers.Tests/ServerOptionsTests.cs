@@ -79,6 +79,32 @@ public class NativeServerOptionsTests
         Assert.Contains(receivers.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(1025)]
+    public void Constructor_UdpBatchSizeOutOfRange_ArgumentExceptionNamingOptionAndValue(int size)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new NativeDnsServer(ExampleCluster.Create(), Loopback(o => o.UdpBatchSize = size)));
+
+        Assert.Contains("UdpBatchSize", error.Message);
+        Assert.Contains(size.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message);
+        Assert.Equal(nameof(NativeDnsServerOptions.UdpBatchSize), error.ParamName);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(NativeDnsServerOptions.MaxUdpBatchSize)]
+    public async Task Constructor_UdpBatchSizeAtBounds_Accepted(int size)
+    {
+        await using var server = new NativeDnsServer(ExampleCluster.Create(), Loopback(o => o.UdpBatchSize = size));
+
+        Assert.False(server.IsRunning);
+    }
+
+    [Fact]
+    public void UdpBatchSize_Default_32() => Assert.Equal(32, new NativeDnsServerOptions().UdpBatchSize);
+
     [Fact]
     public void Constructor_NoEndpoint_ArgumentExceptionNamingOption()
     {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Net;
 using KubeDns.Records.ArSoft;
 using KubeDns.Records.Server;
@@ -31,6 +32,9 @@ public sealed record TestServerOptions
     public TimeSpan TcpIdleTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     public int MaxTcpConnections { get; set; } = 256;
+
+    /// <summary>Creates the engine's meter; null lets the engine create its own.</summary>
+    public IMeterFactory? MeterFactory { get; set; }
 }
 
 /// <summary>One answered query as either engine reports it in its <c>QueryAnswered</c> event.</summary>
@@ -69,6 +73,7 @@ internal sealed class ArSoftTestServer : ITestServer
             MaxUdpPayloadSize = options.MaxUdpPayloadSize,
             TcpIdleTimeout = options.TcpIdleTimeout,
             MaxTcpConnections = options.MaxTcpConnections,
+            MeterFactory = options.MeterFactory,
         };
         foreach (var upstream in options.Upstreams)
         {
@@ -112,6 +117,7 @@ internal sealed class NativeTestServer : ITestServer
             TcpIdleTimeout = options.TcpIdleTimeout,
             MaxTcpConnections = options.MaxTcpConnections,
             Forwarder = options.Upstreams.Count > 0 ? new UdpDnsForwarder(options.Upstreams, options.UpstreamTimeout) : null,
+            MeterFactory = options.MeterFactory,
         };
         engine.Endpoints.Clear();
         engine.Endpoints.Add(options.Endpoint);
