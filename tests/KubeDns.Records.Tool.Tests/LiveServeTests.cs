@@ -39,6 +39,7 @@ public sealed class LiveServeTests : IDisposable
 
         var metrics = await http.GetStringAsync(new Uri("metrics", UriKind.Relative));
         Assert.Contains("kubedns_feed_synced 1", metrics, StringComparison.Ordinal);
+        Assert.Matches("kubedns_dns_responses_total\\{dns_response_code=\"NXDOMAIN\",network_transport=\"udp\"\\} [1-9]", metrics);
         Assert.Contains("kubedns_programming_duration_seconds_count{k8s_resource=\"services\"}", metrics, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("health", UriKind.Relative))).StatusCode);
 
