@@ -20,6 +20,8 @@
 #   DURATION [15]       seconds per run (SECONDS is accepted too, as the issue names it)
 #   WARMUP [3]          seconds of unrecorded dnsperf load per server and transport before the runs (JIT, caches)
 #   ENGINES [native arsoft]  kubedns engines (--engine); a kubedns without --engine runs its default engine once
+#   NATIVE_FLAGS [--reuse-port]  extra serve flags for the native engine; the default gives each UDP receive loop its
+#                       own SO_REUSEPORT socket, as Knot does for its UDP workers (like for like)
 #   TRANSPORTS [udp tcp]
 #   CLIENTS [4]         dnsperf -c;  OUTSTANDING [100] dnsperf -q
 #   SERVICES [1000] NAMESPACES [20] HEADLESS [100] ENDPOINTS [5]   the generated cluster
@@ -32,6 +34,7 @@ RUNS="${RUNS:-5}"
 WARMUP="${WARMUP:-3}"
 DURATION="${DURATION:-$(printenv SECONDS || echo 15)}"
 ENGINES="${ENGINES:-native arsoft}"
+NATIVE_FLAGS="${NATIVE_FLAGS---reuse-port}"
 TRANSPORTS="${TRANSPORTS:-udp tcp}"
 CLIENTS="${CLIENTS:-4}"
 OUTSTANDING="${OUTSTANDING:-100}"
@@ -218,6 +221,8 @@ for engine in "${engines[@]}"; do
     engine_labels+=("$label")
     args=(serve --manifests "$work/cluster/manifests" --listen 127.0.0.1:0)
     [[ "$engine" == default ]] || args+=(--engine "$engine")
+    # shellcheck disable=SC2206 # NATIVE_FLAGS is a list of flags
+    [[ "$engine" == arsoft ]] || args+=($NATIVE_FLAGS)
     "${kubedns[@]}" "${args[@]}" >"$work/$label.out" 2>"$work/$label.err" &
     pid=$!
     pids+=("$pid")
@@ -264,7 +269,8 @@ table="$(
         "$(nproc) vCPU $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(. /etc/os-release && echo "$PRETTY_NAME")," \
         ".NET SDK $(dotnet --version), $(dnsperf -h 2>&1 | awk '/^Version/ { print "dnsperf " $2 }'), $(knotd -V | awk '{ print "Knot DNS " $NF }')"
     echo "$SERVICES services / $NAMESPACES namespaces / $HEADLESS headless x $ENDPOINTS endpoints; $RUNS runs x ${DURATION}s per server" \
-        "and transport; dnsperf -c $CLIENTS -q $OUTSTANDING; per 110 queries 70 A, 30 SRV, 10 NXDOMAIN; all on 127.0.0.1."
+        "and transport; dnsperf -c $CLIENTS -q $OUTSTANDING; per 110 queries 70 A, 30 SRV, 10 NXDOMAIN; all on 127.0.0.1;" \
+        "native engine flags: ${NATIVE_FLAGS:-none}; Knot with its defaults (one UDP worker per CPU, SO_REUSEPORT)."
     echo
     echo "| server | transport | q/s median | q/s min | q/s max | server CPU per query (median) | lost (all runs) | q/s vs Knot | CPU/query vs Knot | sample answers = Knot |"
     echo "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|"

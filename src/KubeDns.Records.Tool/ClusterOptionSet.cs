@@ -68,12 +68,17 @@ internal sealed class ClusterOptionSet
         Description = "Treat services without a ready endpoint as absent.",
     };
 
+    /// <summary>Where a live cluster's API server is (<c>--kubeconfig</c>, <c>--in-cluster</c>) and what to watch.</summary>
+    public LiveClusterOptions Live { get; } = new();
+
     public void AddTo(Command command)
     {
         foreach (var option in new Option[] { Manifests, ServiceCidrs, Zones, ReverseZones, Ttl, Pods, Wildcards, EndpointPodNames, Namespaces, IgnoreEmptyServices })
         {
             command.Options.Add(option);
         }
+
+        Live.AddTo(command);
     }
 
     /// <summary>The manifest paths given; empty means the built-in example cluster.</summary>
@@ -146,8 +151,18 @@ internal sealed class ClusterOptionSet
     /// </summary>
     /// <exception cref="UsageException">An option is bad.</exception>
     /// <exception cref="ManifestException">A manifest is bad.</exception>
-    public (ClusterState State, ClusterManifest Manifest, ManifestOptions ManifestOptions) Build(ParseResult result, TextWriter error)
+    /// <summary>
+    /// The cluster from manifests (or the example), loaded and synced; or, with <c>--kubeconfig</c>/<c>--in-cluster</c>,
+    /// a live cluster listed once (query and zone: the feed runs until synced, then stops).
+    /// </summary>
+    public (ClusterState State, ClusterManifest? Manifest, ManifestOptions? ManifestOptions) Build(ParseResult result, TextWriter error)
     {
+        Live.Validate(result, this, watchManifests: false);
+        if (Live.IsLive(result))
+        {
+            return (LoadLive(result, error), null, null);
+        }
+
         var dnsOptions = ToDnsOptions(result);
         var manifestOptions = ToManifestOptions(result);
         var manifest = Load(Paths(result), manifestOptions);
@@ -160,5 +175,31 @@ internal sealed class ClusterOptionSet
         manifest.ApplyTo(state);
         state.MarkSynced();
         return (state, manifest, manifestOptions);
+    }
+
+    private ClusterState LoadLive(ParseResult result, TextWriter error)
+    {
+        var dnsOptions = ToDnsOptions(result);
+        var client = Live.CreateClient(result);
+        var state = new ClusterState(dnsOptions);
+        var logger = new StderrLogger(error, Microsoft.Extensions.Logging.LogLevel.Warning);
+        var timeout = TimeSpan.FromSeconds(result.GetValue(Live.SyncTimeout));
+        return LoadLiveAsync().GetAwaiter().GetResult();
+
+        async Task<ClusterState> LoadLiveAsync()
+        {
+            await using var feed = new KubernetesFeed(state, client, Live.ToFeedOptions(result, dnsOptions, logger));
+            await feed.StartAsync().ConfigureAwait(false);
+            try
+            {
+                await feed.WaitForSyncAsync().WaitAsync(timeout).ConfigureAwait(false);
+            }
+            catch (TimeoutException e)
+            {
+                throw new LiveClusterException($"the API server did not give every initial list within {timeout.TotalSeconds:0} s ({feed.Errors} failed requests; see the warnings above)", e);
+            }
+
+            return state;
+        }
     }
 }

@@ -48,6 +48,11 @@ internal static class KubeDnsCli
             await error.WriteLineAsync($"kubedns: error: {e.Message}").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
+        catch (LiveClusterException e)
+        {
+            await error.WriteLineAsync($"kubedns: error: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
         catch (ManifestException e)
         {
             foreach (var line in e.Errors)

@@ -12,9 +12,10 @@ namespace KubeDns.Records.Tool;
 /// </summary>
 internal sealed class LiveClusterOptions
 {
+
     public Option<string> Kubeconfig { get; } = new("--kubeconfig")
     {
-        Description = "Watch the cluster of this kubeconfig file (its current context) instead of reading manifests.",
+        Description = "Use the live cluster of this kubeconfig file (its current context) instead of manifests: serve watches it, query and zone list it once.",
         HelpName = "PATH",
     };
 
@@ -26,13 +27,20 @@ internal sealed class LiveClusterOptions
 
     public Option<bool> InCluster { get; } = new("--in-cluster")
     {
-        Description = "Watch the cluster this pod runs in (its service account token and KUBERNETES_SERVICE_HOST).",
+        Description = "Use the live cluster this pod runs in (its service account token and KUBERNETES_SERVICE_HOST).",
     };
 
     public Option<string> Labels { get; } = new("--labels")
     {
         Description = "With a live cluster: serve only Services (and their EndpointSlices) matching this label selector.",
         HelpName = "SELECTOR",
+    };
+
+    public Option<int> SyncTimeout { get; } = new("--sync-timeout")
+    {
+        Description = "query and zone with a live cluster: how long to wait for the initial lists, in seconds.",
+        DefaultValueFactory = _ => 60,
+        HelpName = "SECONDS",
     };
 
     public Option<string> NamespaceLabels { get; } = new("--namespace-labels")
@@ -43,7 +51,7 @@ internal sealed class LiveClusterOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Kubeconfig, Context, InCluster, Labels, NamespaceLabels })
+        foreach (var option in new Option[] { Kubeconfig, Context, InCluster, Labels, NamespaceLabels, SyncTimeout })
         {
             command.Options.Add(option);
         }
@@ -52,8 +60,19 @@ internal sealed class LiveClusterOptions
     public bool IsLive(ParseResult result) => result.GetValue(InCluster) || result.GetValue(Kubeconfig) is not null;
 
     /// <summary>Checks that the live options are not mixed with the manifest ones; names the clash.</summary>
-    public void Validate(ParseResult result, ClusterOptionSet cluster, bool watchManifests)
+    public void Validate(ParseResult result, ClusterOptionSet cluster, bool watchManifests, bool serving = false)
     {
+        if (serving && result.GetResult(SyncTimeout) is { Implicit: false })
+        {
+            throw new UsageException("--sync-timeout is for query and zone; serve answers SERVFAIL instead of NXDOMAIN until synced, however long that takes");
+        }
+
+        var seconds = result.GetValue(SyncTimeout);
+        if (seconds is < 1 or > 3600)
+        {
+            throw new UsageException($"--sync-timeout: '{seconds}' is not between 1 and 3600 seconds");
+        }
+
         var kubeconfig = result.GetValue(Kubeconfig);
         if (result.GetValue(InCluster) && kubeconfig is not null)
         {
@@ -63,7 +82,7 @@ internal sealed class LiveClusterOptions
         var live = IsLive(result);
         if (!live)
         {
-            foreach (var option in new Option[] { Context, Labels, NamespaceLabels })
+            foreach (var option in new Option[] { Context, Labels, NamespaceLabels, SyncTimeout })
             {
                 if (result.GetResult(option) is { Implicit: false })
                 {
@@ -135,3 +154,6 @@ internal sealed class LiveClusterOptions
         return options;
     }
 }
+
+/// <summary>A live cluster could not be read (the API server is unreachable or keeps failing); exit code 1.</summary>
+internal sealed class LiveClusterException(string message, Exception inner) : Exception(message, inner);

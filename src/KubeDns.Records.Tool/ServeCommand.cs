@@ -47,37 +47,56 @@ internal static class ServeCommand
             Description = "Serve /health, /ready (200 once synced, else 503) and /metrics (Prometheus) over HTTP on this address.",
             HelpName = "ADDR:PORT",
         };
+        var receivers = new Option<int?>("--udp-receivers")
+        {
+            Description = "Native engine: UDP receive loops (threads); default one per core.",
+            HelpName = "N",
+        };
+        var reusePort = new Option<bool>("--reuse-port")
+        {
+            Description = "Native engine: one SO_REUSEPORT socket per UDP receive loop, so the kernel spreads datagrams across them.",
+        };
+        var batch = new Option<int?>("--udp-batch")
+        {
+            Description = "Native engine: datagrams per recvmmsg/sendmmsg call on Linux (1 turns batching off); default 32.",
+            HelpName = "N",
+        };
         var verbose = new Option<bool>("--verbose", "-v")
         {
             Description = "Log each query and its response code to standard error.",
         };
 
-        var live = new LiveClusterOptions();
         var command = new Command("serve", "Run the cluster DNS server on UDP and TCP until SIGINT or SIGTERM.");
         cluster.AddTo(command);
-        live.AddTo(command);
         command.Options.Add(listen);
         command.Options.Add(upstreams);
         command.Options.Add(watch);
         command.Options.Add(engine);
         command.Options.Add(health);
+        command.Options.Add(receivers);
+        command.Options.Add(reusePort);
+        command.Options.Add(batch);
         command.Options.Add(verbose);
         command.SetAction((result, _) => RunAsync(new Settings(
             cluster,
-            live,
+            cluster.Live,
             result,
             ParseEndPoint(result.GetValue(listen)!, "--listen", defaultPort: null),
             [.. (result.GetValue(upstreams) ?? []).Select(u => ParseEndPoint(u, "--upstream", DnsPort))],
             result.GetValue(watch),
             result.GetValue(verbose),
             result.GetValue(engine) == "arsoft",
-            result.GetValue(health) is { } healthText ? ParseEndPoint(healthText, "--health-listen", defaultPort: null) : null), output, error));
+            result.GetValue(health) is { } healthText ? ParseEndPoint(healthText, "--health-listen", defaultPort: null) : null,
+            result.GetValue(receivers),
+            result.GetValue(reusePort),
+            result.GetValue(batch)), output, error));
         return command;
     }
 
     private static async Task<int> RunAsync(Settings settings, TextWriter output, TextWriter error)
     {
-        settings.Live.Validate(settings.Result, settings.Cluster, settings.Watch);
+        settings.Live.Validate(settings.Result, settings.Cluster, settings.Watch, serving: true);
+        ValidateEngineOptions(settings);
         var isLive = settings.Live.IsLive(settings.Result);
         ClusterState state;
         ClusterManifest? manifest = null;
@@ -172,6 +191,24 @@ internal static class ServeCommand
 
     /// <summary>Parses <c>127.0.0.1:5353</c>, <c>[::1]:5353</c>, or a host name or address alone when a default port is given.</summary>
     /// <exception cref="UsageException">The text is not an endpoint.</exception>
+    private static void ValidateEngineOptions(Settings settings)
+    {
+        if (settings.ArSoft && (settings.UdpReceivers is not null || settings.ReusePort || settings.UdpBatchSize is not null))
+        {
+            throw new UsageException("--udp-receivers, --reuse-port and --udp-batch tune the native engine, not --engine arsoft");
+        }
+
+        if (settings.UdpReceivers is < 1 or > 256)
+        {
+            throw new UsageException($"--udp-receivers: '{settings.UdpReceivers}' is not between 1 and 256");
+        }
+
+        if (settings.UdpBatchSize is < 1 or > NativeDnsServerOptions.MaxUdpBatchSize)
+        {
+            throw new UsageException($"--udp-batch: '{settings.UdpBatchSize}' is not between 1 and {NativeDnsServerOptions.MaxUdpBatchSize}");
+        }
+    }
+
     internal static IPEndPoint ParseEndPoint(string text, string option, int? defaultPort)
     {
         if (HasPort(text) && IPEndPoint.TryParse(text, out var endpoint))
@@ -245,7 +282,10 @@ internal static class ServeCommand
         bool Watch,
         bool Verbose,
         bool ArSoft,
-        IPEndPoint? Health);
+        IPEndPoint? Health,
+        int? UdpReceivers,
+        bool ReusePort,
+        int? UdpBatchSize);
 
     /// <summary>The two engines behind one shape: start, stop, the bound endpoint.</summary>
     private sealed class Engine : IAsyncDisposable
@@ -284,6 +324,9 @@ internal static class ServeCommand
             {
                 Forwarder = settings.Upstreams.Count > 0 ? new UdpDnsForwarder(settings.Upstreams, TimeSpan.FromSeconds(2)) : null,
             };
+            nativeOptions.UdpReceivers = settings.UdpReceivers ?? nativeOptions.UdpReceivers;
+            nativeOptions.ReusePort = settings.ReusePort;
+            nativeOptions.UdpBatchSize = settings.UdpBatchSize ?? nativeOptions.UdpBatchSize;
             nativeOptions.Endpoints.Clear();
             nativeOptions.Endpoints.Add(settings.Listen);
             var native = new NativeDnsServer(state, nativeOptions);

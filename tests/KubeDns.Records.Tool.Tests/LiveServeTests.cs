@@ -66,11 +66,47 @@ public sealed class LiveServeTests : IDisposable
         Assert.Equal(0, await server.SignalAsync("TERM", StopTimeout));
     }
 
+    [Fact]
+    public async Task QueryAndZone_Kubeconfig_ListTheLiveClusterOnce()
+    {
+        await using var api = await FakeKubernetesApiServer.StartAsync();
+        api.Apply(new V1Namespace { Metadata = new V1ObjectMeta { Name = "kiada" } });
+        api.Apply(Service("quote", "10.96.161.97"));
+        var kubeconfig = api.WriteKubeconfig(Path.Combine(_folder.Path, "kubeconfig"));
+
+        var (code, output, error) = await KubeDnsProcess.RunAsync("query", "quote", "--namespace", "kiada", "--kubeconfig", kubeconfig);
+
+        Assert.True(code == 0, error);
+        Assert.Contains(";; tried quote.kiada.svc.cluster.local. NOERROR", output, StringComparison.Ordinal);
+        Assert.Contains("quote.kiada.svc.cluster.local. 5 IN A 10.96.161.97", output, StringComparison.Ordinal);
+
+        var zone = await KubeDnsProcess.RunAsync("zone", "--kubeconfig", kubeconfig);
+
+        Assert.True(zone.ExitCode == 0, zone.Error);
+        Assert.Contains("\nquote.kiada.svc.cluster.local. 5 IN A 10.96.161.97\n", zone.Output, StringComparison.Ordinal);
+        Assert.Equal(0, api.OpenWatches);
+    }
+
+    [Fact]
+    public async Task Query_Kubeconfig_ApiKeepsFailing_ExitsOneWithTheReason()
+    {
+        await using var api = await FakeKubernetesApiServer.StartAsync();
+        api.FailNext(1_000_000, HttpStatusCode.Forbidden);
+        var kubeconfig = api.WriteKubeconfig(Path.Combine(_folder.Path, "kubeconfig"));
+
+        var (code, _, error) = await KubeDnsProcess.RunAsync("query", "quote.kiada.svc.cluster.local", "--kubeconfig", kubeconfig, "--sync-timeout", "2");
+
+        Assert.Equal(1, code);
+        Assert.Contains("list failed (HTTP 403", error, StringComparison.Ordinal);
+        Assert.Contains("did not give every initial list within 2 s", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--kubeconfig K --manifests M", "--manifests cannot be combined with --kubeconfig/--in-cluster")]
     [InlineData("--kubeconfig K --in-cluster", "--in-cluster and --kubeconfig are exclusive")]
     [InlineData("--kubeconfig K --watch", "--watch re-reads manifests")]
     [InlineData("--labels app=web", "--labels needs a live cluster")]
+    [InlineData("--kubeconfig K --sync-timeout 5", "--sync-timeout is for query and zone")]
     [InlineData("--kubeconfig /nonexistent/kubeconfig", "--kubeconfig: '/nonexistent/kubeconfig'")]
     public async Task Serve_LiveOptionsMisused_UsageError(string args, string message)
     {

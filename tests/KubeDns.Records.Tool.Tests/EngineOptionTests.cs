@@ -1,0 +1,33 @@
+using KubeDns.Records.Servers.Tests;
+
+namespace KubeDns.Records.Tool.Tests;
+
+/// <summary>serve's native-engine tuning flags: accepted where they mean something, named when wrong.</summary>
+public class EngineOptionTests
+{
+    [Theory]
+    [InlineData("--engine arsoft --reuse-port", "--udp-receivers, --reuse-port and --udp-batch tune the native engine")]
+    [InlineData("--udp-batch 0", "--udp-batch: '0' is not between 1 and 1024")]
+    [InlineData("--udp-receivers 300", "--udp-receivers: '300' is not between 1 and 256")]
+    public async Task Serve_EngineFlagMisused_UsageError(string args, string message)
+    {
+        var (code, _, error) = await KubeDnsProcess.RunAsync(["serve", "--listen", "127.0.0.1:0", .. args.Split(' ')]);
+
+        Assert.Equal(2, code);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--reuse-port")]
+    [InlineData("--udp-receivers 1 --udp-batch 1")]
+    [InlineData("--udp-receivers 3 --reuse-port --udp-batch 64")]
+    public async Task Serve_EngineFlags_AnswerDig(string args)
+    {
+        await using var server = await KubeDnsProcess.StartServeAsync(["--listen", "127.0.0.1:0", .. args.Split(' ')]);
+
+        var quote = await Dig.RunAsync(server.EndPoint!, "quote.kiada.svc.cluster.local");
+
+        Assert.Equal(["quote.kiada.svc.cluster.local. 5 IN A 10.96.161.97"], Dig.Section(quote, "ANSWER"));
+        Assert.Equal(0, await server.SignalAsync("TERM", TimeSpan.FromSeconds(10)));
+    }
+}
