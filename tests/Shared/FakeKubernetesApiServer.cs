@@ -1422,7 +1422,15 @@ internal sealed class FakeKubernetesApiServer : IAsyncDisposable
 
         public void Abort()
         {
-            Context.Abort();
+            try
+            {
+                Context.Abort();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The client ended the request meanwhile (a feed stopping): Kestrel has already recycled the context.
+            }
+
             try
             {
                 _cancellation.Cancel();
