@@ -165,12 +165,12 @@ public sealed class KubernetesFeed : IAsyncDisposable
         };
         var kinds = new List<(FeedResource Resource, string? Selector)>
         {
-            (FeedResource.Services, _options.ServiceLabelSelector),
-            (FeedResource.EndpointSlices, _options.ServiceLabelSelector),
+            (FeedResource.Services, _options.LabelSelector),
+            (FeedResource.EndpointSlices, _options.LabelSelector),
         };
         if (_options.WatchPods)
         {
-            kinds.Add((FeedResource.Pods, null));
+            kinds.Add((FeedResource.Pods, _options.LabelSelector));
         }
 
         foreach (var (resource, selector) in kinds)

@@ -15,11 +15,11 @@ public sealed class KubernetesFeedOptions
     public IList<string> Namespaces { get; } = [];
 
     /// <summary>
-    /// A label selector (<c>app=web,tier!=cache</c>), applied by the API server to Services and EndpointSlices
-    /// (CoreDNS's <c>labels</c> option; the EndpointSlice controller copies a Service's labels to its slices, so both
-    /// sides match). Null (the default) selects everything.
+    /// A label selector (<c>app=web,tier!=cache</c>) the API server applies to Services, EndpointSlices and Pods: what
+    /// does not match is invisible (CoreDNS's <c>labels</c> option; the EndpointSlice controller copies a Service's
+    /// labels to its slices, so both sides match). Null (the default) selects everything.
     /// </summary>
-    public string? ServiceLabelSelector { get; set; }
+    public string? LabelSelector { get; set; }
 
     /// <summary>A label selector for Namespace objects (CoreDNS's <c>namespace_labels</c>). Null selects every namespace.</summary>
     public string? NamespaceLabelSelector { get; set; }
@@ -131,7 +131,7 @@ public sealed class KubernetesFeedOptions
     {
         var copy = new KubernetesFeedOptions
         {
-            ServiceLabelSelector = ServiceLabelSelector,
+            LabelSelector = LabelSelector,
             NamespaceLabelSelector = NamespaceLabelSelector,
             WatchPods = WatchPods,
             BatchDelay = BatchDelay,

@@ -32,7 +32,7 @@ internal sealed class LiveClusterOptions
 
     public Option<string> Labels { get; } = new("--labels")
     {
-        Description = "With a live cluster: serve only Services (and their EndpointSlices) matching this label selector.",
+        Description = "With a live cluster: see only Services, EndpointSlices and Pods matching this label selector (CoreDNS's labels).",
         HelpName = "SELECTOR",
     };
 
@@ -141,7 +141,7 @@ internal sealed class LiveClusterOptions
     {
         var options = new KubernetesFeedOptions
         {
-            ServiceLabelSelector = result.GetValue(Labels),
+            LabelSelector = result.GetValue(Labels),
             NamespaceLabelSelector = result.GetValue(NamespaceLabels),
             WatchPods = dns.Pods == PodRecordMode.Verified,
             Logger = logger,

@@ -11,7 +11,7 @@ public class NativeServerTests
     [Fact]
     public async Task ResponsesWith_AnsweredQueries_CountedByCode()
     {
-        await using var server = await StartAsync();
+        await using var server = await TestServers.StartNativeAsync();
         var endPoint = server.LocalEndPoint!;
 
         await RawDns.ExchangeUdpAsync(endPoint, new RawQuery { Id = 1 }.ToBytes());
@@ -31,7 +31,7 @@ public class NativeServerTests
     [Fact]
     public async Task Dropped_RuntAndResponse_CountedNotAnswered()
     {
-        await using var server = await StartAsync();
+        await using var server = await TestServers.StartNativeAsync();
         using var client = new UdpClient(AddressFamily.InterNetwork);
         client.Connect(server.LocalEndPoint!);
 
@@ -46,7 +46,7 @@ public class NativeServerTests
     public async Task Forwarded_OutsideNameWithForwarder_CountedAndRelayed()
     {
         await using var upstream = FakeUpstream.Start();
-        await using var server = await StartAsync(o => o.Forwarder = new UdpDnsForwarder([upstream.EndPoint], TimeSpan.FromSeconds(2)));
+        await using var server = await TestServers.StartNativeAsync(o => o.Forwarder = new UdpDnsForwarder([upstream.EndPoint], TimeSpan.FromSeconds(2)));
 
         var udp = await RawDns.ExchangeUdpAsync(server.LocalEndPoint!, new RawQuery { Id = 1, Name = "example.com" }.ToBytes());
         var tcp = await RawDns.ExchangeTcpAsync(server.LocalEndPoint!, new RawQuery { Id = 2, Name = "example.com" }.ToBytes());
@@ -61,7 +61,7 @@ public class NativeServerTests
     [Fact]
     public async Task TcpConnections_OpenConnection_CountedThenReleasedOnClose()
     {
-        await using var server = await StartAsync();
+        await using var server = await TestServers.StartNativeAsync();
         var client = new TcpClient(AddressFamily.InterNetwork);
         try
         {
@@ -86,7 +86,7 @@ public class NativeServerTests
     [Fact]
     public async Task LocalEndPoints_TwoEphemeralEndpoints_BothServeUdpAndTcp()
     {
-        await using var server = await StartAsync(o => o.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 0)));
+        await using var server = await TestServers.StartNativeAsync(o => o.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 0)));
 
         Assert.Equal(2, server.LocalEndPoints.Count);
         Assert.Equal(server.LocalEndPoints[0], server.LocalEndPoint);
@@ -107,7 +107,7 @@ public class NativeServerTests
     [InlineData(3)]
     public async Task ReusePort_SeveralReceivers_ServesUdpAndTcp(int receivers)
     {
-        await using var server = await StartAsync(o =>
+        await using var server = await TestServers.StartNativeAsync(o =>
         {
             o.ReusePort = true;
             o.UdpReceivers = receivers;
@@ -120,26 +120,6 @@ public class NativeServerTests
         }
 
         Assert.Equal(1, (await RawDns.ExchangeTcpAsync(server.LocalEndPoint!, new RawQuery().ToBytes())).AnCount);
-    }
-
-    private static async Task<NativeDnsServer> StartAsync(Action<NativeDnsServerOptions>? configure = null)
-    {
-        var options = new NativeDnsServerOptions();
-        options.Endpoints.Clear();
-        options.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 0));
-        configure?.Invoke(options);
-        var server = new NativeDnsServer(ExampleCluster.Create(), options);
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await server.StartAsync(timeout.Token);
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
     }
 
     /// <summary>Polls <paramref name="condition"/> for up to five seconds.</summary>

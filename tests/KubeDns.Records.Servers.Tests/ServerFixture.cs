@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using KubeDns.Records.Server;
 using KubeDns.Records.Tests.TestData;
 
 namespace KubeDns.Records.Servers.Tests;
@@ -106,6 +107,27 @@ internal static partial class TestServers
             Engine.Native => new NativeTestServer(state, options),
             _ => throw new ArgumentOutOfRangeException(nameof(engine), engine, "unknown engine"),
         };
+    }
+
+    /// <summary>Starts a native engine on the example cluster at 127.0.0.1, ephemeral port; disposes it if the start fails.</summary>
+    public static async Task<NativeDnsServer> StartNativeAsync(Action<NativeDnsServerOptions>? configure = null)
+    {
+        var options = new NativeDnsServerOptions();
+        options.Endpoints.Clear();
+        options.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 0));
+        configure?.Invoke(options);
+        var server = new NativeDnsServer(ExampleCluster.Create(), options);
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await server.StartAsync(timeout.Token);
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Creates and starts a server on 127.0.0.1 with an ephemeral port; disposes it if the start fails.</summary>

@@ -24,7 +24,7 @@ public class UdpBatchTests
     [Fact]
     public async Task IsUdpBatching_BatchSizeOne_OneDatagramPerCallAndStillAnswers()
     {
-        await using var server = await StartAsync(o => o.UdpBatchSize = 1);
+        await using var server = await TestServers.StartNativeAsync(o => o.UdpBatchSize = 1);
 
         Assert.False(server.IsUdpBatching);
         Assert.Equal(1, (await RawDns.ExchangeUdpAsync(server.LocalEndPoint!, new RawQuery().ToBytes())).AnCount);
@@ -33,7 +33,7 @@ public class UdpBatchTests
     [Fact]
     public async Task IsUdpBatching_Stopped_False()
     {
-        await using var server = await StartAsync();
+        await using var server = await TestServers.StartNativeAsync();
 
         await server.StopAsync();
 
@@ -47,7 +47,7 @@ public class UdpBatchTests
     [InlineData(3, false)]
     public async Task Burst_500QueriesFromTenSockets_EveryQueryAnsweredToItsSender(int batchSize, bool reusePort)
     {
-        await using var server = await StartAsync(o =>
+        await using var server = await TestServers.StartNativeAsync(o =>
         {
             o.UdpBatchSize = batchSize;
             o.ReusePort = reusePort && OperatingSystem.IsLinux();
@@ -63,7 +63,7 @@ public class UdpBatchTests
     [Ipv6Fact]
     public async Task Burst_Ipv6Loopback_EveryQueryAnsweredToItsSender()
     {
-        await using var server = await StartAsync(o =>
+        await using var server = await TestServers.StartNativeAsync(o =>
         {
             o.Endpoints.Clear();
             o.Endpoints.Add(new IPEndPoint(IPAddress.IPv6Loopback, 0));
@@ -78,7 +78,7 @@ public class UdpBatchTests
     [Fact]
     public async Task Burst_QueryAnsweredSubscribed_OneEventPerQueryWithItsSender()
     {
-        await using var server = await StartAsync();
+        await using var server = await TestServers.StartNativeAsync();
         var events = new System.Collections.Concurrent.ConcurrentBag<(string Name, IPEndPoint? Remote)>();
         server.QueryAnswered += (_, e) => events.Add((e.Name, e.RemoteEndPoint));
 
@@ -107,26 +107,6 @@ public class UdpBatchTests
         ("web-svc.default.svc.cluster.local", [10, 96, 0, 50]),
         ("api.backend.svc.cluster.local", [10, 96, 100, 10]),
     ];
-
-    internal static async Task<NativeDnsServer> StartAsync(Action<NativeDnsServerOptions>? configure = null)
-    {
-        var options = new NativeDnsServerOptions();
-        options.Endpoints.Clear();
-        options.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 0));
-        configure?.Invoke(options);
-        var server = new NativeDnsServer(ExampleCluster.Create(), options);
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await server.StartAsync(timeout.Token);
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
-    }
 
     /// <summary>The query with ID <paramref name="id"/>: A for <c>Names[id % 4]</c>.</summary>
     internal static byte[] Query(ushort id) => new RawQuery { Id = id, Name = Names[id % Names.Length].Name }.ToBytes();
@@ -257,7 +237,7 @@ public class UdpBatchLifecycleTests
     [InlineData(1)]
     public async Task StopAsync_BurstInFlight_ReturnsAndFreesPort(int batchSize)
     {
-        var server = await UdpBatchTests.StartAsync(o => o.UdpBatchSize = batchSize);
+        var server = await TestServers.StartNativeAsync(o => o.UdpBatchSize = batchSize);
         await using var _ = server;
         var endPoint = server.LocalEndPoint!;
         using var senders = new CancellationTokenSource();
@@ -312,7 +292,7 @@ public class UdpBatchLifecycleTests
         const int Queries = 5_120;
         const int Window = 16;
         const long BytesPerQuery = 8;
-        await using var server = await UdpBatchTests.StartAsync(o => o.UdpBatchSize = batchSize);
+        await using var server = await TestServers.StartNativeAsync(o => o.UdpBatchSize = batchSize);
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         client.Connect(server.LocalEndPoint!);
         client.ReceiveTimeout = (int)RawDns.ReplyTimeout.TotalMilliseconds;

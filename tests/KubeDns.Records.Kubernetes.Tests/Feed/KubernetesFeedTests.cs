@@ -263,7 +263,7 @@ public sealed class KubernetesFeedTests
     }
 
     [Fact]
-    public async Task LabelSelector_AppliedByTheServer_ToServicesAndSlices()
+    public async Task LabelSelector_AppliedByTheServer_ToServicesSlicesAndPods()
     {
         await using var f = await FeedFixture.StartAsync();
         f.ApplyKiada();
@@ -271,12 +271,14 @@ public sealed class KubernetesFeedTests
         labelled.Metadata.Labels = new Dictionary<string, string> { ["team"] = "web" };
         f.Api.Apply(labelled);
         var options = FeedFixture.FastOptions();
-        options.ServiceLabelSelector = "team=web";
+        options.LabelSelector = "team=web";
+        options.WatchPods = true;
         await f.StartFeedAsync(options);
 
         Assert.Equal("NOERROR\nweb.kiada.svc.cluster.local. 5 IN A 10.96.6.6", f.Dig("web.kiada.svc.cluster.local."));
         Assert.Equal("NXDOMAIN", f.Dig(Quote));
-        Assert.All(f.Api.Requests.Where(r => r.Resource is "services" or "endpointslices"), r => Assert.Equal("team=web", r.Query["labelSelector"]));
+        Assert.All(f.Api.Requests.Where(r => r.Resource is "services" or "endpointslices" or "pods"), r => Assert.Equal("team=web", r.Query["labelSelector"]));
+        Assert.Contains(f.Api.Requests, r => r.Resource == "pods");
 
         // Losing the label is a delete for this feed.
         labelled.Metadata.Labels = null;
