@@ -240,6 +240,25 @@ public sealed class KubernetesFeedTests
     }
 
     [Fact]
+    public async Task LargeList_ReadInPages_AllServed()
+    {
+        await using var f = await FeedFixture.StartAsync();
+        f.Api.ApplyMany([.. Enumerable.Range(0, 1_200).Select(i => FeedFixture.Service("big", $"svc-{i}", $"10.97.{i / 250}.{(i % 250) + 1}", ("http", 80)))]);
+        var options = FeedFixture.FastOptions();
+        options.ListPageSize = 500;
+
+        await f.StartFeedAsync(options);
+
+        Assert.Equal("NOERROR\nsvc-0.big.svc.cluster.local. 5 IN A 10.97.0.1", f.Dig("svc-0.big.svc.cluster.local."));
+        Assert.Equal("NOERROR\nsvc-1199.big.svc.cluster.local. 5 IN A 10.97.4.200", f.Dig("svc-1199.big.svc.cluster.local."));
+        var pages = f.Api.Requests.Where(r => r.Resource == "services" && !r.IsWatch).ToList();
+        Assert.Equal(3, pages.Count);
+        Assert.All(pages, r => Assert.Equal("500", r.Query["limit"]));
+        Assert.False(pages[0].Query.ContainsKey("continue"));
+        Assert.True(pages[1].Query.ContainsKey("continue") && pages[2].Query.ContainsKey("continue"));
+    }
+
+    [Fact]
     public async Task NamespaceAllowList_WatchesPerNamespace_ServesOnlyThose()
     {
         await using var f = await FeedFixture.StartAsync();
