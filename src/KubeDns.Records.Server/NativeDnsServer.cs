@@ -414,59 +414,91 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>One TCP connection (RFC 7766): length-prefixed queries answered one after another, so in order.</summary>
+    /// <summary>
+    /// One TCP connection (RFC 7766): length-prefixed queries answered one after another, so in order. Reads take what
+    /// the socket has (a pipelining client sends many queries per segment); every complete query in the buffer is
+    /// answered into one output buffer, sent with one write once the buffer holds no complete query, so a pipelined
+    /// burst costs a read and a write, not two reads and a write per query (RFC 7766 §6.2.1.1).
+    /// </summary>
     private async Task ServeConnectionAsync(Socket socket, Running running)
     {
-        var input = ArrayPool<byte>.Shared.Rent(2 + DnsWire.MaxMessageLength);
-        var output = ArrayPool<byte>.Shared.Rent(2 + DnsWire.MaxMessageLength);
+        const int Frame = 2 + DnsWire.MaxMessageLength;
+        var input = ArrayPool<byte>.Shared.Rent(Frame);
+        var output = ArrayPool<byte>.Shared.Rent(2 * Frame);
         var remote = socket.RemoteEndPoint as IPEndPoint;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(running.Stop.Token);
+        var start = 0;
+        var end = 0;
+        var pending = 0;
+        var armed = false;
         try
         {
             while (!running.Stop.IsCancellationRequested)
             {
-                // The idle timeout covers waiting for a query and receiving all of it, so half-open and slow
-                // clients are closed (RFC 7766 §6.2.3).
-                timeout.CancelAfter(_options.TcpIdleTimeout);
-                if (!await TcpFraming.ReadExactlyAsync(socket, input.AsMemory(0, 2), timeout.Token).ConfigureAwait(false))
+                while (end - start >= 2)
+                {
+                    var length = BinaryPrimitives.ReadUInt16BigEndian(input.AsSpan(start));
+                    if (length == 0)
+                    {
+                        return;
+                    }
+
+                    if (end - start < 2 + length)
+                    {
+                        break;
+                    }
+
+                    if (output.Length - pending < Frame)
+                    {
+                        await TcpFraming.WriteAllAsync(socket, output.AsMemory(0, pending), timeout.Token).ConfigureAwait(false);
+                        pending = 0;
+                    }
+
+                    var query = input.AsMemory(start + 2, length);
+                    start += 2 + length;
+                    var written = await AnswerTcpAsync(query, output.AsMemory(pending + 2, DnsWire.MaxMessageLength), remote, timeout.Token).ConfigureAwait(false);
+                    if (written > 0)
+                    {
+                        BinaryPrimitives.WriteUInt16BigEndian(output.AsSpan(pending), (ushort)written);
+                        pending += 2 + written;
+                    }
+                }
+
+                if (pending > 0)
+                {
+                    await TcpFraming.WriteAllAsync(socket, output.AsMemory(0, pending), timeout.Token).ConfigureAwait(false);
+                    pending = 0;
+                    if (!timeout.TryReset())
+                    {
+                        return;
+                    }
+
+                    armed = false;
+                }
+
+                if (start > 0)
+                {
+                    input.AsSpan(start, end - start).CopyTo(input);
+                    end -= start;
+                    start = 0;
+                }
+
+                // The idle timeout runs from the last answer sent and covers waiting for a query and receiving all of
+                // it; reads of a query's later parts do not restart it, so half-open and slow clients are closed
+                // (RFC 7766 §6.2.3).
+                if (!armed)
+                {
+                    timeout.CancelAfter(_options.TcpIdleTimeout);
+                    armed = true;
+                }
+
+                var read = await socket.ReceiveAsync(input.AsMemory(end, Frame - end), SocketFlags.None, timeout.Token).ConfigureAwait(false);
+                if (read == 0)
                 {
                     return;
                 }
 
-                var length = BinaryPrimitives.ReadUInt16BigEndian(input);
-                if (length == 0 || !await TcpFraming.ReadExactlyAsync(socket, input.AsMemory(2, length), timeout.Token).ConfigureAwait(false))
-                {
-                    return;
-                }
-
-                var query = input.AsMemory(2, length);
-                var snapshot = _state.Current;
-                var result = DnsWire.TryRespond(snapshot, query.Span, output.AsSpan(2), DnsTransport.Tcp, _wire);
-                Count(result, tcp: true);
-                var written = result.BytesWritten;
-                if (result.HasExternalTarget && _options.Forwarder is not null)
-                {
-                    written = await CompleteExternalTargetAsync(snapshot, query, output.AsMemory(2, DnsWire.MaxMessageLength), written, DnsTransport.Tcp, timeout.Token).ConfigureAwait(false);
-                    CountSent(output.AsSpan(2, written), tcp: true);
-                }
-                else if (result.Status == DnsRespondStatus.Forward)
-                {
-                    written = await ForwardAsync(query, output.AsMemory(2, DnsWire.MaxMessageLength), DnsTransport.Tcp, timeout.Token).ConfigureAwait(false);
-                    written = UpstreamReply.Fit(query.Span, output.AsSpan(2), written, DnsTransport.Tcp, _wire);
-                    CountSent(output.AsSpan(2, written), tcp: true);
-                }
-                else if (result.Status != DnsRespondStatus.Respond)
-                {
-                    continue;
-                }
-
-                Raise(query.Span, result, tcp: true, remote);
-                BinaryPrimitives.WriteUInt16BigEndian(output, (ushort)written);
-                await TcpFraming.WriteAllAsync(socket, output.AsMemory(0, 2 + written), timeout.Token).ConfigureAwait(false);
-                if (!timeout.TryReset())
-                {
-                    return;
-                }
+                end += read;
             }
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
@@ -480,6 +512,33 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
             ArrayPool<byte>.Shared.Return(input);
             ArrayPool<byte>.Shared.Return(output);
         }
+    }
+
+    /// <summary>Answers one TCP query into <paramref name="output"/>; 0 when nothing is to be sent.</summary>
+    private async ValueTask<int> AnswerTcpAsync(ReadOnlyMemory<byte> query, Memory<byte> output, IPEndPoint? remote, CancellationToken token)
+    {
+        var snapshot = _state.Current;
+        var result = DnsWire.TryRespond(snapshot, query.Span, output.Span, DnsTransport.Tcp, _wire);
+        Count(result, tcp: true);
+        var written = result.BytesWritten;
+        if (result.HasExternalTarget && _options.Forwarder is not null)
+        {
+            written = await CompleteExternalTargetAsync(snapshot, query, output, written, DnsTransport.Tcp, token).ConfigureAwait(false);
+            CountSent(output.Span[..written], tcp: true);
+        }
+        else if (result.Status == DnsRespondStatus.Forward)
+        {
+            written = await ForwardAsync(query, output, DnsTransport.Tcp, token).ConfigureAwait(false);
+            written = UpstreamReply.Fit(query.Span, output.Span, written, DnsTransport.Tcp, _wire);
+            CountSent(output.Span[..written], tcp: true);
+        }
+        else if (result.Status != DnsRespondStatus.Respond)
+        {
+            return 0;
+        }
+
+        Raise(query.Span, result, tcp: true, remote);
+        return written;
     }
 
     /// <summary>

@@ -122,6 +122,64 @@ public class NativeServerTests
         Assert.Equal(1, (await RawDns.ExchangeTcpAsync(server.LocalEndPoint!, new RawQuery().ToBytes())).AnCount);
     }
 
+    [Fact]
+    public async Task Tcp_FourThousandPipelinedQueriesInOneWrite_AllAnsweredInOrder()
+    {
+        // More queries than one read holds and more answers than one write holds: the connection must read, answer
+        // and write in several rounds and keep the order (RFC 7766 §6.2.1.1 allows reordering; this engine does not).
+        await using var server = await TestServers.StartNativeAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var client = new TcpClient(AddressFamily.InterNetwork);
+        await client.ConnectAsync(server.LocalEndPoint!, cts.Token);
+        var stream = client.GetStream();
+        const int Count = 4_000;
+        var frames = new List<byte>();
+        for (var i = 0; i < Count; i++)
+        {
+            frames.AddRange(RawDns.Frame(UdpBatchTests.Query((ushort)i)));
+        }
+
+        var writing = stream.WriteAsync(frames.ToArray(), cts.Token).AsTask();
+        for (var i = 0; i < Count; i++)
+        {
+            var reply = new RawResponse(await RawDns.ReadFrameAsync(stream, cts.Token) ?? throw new IOException($"closed after {i} answers"));
+            Assert.Equal((ushort)i, reply.Id);
+            Assert.Equal(1, reply.AnCount);
+        }
+
+        await writing;
+    }
+
+    [Fact]
+    public async Task Tcp_ClientTricklingOneQuery_ClosedWhenTheIdleTimeoutEnds()
+    {
+        // A client that sends a byte now and then never completes a query: the idle timeout runs from the start of
+        // the query, not from the last byte, so it cannot hold the connection (RFC 7766 §6.2.3, slow-read attacks).
+        await using var server = await TestServers.StartNativeAsync(o => o.TcpIdleTimeout = TimeSpan.FromSeconds(1));
+        using var client = new TcpClient(AddressFamily.InterNetwork);
+        await client.ConnectAsync(server.LocalEndPoint!);
+        var stream = client.GetStream();
+        var frame = RawDns.Frame(new RawQuery().ToBytes());
+        var started = DateTime.UtcNow;
+        var closed = false;
+        for (var i = 0; i < frame.Length - 1 && !closed; i++)
+        {
+            try
+            {
+                await stream.WriteAsync(frame.AsMemory(i, 1));
+                await Task.Delay(250);
+                closed = client.Client.Poll(0, SelectMode.SelectRead) && client.Client.Available == 0;
+            }
+            catch (IOException)
+            {
+                closed = true;
+            }
+        }
+
+        Assert.True(closed, "the trickling connection was still open after the whole query but one byte");
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(frame.Length * 0.25), "closed only at the end");
+    }
+
     /// <summary>Polls <paramref name="condition"/> for up to five seconds.</summary>
     private static async Task<bool> EventuallyAsync(Func<bool> condition)
     {
