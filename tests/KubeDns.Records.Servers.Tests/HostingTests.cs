@@ -207,17 +207,7 @@ public class NativeHostingTests
     [Fact]
     public async Task AddKubeDnsServer_GenericHost_ServesExampleClusterUntilStopped()
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddKubeDnsRecords().AddKubeDnsServer(o =>
-        {
-            o.Endpoints.Clear();
-            o.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 0));
-        });
-        using var host = builder.Build();
-        var state = host.Services.GetRequiredService<ClusterState>();
-        state.Apply(ExampleCluster.Batch());
-        state.MarkSynced();
+        using var host = BuildExampleHost();
         var server = host.Services.GetRequiredService<NativeDnsServer>();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await host.StartAsync(timeout.Token);
@@ -245,18 +235,7 @@ public class NativeHostingTests
     [Fact]
     public async Task AddKubeDnsServer_GenericHostWithOptions_UsesThem()
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddKubeDnsRecords(o => o.Ttl = 30).AddKubeDnsServer(o =>
-        {
-            o.Endpoints.Clear();
-            o.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 0));
-            o.MaxUdpPayloadSize = 1400;
-        });
-        using var host = builder.Build();
-        var state = host.Services.GetRequiredService<ClusterState>();
-        state.Apply(ExampleCluster.Batch());
-        state.MarkSynced();
+        using var host = BuildExampleHost(dns: o => o.Ttl = 30, configure: o => o.MaxUdpPayloadSize = 1400);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await host.StartAsync(timeout.Token);
 
@@ -341,17 +320,7 @@ public class NativeHostingTests
     [Fact]
     public async Task AddKubeDnsServer_GenericHost_CountsOnHostMeterFactory()
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddKubeDnsRecords().AddKubeDnsServer(o =>
-        {
-            o.Endpoints.Clear();
-            o.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 0));
-        });
-        using var host = builder.Build();
-        var state = host.Services.GetRequiredService<ClusterState>();
-        state.Apply(ExampleCluster.Batch());
-        state.MarkSynced();
+        using var host = BuildExampleHost();
 
         // The host's factory scopes the meters it creates to itself: listen to this host's meter only.
         var hostFactory = host.Services.GetRequiredService<IMeterFactory>();
@@ -439,5 +408,23 @@ public class NativeHostingTests
         _ = provider.GetServices<IHostedService>().ToList();
 
         provider.Dispose();
+    }
+
+    /// <summary>A generic host with the native engine on 127.0.0.1 (ephemeral port), serving the synced example cluster.</summary>
+    private static IHost BuildExampleHost(Action<ClusterDnsOptions>? dns = null, Action<NativeDnsServerOptions>? configure = null)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddKubeDnsRecords(dns).AddKubeDnsServer(o =>
+        {
+            o.Endpoints.Clear();
+            o.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 0));
+            configure?.Invoke(o);
+        });
+        var host = builder.Build();
+        var state = host.Services.GetRequiredService<ClusterState>();
+        state.Apply(ExampleCluster.Batch());
+        state.MarkSynced();
+        return host;
     }
 }

@@ -117,28 +117,25 @@ internal static partial class TestServers
         options.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 0));
         configure?.Invoke(options);
         var server = new NativeDnsServer(ExampleCluster.Create(), options);
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await server.StartAsync(timeout.Token);
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
+        await StartOrDisposeAsync(server, server.StartAsync);
+        return server;
     }
 
     /// <summary>Creates and starts a server on 127.0.0.1 with an ephemeral port; disposes it if the start fails.</summary>
     public static async Task<ITestServer> StartAsync(Engine engine, ClusterState state, Action<TestServerOptions>? configure = null)
     {
         var server = Create(engine, state, configure);
+        await StartOrDisposeAsync(server, server.StartAsync);
+        return server;
+    }
+
+    /// <summary>Starts <paramref name="server"/> within 10 s; disposes it if the start fails, so no socket is left bound.</summary>
+    private static async Task StartOrDisposeAsync(IAsyncDisposable server, Func<CancellationToken, Task> start)
+    {
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await server.StartAsync(timeout.Token);
-            return server;
+            await start(timeout.Token);
         }
         catch
         {
