@@ -5,7 +5,7 @@ using k8s.Models;
 
 namespace KubeDns.Records.Kubernetes.Internal;
 
-/// <summary>One page (or watch) request, in the API's own query parameters.</summary>
+/// <summary>One list page or watch request, in the API's own query parameters.</summary>
 internal readonly record struct FeedRequest(
     string? Namespace,
     string? LabelSelector,
@@ -13,7 +13,6 @@ internal readonly record struct FeedRequest(
     int? Limit,
     string? Continue,
     string? ResourceVersion,
-    bool Watch,
     int? TimeoutSeconds);
 
 /// <summary>An object as the cluster state should see it: its key, and its descriptor or null when it must be absent.</summary>
@@ -125,8 +124,8 @@ internal abstract class FeedResource
 
         protected override Task<HttpOperationResponse<V1NamespaceList>> Call(IKubernetes client, FeedRequest r, CancellationToken cancellationToken) =>
             client.CoreV1.ListNamespaceWithHttpMessagesAsync(
-                allowWatchBookmarks: r.Watch ? true : null, continueParameter: r.Continue, fieldSelector: r.FieldSelector, labelSelector: r.LabelSelector,
-                limit: r.Limit, resourceVersion: r.ResourceVersion, timeoutSeconds: r.TimeoutSeconds, watch: r.Watch ? true : null, cancellationToken: cancellationToken);
+                continueParameter: r.Continue, fieldSelector: r.FieldSelector, labelSelector: r.LabelSelector,
+                limit: r.Limit, resourceVersion: r.ResourceVersion, cancellationToken: cancellationToken);
 
         protected override IAsyncEnumerable<(WatchEventType, V1Namespace)> Watch(IKubernetes client, FeedRequest r, Action<Exception> onError, CancellationToken cancellationToken)
         {
@@ -142,11 +141,11 @@ internal abstract class FeedResource
         protected override Task<HttpOperationResponse<V1ServiceList>> Call(IKubernetes client, FeedRequest r, CancellationToken cancellationToken) =>
             r.Namespace is { } ns
                 ? client.CoreV1.ListNamespacedServiceWithHttpMessagesAsync(
-                    ns, allowWatchBookmarks: r.Watch ? true : null, continueParameter: r.Continue, fieldSelector: r.FieldSelector, labelSelector: r.LabelSelector,
-                    limit: r.Limit, resourceVersion: r.ResourceVersion, timeoutSeconds: r.TimeoutSeconds, watch: r.Watch ? true : null, cancellationToken: cancellationToken)
+                    ns, continueParameter: r.Continue, fieldSelector: r.FieldSelector, labelSelector: r.LabelSelector,
+                    limit: r.Limit, resourceVersion: r.ResourceVersion, cancellationToken: cancellationToken)
                 : client.CoreV1.ListServiceForAllNamespacesWithHttpMessagesAsync(
-                    allowWatchBookmarks: r.Watch ? true : null, continueParameter: r.Continue, fieldSelector: r.FieldSelector, labelSelector: r.LabelSelector,
-                    limit: r.Limit, resourceVersion: r.ResourceVersion, timeoutSeconds: r.TimeoutSeconds, watch: r.Watch ? true : null, cancellationToken: cancellationToken);
+                    continueParameter: r.Continue, fieldSelector: r.FieldSelector, labelSelector: r.LabelSelector,
+                    limit: r.Limit, resourceVersion: r.ResourceVersion, cancellationToken: cancellationToken);
 
         protected override IAsyncEnumerable<(WatchEventType, V1Service)> Watch(IKubernetes client, FeedRequest r, Action<Exception> onError, CancellationToken cancellationToken)
         {
@@ -164,11 +163,11 @@ internal abstract class FeedResource
         protected override Task<HttpOperationResponse<V1EndpointSliceList>> Call(IKubernetes client, FeedRequest r, CancellationToken cancellationToken) =>
             r.Namespace is { } ns
                 ? client.DiscoveryV1.ListNamespacedEndpointSliceWithHttpMessagesAsync(
-                    ns, allowWatchBookmarks: r.Watch ? true : null, continueParameter: r.Continue, fieldSelector: r.FieldSelector, labelSelector: r.LabelSelector,
-                    limit: r.Limit, resourceVersion: r.ResourceVersion, timeoutSeconds: r.TimeoutSeconds, watch: r.Watch ? true : null, cancellationToken: cancellationToken)
+                    ns, continueParameter: r.Continue, fieldSelector: r.FieldSelector, labelSelector: r.LabelSelector,
+                    limit: r.Limit, resourceVersion: r.ResourceVersion, cancellationToken: cancellationToken)
                 : client.DiscoveryV1.ListEndpointSliceForAllNamespacesWithHttpMessagesAsync(
-                    allowWatchBookmarks: r.Watch ? true : null, continueParameter: r.Continue, fieldSelector: r.FieldSelector, labelSelector: r.LabelSelector,
-                    limit: r.Limit, resourceVersion: r.ResourceVersion, timeoutSeconds: r.TimeoutSeconds, watch: r.Watch ? true : null, cancellationToken: cancellationToken);
+                    continueParameter: r.Continue, fieldSelector: r.FieldSelector, labelSelector: r.LabelSelector,
+                    limit: r.Limit, resourceVersion: r.ResourceVersion, cancellationToken: cancellationToken);
 
         protected override IAsyncEnumerable<(WatchEventType, V1EndpointSlice)> Watch(IKubernetes client, FeedRequest r, Action<Exception> onError, CancellationToken cancellationToken)
         {
@@ -205,11 +204,11 @@ internal abstract class FeedResource
             var fields = r.FieldSelector is null ? ActivePods : r.FieldSelector + "," + ActivePods;
             return r.Namespace is { } ns
                 ? client.CoreV1.ListNamespacedPodWithHttpMessagesAsync(
-                    ns, allowWatchBookmarks: r.Watch ? true : null, continueParameter: r.Continue, fieldSelector: fields, labelSelector: r.LabelSelector,
-                    limit: r.Limit, resourceVersion: r.ResourceVersion, timeoutSeconds: r.TimeoutSeconds, watch: r.Watch ? true : null, cancellationToken: cancellationToken)
+                    ns, continueParameter: r.Continue, fieldSelector: fields, labelSelector: r.LabelSelector,
+                    limit: r.Limit, resourceVersion: r.ResourceVersion, cancellationToken: cancellationToken)
                 : client.CoreV1.ListPodForAllNamespacesWithHttpMessagesAsync(
-                    allowWatchBookmarks: r.Watch ? true : null, continueParameter: r.Continue, fieldSelector: fields, labelSelector: r.LabelSelector,
-                    limit: r.Limit, resourceVersion: r.ResourceVersion, timeoutSeconds: r.TimeoutSeconds, watch: r.Watch ? true : null, cancellationToken: cancellationToken);
+                    continueParameter: r.Continue, fieldSelector: fields, labelSelector: r.LabelSelector,
+                    limit: r.Limit, resourceVersion: r.ResourceVersion, cancellationToken: cancellationToken);
         }
 
         protected override IAsyncEnumerable<(WatchEventType, V1Pod)> Watch(IKubernetes client, FeedRequest r, Action<Exception> onError, CancellationToken cancellationToken)

@@ -125,7 +125,6 @@ internal sealed class ResourceReflector
                 Limit: _options.ListPageSize > 0 ? _options.ListPageSize : null,
                 Continue: continueToken,
                 ResourceVersion: null,
-                Watch: false,
                 TimeoutSeconds: null);
             (var page, version, continueToken) = await _resource.ListAsync(_client, request, cancellationToken).ConfigureAwait(false);
             items.AddRange(page);
@@ -214,7 +213,6 @@ internal sealed class ResourceReflector
             Limit: null,
             Continue: null,
             ResourceVersion: _resourceVersion,
-            Watch: true,
             TimeoutSeconds: Math.Max(1, (int)timeout.TotalSeconds));
 
         Exception? streamError = null;
