@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using ARSoft.Tools.Net.Dns;
 using KubeDns.Records.Diagnostics;
+using KubeDns.Records.Serving;
 
 namespace KubeDns.Records.ArSoft;
 
@@ -96,7 +97,7 @@ public sealed class KubeDnsServer : IAsyncDisposable
 
             var (udp, tcp) = Bind();
             _udp = new KubeDnsUdpTransport(udp, OnFormatError, _metrics);
-            _tcp = new KubeDnsTcpTransport(tcp, _options.TcpIdleTimeout, _options.MaxTcpConnections, OnFormatError, _metrics);
+            _tcp = new KubeDnsTcpTransport(tcp, _options.TcpIdleTimeout, new TcpConnectionTable(_options.MaxTcpConnections, _options.MaxTcpConnectionsPerClient, _metrics), OnFormatError, _metrics);
             LocalEndPoint = (IPEndPoint)udp.LocalEndPoint!;
             _stickyPort = LocalEndPoint.Port;
 
@@ -247,6 +248,7 @@ public sealed class KubeDnsServer : IAsyncDisposable
             MaxUdpPayloadSize = options.MaxUdpPayloadSize,
             TcpIdleTimeout = options.TcpIdleTimeout,
             MaxTcpConnections = options.MaxTcpConnections,
+            MaxTcpConnectionsPerClient = options.MaxTcpConnectionsPerClient,
             MeterFactory = options.MeterFactory,
         };
         foreach (var upstream in options.Upstreams)

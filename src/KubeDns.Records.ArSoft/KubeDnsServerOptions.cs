@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Net;
+using KubeDns.Records.Serving;
 
 namespace KubeDns.Records.ArSoft;
 
@@ -37,8 +38,18 @@ public sealed class KubeDnsServerOptions
     /// <summary>How long an idle TCP connection is kept open waiting for its next query (RFC 7766 §6.2.3). Default 10 s.</summary>
     public TimeSpan TcpIdleTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The most TCP connections served at once; further connections are closed at once. Default 256.</summary>
+    /// <summary>
+    /// The most TCP connections served at once (default 256). At the cap a new connection closes the longest-idle one,
+    /// and is closed itself only when every connection is mid-query (RFC 7766 §6.2.3; docs/server.md, "TCP connections").
+    /// </summary>
     public int MaxTcpConnections { get; set; } = 256;
+
+    /// <summary>
+    /// The most TCP connections from one client address (default 16). A client at its cap that connects again gives up
+    /// its own longest-idle connection, so a forwarder's pool of connections keeps working; the newcomer is closed only
+    /// when all of that client's connections are mid-query (docs/server.md, "TCP connections").
+    /// </summary>
+    public int MaxTcpConnectionsPerClient { get; set; } = TcpConnectionTable.DefaultMaxPerClient;
 
     /// <summary>
     /// Creates the server's meter, <c>KubeDns.Records.ArSoft</c> (docs/server.md, "Metrics"). When null the server
@@ -73,6 +84,11 @@ public sealed class KubeDnsServerOptions
         if (MaxTcpConnections < 1)
         {
             throw new ArgumentException($"KubeDnsServerOptions.MaxTcpConnections: {MaxTcpConnections} must be at least 1.", nameof(MaxTcpConnections));
+        }
+
+        if (MaxTcpConnectionsPerClient < 1)
+        {
+            throw new ArgumentException($"KubeDnsServerOptions.MaxTcpConnectionsPerClient: {MaxTcpConnectionsPerClient} must be at least 1.", nameof(MaxTcpConnectionsPerClient));
         }
 
         foreach (var upstream in Upstreams)

@@ -1,22 +1,21 @@
 using System.Buffers.Binary;
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using ARSoft.Tools.Net.Dns;
 using KubeDns.Records.Diagnostics;
+using KubeDns.Records.Serving;
 
 namespace KubeDns.Records.ArSoft;
 
 /// <summary>
 /// TCP for ARSoft's server (RFC 7766) on a listener we bind ourselves. Compared with ARSoft's own transport it
 /// tracks its connections, so stopping closes them and a client that closes is released at once (ARSoft leaves
-/// such sockets in CLOSE_WAIT until a GC); caps concurrent connections; drops idle and half-open ones after an idle
-/// timeout; serializes writes so pipelined answers never interleave; and answers FORMERR for malformed queries.
+/// such sockets in CLOSE_WAIT until a GC); caps connections, globally and per client address, closing the longest-idle
+/// one to make room (<see cref="TcpConnectionTable"/>); drops idle and half-open ones after an idle timeout; serializes
+/// writes so pipelined answers never interleave; and answers FORMERR for malformed queries.
 /// </summary>
-internal sealed class KubeDnsTcpTransport(Socket listener, TimeSpan idleTimeout, int maxConnections, Action<bool, IPEndPoint?>? formatError = null, DnsServerMetrics? metrics = null) : IServerTransport
+internal sealed class KubeDnsTcpTransport(Socket listener, TimeSpan idleTimeout, TcpConnectionTable connections, Action<bool, IPEndPoint?>? formatError = null, DnsServerMetrics? metrics = null) : IServerTransport
 {
-    private readonly ConcurrentDictionary<Connection, byte> _connections = new();
-
     /// <summary>TCP never truncates (behaviour.md §15); a larger answer becomes SERVFAIL in ARSoft.</summary>
     public ushort DefaultAllowedResponseSize => ushort.MaxValue;
 
@@ -26,8 +25,6 @@ internal sealed class KubeDnsTcpTransport(Socket listener, TimeSpan idleTimeout,
 
     public TransportProtocol TransportProtocol => TransportProtocol.Tcp;
 
-    public int ConnectionCount => _connections.Count;
-
     public void Bind()
     {
     }
@@ -35,10 +32,7 @@ internal sealed class KubeDnsTcpTransport(Socket listener, TimeSpan idleTimeout,
     public void Close()
     {
         listener.Close();
-        foreach (var connection in _connections.Keys)
-        {
-            connection.Dispose();
-        }
+        connections.CloseAll();
     }
 
     public void Dispose() => Close();
@@ -61,16 +55,21 @@ internal sealed class KubeDnsTcpTransport(Socket listener, TimeSpan idleTimeout,
                 return null;
             }
 
-            if (_connections.Count >= maxConnections)
+            // Over a cap the longest-idle connection makes room; when every candidate is mid-query the newcomer is
+            // closed at once rather than queued, so slow or idle clients cannot exhaust the server (RFC 7766 §6.2.3).
+            if (socket.RemoteEndPoint is not IPEndPoint remote)
             {
-                // Over the cap: refuse rather than queue, so slow clients cannot exhaust the server.
                 socket.Dispose();
                 continue;
             }
 
+            var connection = new Connection(this, socket, remote);
+            if (!connection.Admit())
+            {
+                continue;
+            }
+
             socket.NoDelay = true;
-            var connection = new Connection(this, socket);
-            _connections.TryAdd(connection, 0);
             return connection;
         }
 
@@ -84,13 +83,14 @@ internal sealed class KubeDnsTcpTransport(Socket listener, TimeSpan idleTimeout,
         private readonly SemaphoreSlim _writeLock = new(1, 1);
         private readonly IPEndPoint _remote;
         private readonly IPEndPoint _local;
+        private TcpConnectionTable.Slot? _slot;
         private int _disposed;
 
-        public Connection(KubeDnsTcpTransport transport, Socket socket)
+        public Connection(KubeDnsTcpTransport transport, Socket socket, IPEndPoint remote)
         {
             _transport = transport;
             _socket = socket;
-            _remote = (IPEndPoint)socket.RemoteEndPoint!;
+            _remote = remote;
             _local = (IPEndPoint)socket.LocalEndPoint!;
         }
 
@@ -104,6 +104,19 @@ internal sealed class KubeDnsTcpTransport(Socket listener, TimeSpan idleTimeout,
         public Task<bool> InitializeAsync(CancellationToken token = default) => Task.FromResult(true);
 
         public bool CanRead => Volatile.Read(ref _disposed) == 0;
+
+        /// <summary>Takes a place in the table (perhaps an idle connection's); false, and closed, when refused.</summary>
+        public bool Admit()
+        {
+            _slot = _transport.Connections.Admit(_remote.Address, this);
+            if (_slot is null)
+            {
+                Dispose();
+                return false;
+            }
+
+            return true;
+        }
 
         public async Task<DnsReceivedRawPackage?> ReceiveAsync(CancellationToken token = default)
         {
@@ -145,6 +158,8 @@ internal sealed class KubeDnsTcpTransport(Socket listener, TimeSpan idleTimeout,
                         continue;
                 }
 
+                // Mid-query until the answer is sent: not a connection to close for a newcomer.
+                _slot?.Begin();
                 return new DnsReceivedRawPackage(package, _remote, _local);
             }
 
@@ -153,14 +168,22 @@ internal sealed class KubeDnsTcpTransport(Socket listener, TimeSpan idleTimeout,
             return null;
         }
 
-        public async Task<bool> SendAsync(DnsRawPackage package, CancellationToken token = default) =>
-            await WriteAsync(package.ToArraySegment(true), token).ConfigureAwait(false);
+        public async Task<bool> SendAsync(DnsRawPackage package, CancellationToken token = default)
+        {
+            var sent = await WriteAsync(package.ToArraySegment(true), token).ConfigureAwait(false);
+            _slot?.End();
+            return sent;
+        }
 
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _disposed, 1) == 0)
             {
-                _transport._connections.TryRemove(this, out _);
+                if (_slot is not null)
+                {
+                    _transport.Connections.Remove(_slot);
+                }
+
                 _socket.Dispose();
             }
         }
@@ -222,6 +245,8 @@ internal sealed class KubeDnsTcpTransport(Socket listener, TimeSpan idleTimeout,
     }
 
     private TimeSpan IdleTimeout => idleTimeout;
+
+    private TcpConnectionTable Connections => connections;
 
     private Action<bool, IPEndPoint?>? FormatError => formatError;
 

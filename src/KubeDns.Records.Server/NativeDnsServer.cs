@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using KubeDns.Records.Diagnostics;
+using KubeDns.Records.Serving;
 using KubeDns.Records.Wire;
 
 namespace KubeDns.Records.Server;
@@ -11,7 +12,8 @@ namespace KubeDns.Records.Server;
 /// A DNS server engine on UDP and TCP that answers straight from the core's wire layer
 /// (<see cref="DnsWire.TryRespond"/>): no message objects, no allocation per UDP query in steady state.
 /// UDP runs several blocking receive loops on dedicated threads, batching system calls with recvmmsg/sendmmsg on Linux;
-/// TCP (RFC 7766) answers pipelined queries in order per connection, with an idle timeout and a connection cap.
+/// TCP (RFC 7766) answers pipelined queries in order per connection, with an idle timeout and connection caps (global
+/// and per client address) that close the longest-idle connection to make room.
 /// Snapshot changes are visible to the next query. Counters are published on the meter <see cref="MeterName"/>.
 /// </summary>
 public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
@@ -104,7 +106,10 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
             }
 
             // Probed once per process: recvmmsg/sendmmsg exist and work (Linux), else one call per datagram.
-            var running = new Running { UdpBatching = _options.UdpBatchSize > 1 && LinuxDatagrams.IsSupported };
+            var running = new Running(new TcpConnectionTable(_options.MaxTcpConnections, _options.MaxTcpConnectionsPerClient, _metrics))
+            {
+                UdpBatching = _options.UdpBatchSize > 1 && LinuxDatagrams.IsSupported,
+            };
             try
             {
                 for (var i = 0; i < _options.Endpoints.Count; i++)
@@ -162,10 +167,7 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
             _running = null;
             await running.Stop.CancelAsync().ConfigureAwait(false);
             running.CloseSockets();
-            foreach (var connection in running.Connections.Keys)
-            {
-                connection.Dispose();
-            }
+            running.Connections.CloseAll();
 
             try
             {
@@ -218,6 +220,7 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
             MaxUdpPayloadSize = options.MaxUdpPayloadSize,
             TcpIdleTimeout = options.TcpIdleTimeout,
             MaxTcpConnections = options.MaxTcpConnections,
+            MaxTcpConnectionsPerClient = options.MaxTcpConnectionsPerClient,
             Forwarder = options.Forwarder,
             MeterFactory = options.MeterFactory,
         };
@@ -401,16 +404,16 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
                 return;
             }
 
-            if (running.Connections.Count >= _options.MaxTcpConnections)
+            // Over a cap the longest-idle connection makes room; when every candidate is mid-query the newcomer is
+            // closed at once rather than queued, so slow or idle clients cannot exhaust the server (RFC 7766 §6.2.3).
+            if (socket.RemoteEndPoint is not IPEndPoint remote || running.Connections.Admit(remote.Address, socket) is not { } slot)
             {
-                // Over the cap: close at once rather than queue, so slow or idle clients cannot exhaust the server.
                 socket.Dispose();
                 continue;
             }
 
             socket.NoDelay = true;
-            running.Connections.TryAdd(socket, 0);
-            _ = Task.Run(() => ServeConnectionAsync(socket, running));
+            _ = Task.Run(() => ServeConnectionAsync(socket, slot, running));
         }
     }
 
@@ -420,7 +423,7 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
     /// answered into one output buffer, sent with one write once the buffer holds no complete query, so a pipelined
     /// burst costs a read and a write, not two reads and a write per query (RFC 7766 §6.2.1.1).
     /// </summary>
-    private async Task ServeConnectionAsync(Socket socket, Running running)
+    private async Task ServeConnectionAsync(Socket socket, TcpConnectionTable.Slot slot, Running running)
     {
         const int Frame = 2 + DnsWire.MaxMessageLength;
         var input = ArrayPool<byte>.Shared.Rent(Frame);
@@ -431,6 +434,7 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
         var end = 0;
         var pending = 0;
         var armed = false;
+        var busy = false;
         try
         {
             while (!running.Stop.IsCancellationRequested)
@@ -454,6 +458,13 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
                         pending = 0;
                     }
 
+                    if (!busy)
+                    {
+                        // Mid-query until the answers are written: not a connection to close for a newcomer.
+                        slot.Begin();
+                        busy = true;
+                    }
+
                     var query = input.AsMemory(start + 2, length);
                     start += 2 + length;
                     var written = await AnswerTcpAsync(query, output.AsMemory(pending + 2, DnsWire.MaxMessageLength), remote, timeout.Token).ConfigureAwait(false);
@@ -464,10 +475,22 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
                     }
                 }
 
-                if (pending > 0)
+                var answered = pending > 0;
+                if (answered)
                 {
                     await TcpFraming.WriteAllAsync(socket, output.AsMemory(0, pending), timeout.Token).ConfigureAwait(false);
                     pending = 0;
+                }
+
+                if (busy)
+                {
+                    // Every query read so far is answered: idle again, and from now the first to go at a cap.
+                    slot.End();
+                    busy = false;
+                }
+
+                if (answered)
+                {
                     if (!timeout.TryReset())
                     {
                         return;
@@ -507,7 +530,7 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
         }
         finally
         {
-            running.Connections.TryRemove(socket, out _);
+            running.Connections.Remove(slot);
             socket.Dispose();
             ArrayPool<byte>.Shared.Return(input);
             ArrayPool<byte>.Shared.Return(output);
@@ -650,7 +673,7 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Everything one start created, so a stop releases exactly that.</summary>
-    private sealed class Running
+    private sealed class Running(TcpConnectionTable connections)
     {
         private bool _udpBatching;
 
@@ -673,7 +696,7 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
 
         public List<Task> Tasks { get; } = [];
 
-        public System.Collections.Concurrent.ConcurrentDictionary<Socket, byte> Connections { get; } = new();
+        public TcpConnectionTable Connections { get; } = connections;
 
         public int TcpConnections => Connections.Count;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Net;
+using KubeDns.Records.Serving;
 
 namespace KubeDns.Records.Server;
 
@@ -35,8 +36,18 @@ public sealed class NativeDnsServerOptions
     /// <summary>How long a TCP connection may stay idle, or take to send a message (RFC 7766 §6.2.3). Default 10 s.</summary>
     public TimeSpan TcpIdleTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The most TCP connections at once; more are closed on accept. Default 256.</summary>
+    /// <summary>
+    /// The most TCP connections at once (default 256). At the cap a new connection closes the longest-idle one, and is
+    /// closed itself only when every connection is mid-query (RFC 7766 §6.2.3; docs/server.md, "TCP connections").
+    /// </summary>
     public int MaxTcpConnections { get; set; } = 256;
+
+    /// <summary>
+    /// The most TCP connections from one client address (default 16). A client at its cap that connects again gives up
+    /// its own longest-idle connection, so a forwarder's pool of connections keeps working; the newcomer is closed only
+    /// when all of that client's connections are mid-query (docs/server.md, "TCP connections").
+    /// </summary>
+    public int MaxTcpConnectionsPerClient { get; set; } = TcpConnectionTable.DefaultMaxPerClient;
 
     /// <summary>
     /// Answers names outside every zone and reverse names nobody owns; sets RA. Without one they get REFUSED and
@@ -82,6 +93,11 @@ public sealed class NativeDnsServerOptions
         if (MaxTcpConnections < 1)
         {
             throw new ArgumentException($"NativeDnsServerOptions.MaxTcpConnections: {MaxTcpConnections} must be at least 1.", nameof(MaxTcpConnections));
+        }
+
+        if (MaxTcpConnectionsPerClient < 1)
+        {
+            throw new ArgumentException($"NativeDnsServerOptions.MaxTcpConnectionsPerClient: {MaxTcpConnectionsPerClient} must be at least 1.", nameof(MaxTcpConnectionsPerClient));
         }
     }
 }

@@ -61,6 +61,16 @@ internal static class ServeCommand
             Description = "Native engine: datagrams per recvmmsg/sendmmsg call on Linux (1 turns batching off); default 32.",
             HelpName = "N",
         };
+        var tcpMax = new Option<int?>("--tcp-max-connections")
+        {
+            Description = "The most TCP connections at once; at the cap a new one closes the longest-idle connection. Default 256.",
+            HelpName = "N",
+        };
+        var tcpPerClient = new Option<int?>("--tcp-max-per-client")
+        {
+            Description = "The most TCP connections from one client address; a client at its cap gives up its own longest-idle connection. Default 16.",
+            HelpName = "N",
+        };
         var verbose = new Option<bool>("--verbose", "-v")
         {
             Description = "Log each query and its response code to standard error.",
@@ -76,6 +86,8 @@ internal static class ServeCommand
         command.Options.Add(receivers);
         command.Options.Add(reusePort);
         command.Options.Add(batch);
+        command.Options.Add(tcpMax);
+        command.Options.Add(tcpPerClient);
         command.Options.Add(verbose);
         command.SetAction((result, _) => RunAsync(new Settings(
             cluster,
@@ -89,7 +101,9 @@ internal static class ServeCommand
             result.GetValue(health) is { } healthText ? ParseEndPoint(healthText, "--health-listen", defaultPort: null) : null,
             result.GetValue(receivers),
             result.GetValue(reusePort),
-            result.GetValue(batch)), output, error));
+            result.GetValue(batch),
+            result.GetValue(tcpMax),
+            result.GetValue(tcpPerClient)), output, error));
         return command;
     }
 
@@ -207,6 +221,16 @@ internal static class ServeCommand
         {
             throw new UsageException($"--udp-batch: '{settings.UdpBatchSize}' is not between 1 and {NativeDnsServerOptions.MaxUdpBatchSize}");
         }
+
+        if (settings.MaxTcpConnections is < 1)
+        {
+            throw new UsageException($"--tcp-max-connections: '{settings.MaxTcpConnections}' is not at least 1");
+        }
+
+        if (settings.MaxTcpConnectionsPerClient is < 1)
+        {
+            throw new UsageException($"--tcp-max-per-client: '{settings.MaxTcpConnectionsPerClient}' is not at least 1");
+        }
     }
 
     internal static IPEndPoint ParseEndPoint(string text, string option, int? defaultPort)
@@ -285,7 +309,9 @@ internal static class ServeCommand
         IPEndPoint? Health,
         int? UdpReceivers,
         bool ReusePort,
-        int? UdpBatchSize);
+        int? UdpBatchSize,
+        int? MaxTcpConnections,
+        int? MaxTcpConnectionsPerClient);
 
     /// <summary>The two engines behind one shape: start, stop, the bound endpoint.</summary>
     private sealed class Engine : IAsyncDisposable
@@ -306,6 +332,8 @@ internal static class ServeCommand
             if (settings.ArSoft)
             {
                 var options = new KubeDnsServerOptions { Endpoint = settings.Listen };
+                options.MaxTcpConnections = settings.MaxTcpConnections ?? options.MaxTcpConnections;
+                options.MaxTcpConnectionsPerClient = settings.MaxTcpConnectionsPerClient ?? options.MaxTcpConnectionsPerClient;
                 foreach (var upstream in settings.Upstreams)
                 {
                     options.Upstreams.Add(upstream);
@@ -327,6 +355,8 @@ internal static class ServeCommand
             nativeOptions.UdpReceivers = settings.UdpReceivers ?? nativeOptions.UdpReceivers;
             nativeOptions.ReusePort = settings.ReusePort;
             nativeOptions.UdpBatchSize = settings.UdpBatchSize ?? nativeOptions.UdpBatchSize;
+            nativeOptions.MaxTcpConnections = settings.MaxTcpConnections ?? nativeOptions.MaxTcpConnections;
+            nativeOptions.MaxTcpConnectionsPerClient = settings.MaxTcpConnectionsPerClient ?? nativeOptions.MaxTcpConnectionsPerClient;
             nativeOptions.Endpoints.Clear();
             nativeOptions.Endpoints.Add(settings.Listen);
             var native = new NativeDnsServer(state, nativeOptions);

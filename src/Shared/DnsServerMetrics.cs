@@ -18,6 +18,12 @@ internal sealed class DnsServerMetrics : IDisposable
     /// <summary>Messages dropped unanswered.</summary>
     public const string DroppedInstrument = "kubedns.dns.dropped";
 
+    /// <summary>Idle TCP connections closed to make room for a newcomer (RFC 7766 §6.2.3).</summary>
+    public const string TcpEvictedInstrument = "kubedns.dns.tcp.evicted";
+
+    /// <summary>New TCP connections closed at once: over a cap with every candidate mid-query.</summary>
+    public const string TcpRefusedInstrument = "kubedns.dns.tcp.refused";
+
     /// <summary>The response code as dig prints it (NOERROR, NXDOMAIN …).</summary>
     public const string ResponseCodeTag = "dns.response_code";
 
@@ -33,6 +39,8 @@ internal sealed class DnsServerMetrics : IDisposable
     private readonly bool _ownsMeter;
     private long _forwarded;
     private long _dropped;
+    private long _tcpEvicted;
+    private long _tcpRefused;
 
     /// <summary>Creates the meter (from <paramref name="factory"/> when given) and its instruments.</summary>
     public DnsServerMetrics(string meterName, IMeterFactory? factory)
@@ -51,6 +59,8 @@ internal sealed class DnsServerMetrics : IDisposable
         Meter.CreateObservableCounter(ResponsesInstrument, ObserveResponses, "{response}", "DNS responses sent, by response code and transport");
         Meter.CreateObservableCounter(ForwardedInstrument, () => Forwarded, "{query}", "DNS queries relayed to an upstream resolver");
         Meter.CreateObservableCounter(DroppedInstrument, () => Dropped, "{message}", "DNS messages dropped unanswered: runts, responses, failed sends");
+        Meter.CreateObservableCounter(TcpEvictedInstrument, () => Interlocked.Read(ref _tcpEvicted), "{connection}", "Idle TCP connections closed to make room for a new one");
+        Meter.CreateObservableCounter(TcpRefusedInstrument, () => Interlocked.Read(ref _tcpRefused), "{connection}", "New TCP connections closed at once, over a cap with every other connection mid-query");
     }
 
     public Meter Meter { get; }
@@ -71,6 +81,10 @@ internal sealed class DnsServerMetrics : IDisposable
     public void Forward() => Interlocked.Increment(ref _forwarded);
 
     public void Drop() => Interlocked.Increment(ref _dropped);
+
+    public void TcpEvict() => Interlocked.Increment(ref _tcpEvicted);
+
+    public void TcpRefuse() => Interlocked.Increment(ref _tcpRefused);
 
     /// <summary>Responses with <paramref name="code"/> over both transports.</summary>
     public long ResponsesWith(DnsResponseCode code) => (int)code < Codes

@@ -161,6 +161,16 @@ public class ArSoftHostingTests
     }
 
     [Fact]
+    public void AddArSoftServer_MaxTcpConnectionsPerClientZero_ArgumentExceptionNamingOptionAndValue()
+    {
+        var builder = new ServiceCollection().AddKubeDnsRecords();
+
+        var error = Assert.Throws<ArgumentException>(() => builder.AddArSoftServer(new IPEndPoint(IPAddress.Loopback, 5354), o => o.MaxTcpConnectionsPerClient = 0));
+
+        Assert.Contains("KubeDnsServerOptions.MaxTcpConnectionsPerClient: 0 ", error.Message);
+    }
+
+    [Fact]
     public async Task AddArSoftServer_ContainerWithMeterFactory_ServerMeterFromContainer()
     {
         using var factory = new TestMeterFactory();
@@ -293,6 +303,7 @@ public class NativeHostingTests
 
     [Theory]
     [InlineData("MaxTcpConnections")]
+    [InlineData("MaxTcpConnectionsPerClient")]
     [InlineData("MaxUdpPayloadSize")]
     [InlineData("UdpReceivers")]
     [InlineData("UdpBatchSize")]
@@ -304,6 +315,7 @@ public class NativeHostingTests
         Action<NativeDnsServerOptions> configure = option switch
         {
             "MaxTcpConnections" => o => o.MaxTcpConnections = 0,
+            "MaxTcpConnectionsPerClient" => o => o.MaxTcpConnectionsPerClient = 0,
             "MaxUdpPayloadSize" => o => o.MaxUdpPayloadSize = 100,
             "UdpReceivers" => o => o.UdpReceivers = 0,
             "UdpBatchSize" => o => o.UdpBatchSize = 0,

@@ -14,11 +14,13 @@ public abstract class MetricsTests(Engine engine)
     private const string Responses = "kubedns.dns.responses";
     private const string Forwarded = "kubedns.dns.forwarded";
     private const string Dropped = "kubedns.dns.dropped";
+    private const string TcpEvicted = "kubedns.dns.tcp.evicted";
+    private const string TcpRefused = "kubedns.dns.tcp.refused";
 
     private string MeterName => engine == Engine.Native ? NativeDnsServer.MeterName : KubeDnsServer.MeterName;
 
     [Fact]
-    public async Task Meter_FromFactory_NamedForEngineWithThreeObservableCounters()
+    public async Task Meter_FromFactory_NamedForEngineWithItsObservableCounters()
     {
         using var factory = new TestMeterFactory();
         await using var server = TestServers.Create(engine, ServerFixture.CreateState(), o => o.MeterFactory = factory);
@@ -31,6 +33,8 @@ public abstract class MetricsTests(Engine engine)
                 (Dropped, "{message}", "DNS messages dropped unanswered: runts, responses, failed sends"),
                 (Forwarded, "{query}", "DNS queries relayed to an upstream resolver"),
                 (Responses, "{response}", "DNS responses sent, by response code and transport"),
+                (TcpEvicted, "{connection}", "Idle TCP connections closed to make room for a new one"),
+                (TcpRefused, "{connection}", "New TCP connections closed at once, over a cap with every other connection mid-query"),
             ],
             readings.Instruments.Select(i => (i.Name, i.Unit, i.Description)).Order());
         Assert.All(readings.Instruments, i => Assert.IsType<ObservableCounter<long>>(i));
@@ -87,6 +91,31 @@ public abstract class MetricsTests(Engine engine)
 
         Assert.Equal(2, await readings.WaitForAsync(r => r.Total(Dropped), n => n >= 2));
         Assert.Empty(readings.Responses());
+    }
+
+    [Fact]
+    public async Task TcpEvicted_NewConnectionAtTheCap_CountedOncePerIdleConnectionClosed()
+    {
+        using var factory = new TestMeterFactory();
+        await using var server = await TestServers.StartAsync(engine, ServerFixture.CreateState(), o =>
+        {
+            o.MeterFactory = factory;
+            o.MaxTcpConnections = 1;
+        });
+        using var readings = new MeterReadings(Assert.Single(factory.Meters));
+
+        await RawDns.ExchangeTcpAsync(server.LocalEndPoint!, new RawQuery { Id = 1 }.ToBytes());
+        await RawDns.ExchangeTcpAsync(server.LocalEndPoint!, new RawQuery { Id = 2 }.ToBytes());
+        using var idle = new TcpClient(AddressFamily.InterNetwork);
+        await idle.ConnectAsync(server.LocalEndPoint!);
+        await RawDns.ExchangeTcpAsync(server.LocalEndPoint!, new RawQuery { Id = 3 }.ToBytes());
+
+        // The first two connections are closed by their clients (no eviction, unless the server saw the next accept
+        // before the close); the idle third is evicted by the fourth. At least one, at most three evictions; no refusal.
+        var evicted = await readings.WaitForAsync(r => r.Total(TcpEvicted), n => n >= 1);
+        Assert.InRange(evicted, 1, 3);
+        Assert.Equal(0, readings.Total(TcpRefused));
+        Assert.True(await RawDns.SeesCloseAsync(idle.GetStream(), TimeSpan.FromSeconds(3)), "the idle connection was kept at the cap of 1");
     }
 
     [Fact]
@@ -161,7 +190,7 @@ public abstract class MetricsTests(Engine engine)
         var server = TestServers.Create(engine, ServerFixture.CreateState());
         ours.Value = false;
 
-        Assert.Equal(3, instruments.Count);
+        Assert.Equal(5, instruments.Count);
         Assert.Empty(completed);
         await server.DisposeAsync();
 

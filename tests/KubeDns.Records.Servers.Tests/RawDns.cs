@@ -231,10 +231,10 @@ internal static class RawDns
         }
     }
 
-    /// <summary>Sends one datagram and waits for the reply with the same ID (other datagrams are skipped).</summary>
-    public static async Task<RawResponse> ExchangeUdpAsync(IPEndPoint server, byte[] query)
+    /// <summary>Sends one datagram (from <paramref name="source"/> when given) and waits for the reply with the same ID (other datagrams are skipped).</summary>
+    public static async Task<RawResponse> ExchangeUdpAsync(IPEndPoint server, byte[] query, IPAddress? source = null)
     {
-        using var client = new UdpClient(AddressFamily.InterNetwork);
+        using var client = source is null ? new UdpClient(AddressFamily.InterNetwork) : new UdpClient(new IPEndPoint(source, 0));
         client.Connect(server);
         await client.SendAsync(query);
         var id = BinaryPrimitives.ReadUInt16BigEndian(query);
@@ -304,11 +304,11 @@ internal static class RawDns
         return await ReadExactlyAsync(stream, message, token) ? message : null;
     }
 
-    /// <summary>Sends one query over a new TCP connection and reads its reply.</summary>
-    public static async Task<RawResponse> ExchangeTcpAsync(IPEndPoint server, byte[] query)
+    /// <summary>Sends one query over a new TCP connection (from <paramref name="source"/> when given) and reads its reply.</summary>
+    public static async Task<RawResponse> ExchangeTcpAsync(IPEndPoint server, byte[] query, IPAddress? source = null)
     {
         using var cts = new CancellationTokenSource(ReplyTimeout);
-        using var client = new TcpClient(AddressFamily.InterNetwork);
+        using var client = source is null ? new TcpClient(AddressFamily.InterNetwork) : new TcpClient(new IPEndPoint(source, 0));
         await client.ConnectAsync(server, cts.Token);
         var stream = client.GetStream();
         await stream.WriteAsync(Frame(query), cts.Token);

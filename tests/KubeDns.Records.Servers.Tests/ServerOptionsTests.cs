@@ -139,6 +139,16 @@ public class NativeServerOptionsTests
         Assert.Contains("MaxTcpConnections", error.Message);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-3)]
+    public void Constructor_MaxTcpConnectionsPerClientBelowOne_ArgumentExceptionNamingOptionAndValue(int value)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new NativeDnsServer(ExampleCluster.Create(), Loopback(o => o.MaxTcpConnectionsPerClient = value)));
+
+        Assert.Equal($"NativeDnsServerOptions.MaxTcpConnectionsPerClient: {value} must be at least 1. (Parameter 'MaxTcpConnectionsPerClient')", error.Message);
+    }
+
     [Fact]
     public void Constructor_NullState_ArgumentNullException() =>
         Assert.Throws<ArgumentNullException>(() => new NativeDnsServer(null!));

@@ -33,6 +33,8 @@ public sealed record TestServerOptions
 
     public int MaxTcpConnections { get; set; } = 256;
 
+    public int MaxTcpConnectionsPerClient { get; set; } = 16;
+
     /// <summary>Creates the engine's meter; null lets the engine create its own.</summary>
     public IMeterFactory? MeterFactory { get; set; }
 }
@@ -73,6 +75,7 @@ internal sealed class ArSoftTestServer : ITestServer
             MaxUdpPayloadSize = options.MaxUdpPayloadSize,
             TcpIdleTimeout = options.TcpIdleTimeout,
             MaxTcpConnections = options.MaxTcpConnections,
+            MaxTcpConnectionsPerClient = options.MaxTcpConnectionsPerClient,
             MeterFactory = options.MeterFactory,
         };
         foreach (var upstream in options.Upstreams)
@@ -116,6 +119,7 @@ internal sealed class NativeTestServer : ITestServer
             MaxUdpPayloadSize = options.MaxUdpPayloadSize,
             TcpIdleTimeout = options.TcpIdleTimeout,
             MaxTcpConnections = options.MaxTcpConnections,
+            MaxTcpConnectionsPerClient = options.MaxTcpConnectionsPerClient,
             Forwarder = options.Upstreams.Count > 0 ? new UdpDnsForwarder(options.Upstreams, options.UpstreamTimeout) : null,
             MeterFactory = options.MeterFactory,
         };

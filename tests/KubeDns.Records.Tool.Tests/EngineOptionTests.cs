@@ -2,13 +2,15 @@ using KubeDns.Records.Servers.Tests;
 
 namespace KubeDns.Records.Tool.Tests;
 
-/// <summary>serve's native-engine tuning flags: accepted where they mean something, named when wrong.</summary>
+/// <summary>serve's engine tuning flags (UDP loops, TCP caps): accepted where they mean something, named when wrong.</summary>
 public class EngineOptionTests
 {
     [Theory]
     [InlineData("--engine arsoft --reuse-port", "--udp-receivers, --reuse-port and --udp-batch tune the native engine")]
     [InlineData("--udp-batch 0", "--udp-batch: '0' is not between 1 and 1024")]
     [InlineData("--udp-receivers 300", "--udp-receivers: '300' is not between 1 and 256")]
+    [InlineData("--tcp-max-per-client 0", "--tcp-max-per-client: '0' is not at least 1")]
+    [InlineData("--engine arsoft --tcp-max-connections 0", "--tcp-max-connections: '0' is not at least 1")]
     public async Task Serve_EngineFlagMisused_UsageError(string args, string message)
     {
         var (code, _, error) = await KubeDnsProcess.RunAsync(["serve", "--listen", "127.0.0.1:0", .. args.Split(' ')]);
@@ -21,6 +23,8 @@ public class EngineOptionTests
     [InlineData("--reuse-port")]
     [InlineData("--udp-receivers 1 --udp-batch 1")]
     [InlineData("--udp-receivers 3 --reuse-port --udp-batch 64")]
+    [InlineData("--tcp-max-connections 8 --tcp-max-per-client 2")]
+    [InlineData("--engine arsoft --tcp-max-connections 8 --tcp-max-per-client 2")]
     public async Task Serve_EngineFlags_AnswerDig(string args)
     {
         await using var server = await KubeDnsProcess.StartServeAsync(["--listen", "127.0.0.1:0", .. args.Split(' ')]);
