@@ -30,9 +30,6 @@ internal static class DnsLabels
         return true;
     }
 
-    /// <summary>RFC 1035 label as Kubernetes validates service names: an RFC 1123 label starting with a letter.</summary>
-    public static bool IsRfc1035Label(ReadOnlySpan<char> s) => IsRfc1123Label(s) && char.IsAsciiLetterLower(s[0]);
-
     /// <summary>
     /// RFC 1123 subdomain: dot-separated RFC 1123 labels, at most 253 characters. Kubernetes object names put no
     /// 63-character limit on each label (<c>IsDNS1123Subdomain</c>); a name that must also be a DNS name does.
