@@ -198,9 +198,12 @@ public sealed partial class ClusterSnapshot
             }
         }
 
-        return type is RecordType.SRV or RecordType.ANY
-            ? AddWithAdditional(ref resolution, node.Records, start, count, node.SrvAdditional, source, zoneStart)
-            : Add(ref resolution, node.Records, start, count, source, zoneStart);
+        return type switch
+        {
+            RecordType.SRV => AddWithAdditional(ref resolution, node.Records, start, count, node.SrvAdditional, source, zoneStart),
+            RecordType.ANY => AddWithAdditional(ref resolution, node.Records, start, count, node.AnyAdditional, source, zoneStart),
+            _ => Add(ref resolution, node.Records, start, count, source, zoneStart),
+        };
     }
 
     /// <summary>The fixed names of a cluster zone that are not in the index (behaviour.md §4).</summary>
