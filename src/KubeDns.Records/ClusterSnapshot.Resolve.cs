@@ -147,16 +147,14 @@ public sealed partial class ClusterSnapshot
             };
         }
 
-        if (Data.Settings.Wildcards && Wildcard.IsWildcardQuery(relative))
-        {
-            // A wildcard label always means "every value", even where an object is literally named "any" (§10).
-            return WildcardAnswer(ref resolution, relative, source, zoneStart, type);
-        }
-
         var node = Data.Index.Find(relative);
         if (node is null)
         {
-            return StructuralName(ref resolution, relative, source, zoneStart, type);
+            // A name that exists is answered as itself even when a label of it is "any": a real name shadows the
+            // wildcard (RFC 4592 §2.2.1, §3.3). Only names that do not exist are wildcard answers (§10).
+            return Data.Settings.Wildcards && Wildcard.IsWildcardQuery(relative)
+                ? WildcardAnswer(ref resolution, relative, source, zoneStart, type)
+                : StructuralName(ref resolution, relative, source, zoneStart, type);
         }
 
         if (node.Cname is not null)
