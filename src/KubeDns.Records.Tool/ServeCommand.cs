@@ -108,7 +108,7 @@ internal static class ServeCommand
             // where it would say NXDOMAIN (behaviour.md §12), which clients retry instead of caching.
             var dnsOptions = settings.Cluster.ToDnsOptions(settings.Result);
             var client = settings.Live.CreateClient(settings.Result);
-            state = new ClusterState(dnsOptions);
+            state = ClusterOptionSet.CreateState(dnsOptions, error);
             var logger = new StderrLogger(error, settings.Verbose ? LogLevel.Debug : LogLevel.Information);
             feed = new KubernetesFeed(state, client, settings.Live.ToFeedOptions(settings.Result, dnsOptions, logger));
         }

@@ -64,9 +64,10 @@ public sealed partial class ClusterSnapshot
 
     private void ResolveInCluster(ref Resolution resolution, ReadOnlySpan<char> name, int zoneStart, RecordType type)
     {
-        if (zoneStart == 1)
+        if (zoneStart == 1 || name.Length > DnsLabels.MaxNameLength)
         {
-            // ".zone": an empty label is no name of ours (a wire-format query cannot carry one).
+            // ".zone": an empty label is no name of ours, nor is a name too long for DNS (RFC 1035 §2.3.4); a
+            // wire-format query can carry neither.
             resolution.Kind = IsSynced ? ResolutionKind.NameError : ResolutionKind.NotSynced;
             resolution.SetAuthority(new Segment(_clusterSoa, 0, 1, null, zoneStart, ownerIsSource: false));
             return;

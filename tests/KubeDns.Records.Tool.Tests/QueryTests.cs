@@ -153,6 +153,20 @@ public class QueryTests
         Assert.Equal(["1kubernetes.default.svc.cluster.local. 5 IN A 10.96.1.1"], Section(output, "ANSWER"));
     }
 
+    [Fact]
+    public async Task Query_PortName63Characters_ProtocolNameIsNxdomainAndWarnsOnce()
+    {
+        using var folder = new TempFolder();
+        folder.Write("cart.yaml", ZoneTests.LongPortService());
+
+        var (exitCode, output, error) = await KubeDnsProcess.RunAsync("query", "_tcp.cart.shop.svc.cluster.local", "A", "--manifests", folder.Path);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("status: NXDOMAIN\n", output, StringComparison.Ordinal);
+        var warning = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("kubedns: warning: Service shop/cart: spec.ports[0].name: ", warning, StringComparison.Ordinal);
+    }
+
     private static string[] Lines(string joined) => joined.Length == 0 ? [] : joined.Split('|');
 
     private static string[] Section(string output, string name)

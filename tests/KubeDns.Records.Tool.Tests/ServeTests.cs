@@ -171,6 +171,24 @@ public class ServeTests
         Assert.Contains(message, error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Serve_PortName63Characters_NxdomainAndWarnedOnceAcrossReloads()
+    {
+        using var folder = new TempFolder();
+        folder.Write("cart.yaml", ZoneTests.LongPortService());
+        await using var server = await KubeDnsProcess.StartServeAsync("--listen", "127.0.0.1:0", "--manifests", folder.Path, "--watch");
+        var endpoint = server.EndPoint!;
+        Assert.Equal("NXDOMAIN", Dig.Status(await Dig.RunAsync(endpoint, "_tcp.cart.shop.svc.cluster.local")));
+
+        // An edit that keeps the port: applied, and the warning is not repeated.
+        folder.Write("cart.yaml", ZoneTests.LongPortService("10.96.0.8"));
+        await WaitForAsync(async () => Dig.Section(await Dig.RunAsync(endpoint, "cart.shop.svc.cluster.local"), "ANSWER") is ["cart.shop.svc.cluster.local. 5 IN A 10.96.0.8"], server);
+
+        Assert.Equal(0, await server.SignalAsync("INT", StopTimeout));
+        var warnings = server.StandardError.Split('\n').Where(l => l.StartsWith("kubedns: warning: ", StringComparison.Ordinal)).ToList();
+        Assert.StartsWith("kubedns: warning: Service shop/cart: spec.ports[0].name: ", Assert.Single(warnings), StringComparison.Ordinal);
+    }
+
     private static async Task WaitForAsync(Func<Task<bool>> condition, KubeDnsProcess server)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
