@@ -206,6 +206,19 @@ public sealed class ClusterManifestLoadingTests : IDisposable
     }
 
     [Theory]
+    [InlineData("a: [1, 2\nb: 3\n", "(line 13, column 1)")]
+    [InlineData("a: {x: 1\nb: 3\n", "(line 13, column 1)")]
+    [InlineData("metadata: {name: [oops\n---\nkind: Service\n", "(line 13, column 1)")]
+    public void Parse_UnclosedFlowCollection_NamesDocumentLineAndColumn(string document, string position)
+    {
+        var e = Assert.Throws<ManifestException>(() => ClusterManifest.Parse($"{Quote}\n---\n{document}", "bad.yaml"));
+
+        var error = e.Errors[0];
+        Assert.StartsWith("bad.yaml: document 2: ", error, StringComparison.Ordinal);
+        Assert.EndsWith(position, error, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("port: abc", "spec.ports[0].port: 'abc' is not a number (line 14, column 11)")]
     [InlineData("port: 99999999999", "spec.ports[0].port: '99999999999' is out of range (line 14, column 11)")]
     [InlineData("port: [80]", "spec.ports[0].port: expected a single value, not a list (line 14, column 11)")]

@@ -77,7 +77,8 @@ internal sealed class YamlTreeNode
     public static List<YamlTreeDocument> Parse(string text)
     {
         var documents = new List<YamlTreeDocument>();
-        var parser = new Parser(new StringReader(text));
+        var scanner = new Scanner(new StringReader(text));
+        var parser = new Parser(scanner);
         var stack = new Stack<YamlTreeNode>();
         YamlTreeNode? pendingKey = null;
         var pendingKeys = new Stack<YamlTreeNode?>();
@@ -122,7 +123,18 @@ internal sealed class YamlTreeNode
         }
         catch (YamlException e)
         {
-            throw new YamlTreeException(Math.Max(documentNumber, 1), e);
+            throw new YamlTreeException(Math.Max(documentNumber, 1), e.Start, e.Message, e);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or NullReferenceException)
+        {
+            // YamlDotNet's scanner fails like this on some malformed input, such as a flow collection left open
+            // before a block mapping key ("a: [1, 2" then "b: 3"); the error is the input's, so it gets a position.
+            var open = stack.FirstOrDefault(n => n._isFlow);
+            var message = open is null
+                ? "malformed YAML"
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"the flow {(open.Kind == YamlTreeNodeKind.Sequence ? "sequence '['" : "mapping '{'")} opened at line {open.Start.Line}, column {open.Start.Column} is not closed");
+            throw new YamlTreeException(Math.Max(documentNumber, 1), scanner.CurrentPosition, message, e);
         }
 
         return documents;
@@ -300,10 +312,10 @@ internal sealed class YamlTreeNode
 /// <summary>One document of a YAML stream: its 1-based number and its root node (null when empty).</summary>
 internal sealed record YamlTreeDocument(int Number, YamlTreeNode? Root);
 
-/// <summary>A YAML syntax error, with the number of the document it was found in.</summary>
-internal sealed class YamlTreeException(int document, YamlException inner) : Exception(inner.Message, inner)
+/// <summary>A YAML syntax error, with the number of the document it was found in and where.</summary>
+internal sealed class YamlTreeException(int document, Mark start, string message, Exception inner) : Exception(message, inner)
 {
     public int Document { get; } = document;
 
-    public YamlException Yaml { get; } = inner;
+    public Mark Start { get; } = start;
 }
