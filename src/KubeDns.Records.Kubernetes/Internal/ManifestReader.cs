@@ -51,7 +51,7 @@ internal sealed partial class ManifestReader(ManifestOptions options, List<strin
         List<YamlTreeDocument> documents;
         try
         {
-            documents = YamlTreeNode.Parse(text);
+            documents = YamlTreeNode.Parse(ref text);
         }
         catch (YamlTreeException e)
         {
