@@ -128,6 +128,27 @@ public class ServeTests
     }
 
     [Fact]
+    public async Task Serve_WatchUnclosedFlowCollection_ReportsItAndAppliesTheFix()
+    {
+        using var folder = new TempFolder();
+        folder.Write("shop.yaml", WebService);
+        await using var server = await KubeDnsProcess.StartServeAsync("--listen", "127.0.0.1:0", "--manifests", folder.Path, "--watch");
+        var endpoint = server.EndPoint!;
+        Assert.Equal(["web.shop.svc.cluster.local. 5 IN A 10.96.0.77"], Dig.Section(await Dig.RunAsync(endpoint, "web.shop.svc.cluster.local"), "ANSWER"));
+
+        // An edit the YAML parser itself chokes on: reported with its position, the last good cluster serving.
+        folder.Write("shop.yaml", WebService + "\n---\na: [1, 2\nb: 3\n");
+        await server.WaitForErrorAsync("still serving the last good cluster", TimeSpan.FromSeconds(15));
+        Assert.Contains("shop.yaml: document 3: the flow sequence '[' opened at line", server.StandardError, StringComparison.Ordinal);
+        Assert.Equal(["web.shop.svc.cluster.local. 5 IN A 10.96.0.77"], Dig.Section(await Dig.RunAsync(endpoint, "web.shop.svc.cluster.local"), "ANSWER"));
+
+        // The fix is applied, and SIGTERM still stops the server cleanly.
+        folder.Write("shop.yaml", WebService.Replace("10.96.0.77", "10.96.0.78", StringComparison.Ordinal));
+        await WaitForAsync(async () => Dig.Section(await Dig.RunAsync(endpoint, "web.shop.svc.cluster.local"), "ANSWER") is ["web.shop.svc.cluster.local. 5 IN A 10.96.0.78"], server);
+        Assert.Equal(0, await server.SignalAsync("TERM", StopTimeout));
+    }
+
+    [Fact]
     public async Task Serve_PortInUse_ExitsOneNamingTheAddress()
     {
         using var holder = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
