@@ -127,7 +127,12 @@ public sealed class KubeDnsQueryHandler : IDisposable
         if (_upstream.IsEnabled && (answer.Kind == ResolutionKind.OutsideZones || answer.IsReverseFallthrough))
         {
             forwarded = true;
-            var upstream = await _upstream.QueryAsync(question.Name, question.RecordType, question.RecordClass, cancellationToken).ConfigureAwait(false);
+            var upstream = await _upstream.QueryAsync(
+                UpstreamForwarder.Question(question.Name, question.RecordType, question.RecordClass),
+                edns: clientEdns is not null,
+                dnssecOk: clientEdns?.IsDnsSecOk ?? false,
+                message.IsCheckingDisabled,
+                cancellationToken).ConfigureAwait(false);
             if (upstream is null)
             {
                 response.ReturnCode = ReturnCode.ServerFailure;
@@ -172,8 +177,10 @@ public sealed class KubeDnsQueryHandler : IDisposable
         }
     }
 
-    /// <inheritdoc/>
-    public void Dispose() => _upstream.Dispose();
+    /// <summary>Releases nothing today (every upstream query uses a socket of its own); kept so hosts can dispose handlers.</summary>
+    public void Dispose()
+    {
+    }
 
     private ArSoftAnswer Lookup(string name, RecordType type)
     {
@@ -224,7 +231,13 @@ public sealed class KubeDnsQueryHandler : IDisposable
     /// </summary>
     private async Task AppendExternalTargetAsync(DnsMessage response, string target, DnsQuestion question, CancellationToken token)
     {
-        var upstream = await _upstream.QueryAsync(DomainName.Parse(target), question.RecordType, question.RecordClass, token).ConfigureAwait(false);
+        // Our own query: EDNS with our payload size whatever the client sent, since we truncate for the client ourselves.
+        var upstream = await _upstream.QueryAsync(
+            UpstreamForwarder.Question(DomainName.Parse(target), question.RecordType, question.RecordClass),
+            edns: true,
+            dnssecOk: false,
+            checkingDisabled: false,
+            token).ConfigureAwait(false);
         if (upstream is null)
         {
             return;
