@@ -269,6 +269,81 @@ public abstract class UpstreamTests(Engine engine) : IAsyncLifetime
     }
 
     /// <summary>
+    /// Not an open resolver (RFC 5358): only clients in the recursion allow list have names outside the zones
+    /// forwarded; others get REFUSED and the upstream is never asked. The tests run from 127.0.0.1.
+    /// </summary>
+    [Theory]
+    [InlineData("127.0.0.0/8", "+notcp", "NOERROR")]
+    [InlineData("127.0.0.1", "+tcp", "NOERROR")]
+    [InlineData("10.0.0.0/8,::1/128", "+notcp", "REFUSED")]
+    [InlineData("10.0.0.0/8,::1/128", "+tcp", "REFUSED")]
+    [InlineData("", "+notcp", "REFUSED")]
+    public async Task Forward_RecursionAllowList_OnlyListedClientsForwarded(string networks, string transport, string status)
+    {
+        await using var server = await TestServers.StartAsync(engine, ExampleCluster.Create(), o =>
+        {
+            o.Upstreams.Add(_upstream.EndPoint);
+            o.RecursionAllowedNetworks = networks.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        });
+        var before = _upstream.Queries;
+
+        var outside = await Dig.RunAsync(server.LocalEndPoint!, transport, "example.com", "A");
+        var reverse = await Dig.RunAsync(server.LocalEndPoint!, transport, "8.8.8.8.in-addr.arpa", "PTR");
+
+        Assert.Equal(status, Dig.Status(outside));
+        Assert.Equal(status, Dig.Status(reverse));
+        if (status == "REFUSED")
+        {
+            Assert.Empty(Dig.Section(outside, "ANSWER"));
+            Assert.Equal(before, _upstream.Queries);
+        }
+    }
+
+    /// <summary>In-zone names are answered to every client, listed or not; a CNAME target outside the zones is not chased for an unlisted one.</summary>
+    [Theory]
+    [InlineData("+notcp")]
+    [InlineData("+tcp")]
+    public async Task Forward_ClientNotInAllowList_InZoneAnsweredExternalTargetNotChased(string transport)
+    {
+        await using var server = await TestServers.StartAsync(engine, ExampleCluster.Create(), o =>
+        {
+            o.Upstreams.Add(_upstream.EndPoint);
+            o.RecursionAllowedNetworks = ["10.0.0.0/8"];
+        });
+        var before = _upstream.Queries;
+
+        var quote = await Dig.RunAsync(server.LocalEndPoint!, transport, "quote.kiada.svc.cluster.local", "A");
+        var nope = await Dig.RunAsync(server.LocalEndPoint!, transport, "nope.kiada.svc.cluster.local", "A");
+        var external = await Dig.RunAsync(server.LocalEndPoint!, transport, "time-api.kiada.svc.cluster.local", "A");
+
+        Assert.Equal(["quote.kiada.svc.cluster.local. 5 IN A 10.96.161.97"], Dig.Section(quote, "ANSWER"));
+        Assert.Contains("aa", Dig.Flags(quote).Split(' '));
+        Assert.Equal("NXDOMAIN", Dig.Status(nope));
+        Assert.Equal("NOERROR", Dig.Status(external));
+        Assert.Equal(["time-api.kiada.svc.cluster.local. 5 IN CNAME worldtimeapi.org."], Dig.Section(external, "ANSWER"));
+        Assert.Contains("aa", Dig.Flags(external).Split(' '));
+        Assert.Equal(before, _upstream.Queries);
+    }
+
+    /// <summary>RD = 0 asks for no recursion: names outside the zones are REFUSED, CNAME targets not chased, in-zone names answered.</summary>
+    [Theory]
+    [InlineData("+notcp")]
+    [InlineData("+tcp")]
+    public async Task Forward_RecursionNotDesired_OutsideRefusedInZoneAnswered(string transport)
+    {
+        var before = _upstream.Queries;
+
+        var outside = await Dig.RunAsync(EndPoint, transport, "+norecurse", "example.com", "A");
+        var quote = await Dig.RunAsync(EndPoint, transport, "+norecurse", "quote.kiada.svc.cluster.local", "A");
+        var external = await Dig.RunAsync(EndPoint, transport, "+norecurse", "time-api.kiada.svc.cluster.local", "A");
+
+        Assert.Equal("REFUSED", Dig.Status(outside));
+        Assert.Equal(["quote.kiada.svc.cluster.local. 5 IN A 10.96.161.97"], Dig.Section(quote, "ANSWER"));
+        Assert.Equal(["time-api.kiada.svc.cluster.local. 5 IN CNAME worldtimeapi.org."], Dig.Section(external, "ANSWER"));
+        Assert.Equal(before, _upstream.Queries);
+    }
+
+    /// <summary>
     /// behaviour.md §15: the answer relayed to a UDP client obeys our size limit, min(client's EDNS size, 1232) or 512
     /// without EDNS, with TC and only whole RRsets (100 A records fit neither). A test in the engine classes.
     /// </summary>
