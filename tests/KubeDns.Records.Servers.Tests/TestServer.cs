@@ -33,6 +33,9 @@ public sealed record TestServerOptions
 
     public int MaxTcpConnections { get; set; } = 256;
 
+    /// <summary>The clients that may have queries forwarded (CIDR); null keeps the engine's default.</summary>
+    public IList<string>? RecursionAllowedNetworks { get; set; }
+
     /// <summary>Creates the engine's meter; null lets the engine create its own.</summary>
     public IMeterFactory? MeterFactory { get; set; }
 }
@@ -80,6 +83,15 @@ internal sealed class ArSoftTestServer : ITestServer
             engine.Upstreams.Add(upstream);
         }
 
+        if (options.RecursionAllowedNetworks is { } networks)
+        {
+            engine.RecursionAllowedNetworks.Clear();
+            foreach (var network in networks)
+            {
+                engine.RecursionAllowedNetworks.Add(network);
+            }
+        }
+
         State = state;
         Server = new KubeDnsServer(state, engine);
         Server.QueryAnswered += (_, e) =>
@@ -121,6 +133,14 @@ internal sealed class NativeTestServer : ITestServer
         };
         engine.Endpoints.Clear();
         engine.Endpoints.Add(options.Endpoint);
+        if (options.RecursionAllowedNetworks is { } networks)
+        {
+            engine.RecursionAllowedNetworks.Clear();
+            foreach (var network in networks)
+            {
+                engine.RecursionAllowedNetworks.Add(network);
+            }
+        }
 
         State = state;
         Server = new NativeDnsServer(state, engine);

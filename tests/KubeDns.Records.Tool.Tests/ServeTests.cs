@@ -179,6 +179,35 @@ public class ServeTests
         Assert.Equal(0, await upstream.SignalAsync("TERM", StopTimeout));
     }
 
+    /// <summary>Not an open resolver: a client outside --recursion-allow (here 127.0.0.1) gets REFUSED for outside names, in-zone answers still.</summary>
+    [Theory]
+    [InlineData("native")]
+    [InlineData("arsoft")]
+    public async Task Serve_ClientOutsideRecursionAllow_OutsideNamesRefused(string engine)
+    {
+        await using var upstream = await KubeDnsProcess.StartServeAsync("--listen", "127.0.0.1:0", "--zone", "corp.example");
+        await using var server = await KubeDnsProcess.StartServeAsync(
+            "--listen", "127.0.0.1:0", "--engine", engine, "--upstream", upstream.EndPoint!.ToString(), "--recursion-allow", "10.0.0.0/8,fc00::/7");
+
+        var outside = await Dig.RunAsync(server.EndPoint!, "quote.kiada.svc.corp.example");
+        var local = await Dig.RunAsync(server.EndPoint!, "quote.kiada.svc.cluster.local");
+
+        Assert.Equal("REFUSED", Dig.Status(outside));
+        Assert.Equal(["quote.kiada.svc.cluster.local. 5 IN A 10.96.161.97"], Dig.Section(local, "ANSWER"));
+        Assert.Equal(0, await server.SignalAsync("TERM", StopTimeout));
+        Assert.Equal(0, await upstream.SignalAsync("TERM", StopTimeout));
+    }
+
+    [Fact]
+    public async Task Serve_BadRecursionAllow_ExitsTwoNamingEachBadNetwork()
+    {
+        var (exitCode, output, error) = await KubeDnsProcess.RunAsync("serve", "--recursion-allow", "10.0.0.0/8,10.0.0.0/33", "--recursion-allow", "nope");
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal("", output);
+        Assert.Contains("--recursion-allow: '10.0.0.0/33', 'nope' are not networks in CIDR notation", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--listen", "localhost", "--listen: 'localhost' is not ADDRESS:PORT")]
     [InlineData("--listen", "127.0.0.1", "--listen: '127.0.0.1' is not ADDRESS:PORT")]
