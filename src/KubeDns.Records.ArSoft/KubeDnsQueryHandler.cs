@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
+using KubeDns.Records.Forwarding;
 using ArSoftRecordType = ARSoft.Tools.Net.Dns.RecordType;
 using RecordType = KubeDns.Records.RecordType;
 
@@ -21,6 +22,7 @@ public sealed class KubeDnsQueryHandler : IDisposable
     private readonly ClusterState _state;
     private readonly int _maxUdpPayload;
     private readonly UpstreamForwarder _upstream;
+    private readonly RecursionAllowList _recursion;
     private AnswerCache _cache;
 
     /// <summary>Creates a handler.</summary>
@@ -36,6 +38,7 @@ public sealed class KubeDnsQueryHandler : IDisposable
         _state = state;
         _maxUdpPayload = options.MaxUdpPayloadSize;
         _upstream = new UpstreamForwarder(options.Upstreams, options.UpstreamTimeout, options.MaxUdpPayloadSize);
+        _recursion = RecursionAllowList.Parse(options.RecursionAllowedNetworks, "KubeDnsServerOptions.RecursionAllowedNetworks", nameof(options.RecursionAllowedNetworks));
         _cache = new AnswerCache(state.Current);
     }
 
@@ -56,7 +59,10 @@ public sealed class KubeDnsQueryHandler : IDisposable
     /// <summary>Builds the response to one query message.</summary>
     /// <param name="query">The parsed query.</param>
     /// <param name="transport">The transport it arrived on; UDP responses are truncated to the client's size.</param>
-    /// <param name="remote">The client, for <see cref="QueryAnswered"/>; may be null.</param>
+    /// <param name="remote">
+    /// The client, for <see cref="QueryAnswered"/> and <see cref="KubeDnsServerOptions.RecursionAllowedNetworks"/>; may be
+    /// null, which counts as a client outside the allowed networks (nothing is forwarded for it).
+    /// </param>
     /// <param name="cancellationToken">Cancels forwarding to an upstream.</param>
     /// <returns>The response message.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="query"/> is null.</exception>
@@ -124,10 +130,22 @@ public sealed class KubeDnsQueryHandler : IDisposable
         // A label holding a dot (ARSoft's text escapes it) is no name in our zones: outside, like any foreign name.
         var answer = HasDotInLabel(question.Name) ? OutsideAnswer : Lookup(name, type);
         var forwarded = false;
-        if (_upstream.IsEnabled && (answer.Kind == ResolutionKind.OutsideZones || answer.IsReverseFallthrough))
+
+        // Not an open resolver (RFC 5358): only clients in the allowed networks that set RD get recursion.
+        var mayRecurse = _upstream.IsEnabled && message.IsRecursionDesired && _recursion.Allows(remote?.Address);
+        if (_upstream.IsEnabled && !mayRecurse && (answer.Kind == ResolutionKind.OutsideZones || answer.IsReverseFallthrough))
+        {
+            response.ReturnCode = ReturnCode.Refused;
+        }
+        else if (_upstream.IsEnabled && (answer.Kind == ResolutionKind.OutsideZones || answer.IsReverseFallthrough))
         {
             forwarded = true;
-            var upstream = await _upstream.QueryAsync(question.Name, question.RecordType, question.RecordClass, cancellationToken).ConfigureAwait(false);
+            var upstream = await _upstream.QueryAsync(
+                UpstreamForwarder.Question(question.Name, question.RecordType, question.RecordClass),
+                edns: clientEdns is not null,
+                dnssecOk: clientEdns?.IsDnsSecOk ?? false,
+                message.IsCheckingDisabled,
+                cancellationToken).ConfigureAwait(false);
             if (upstream is null)
             {
                 response.ReturnCode = ReturnCode.ServerFailure;
@@ -148,7 +166,7 @@ public sealed class KubeDnsQueryHandler : IDisposable
             response.AnswerRecords.AddRange(answer.Answer);
             response.AuthorityRecords.AddRange(answer.Authority);
             response.AdditionalRecords.AddRange(answer.Additional);
-            if (answer.ExternalTarget is not null && _upstream.IsEnabled && type != RecordType.CNAME)
+            if (answer.ExternalTarget is not null && mayRecurse && type != RecordType.CNAME)
             {
                 forwarded = true;
                 await AppendExternalTargetAsync(response, answer.ExternalTarget, question, cancellationToken).ConfigureAwait(false);
@@ -172,8 +190,10 @@ public sealed class KubeDnsQueryHandler : IDisposable
         }
     }
 
-    /// <inheritdoc/>
-    public void Dispose() => _upstream.Dispose();
+    /// <summary>Releases nothing today (every upstream query uses a socket of its own); kept so hosts can dispose handlers.</summary>
+    public void Dispose()
+    {
+    }
 
     private ArSoftAnswer Lookup(string name, RecordType type)
     {
@@ -224,7 +244,13 @@ public sealed class KubeDnsQueryHandler : IDisposable
     /// </summary>
     private async Task AppendExternalTargetAsync(DnsMessage response, string target, DnsQuestion question, CancellationToken token)
     {
-        var upstream = await _upstream.QueryAsync(DomainName.Parse(target), question.RecordType, question.RecordClass, token).ConfigureAwait(false);
+        // Our own query: EDNS with our payload size whatever the client sent, since we truncate for the client ourselves.
+        var upstream = await _upstream.QueryAsync(
+            UpstreamForwarder.Question(DomainName.Parse(target), question.RecordType, question.RecordClass),
+            edns: true,
+            dnssecOk: false,
+            checkingDisabled: false,
+            token).ConfigureAwait(false);
         if (upstream is null)
         {
             return;

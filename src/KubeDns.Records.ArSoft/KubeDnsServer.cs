@@ -256,6 +256,12 @@ public sealed class KubeDnsServer : IAsyncDisposable
             copy.Upstreams.Add(upstream);
         }
 
+        copy.RecursionAllowedNetworks.Clear();
+        foreach (var network in options.RecursionAllowedNetworks)
+        {
+            copy.RecursionAllowedNetworks.Add(network);
+        }
+
         return copy;
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Net;
 using KubeDns.Records.Serving;
+using KubeDns.Records.Forwarding;
 
 namespace KubeDns.Records.ArSoft;
 
@@ -25,6 +26,15 @@ public sealed class KubeDnsServerOptions
     /// relayed, as CoreDNS's <c>fallthrough</c> + <c>forward</c> does; RA is then set.
     /// </summary>
     public IList<IPEndPoint> Upstreams { get; } = [];
+
+    /// <summary>
+    /// The clients whose queries may go to the <see cref="Upstreams"/>, as networks in CIDR notation (<c>10.0.0.0/8</c>,
+    /// <c>fc00::/7</c>; a bare address is one host). Default: loopback (127.0.0.0/8, ::1), RFC 1918, 100.64.0.0/10 and
+    /// fc00::/7, the ranges pod networks use. Any other client, and any query without RD, gets REFUSED for a name the
+    /// cluster does not own, and a CNAME target outside the zones is not chased for it (docs/server.md, "Forwarding");
+    /// names in the zones are answered to every client. Empty: nothing is forwarded.
+    /// </summary>
+    public IList<string> RecursionAllowedNetworks { get; } = [.. RecursionAllowList.Defaults];
 
     /// <summary>How long to wait for one upstream before trying the next. Default 2 s.</summary>
     public TimeSpan UpstreamTimeout { get; set; } = TimeSpan.FromSeconds(2);
@@ -91,6 +101,7 @@ public sealed class KubeDnsServerOptions
             throw new ArgumentException($"KubeDnsServerOptions.MaxTcpConnectionsPerClient: {MaxTcpConnectionsPerClient} must be at least 1.", nameof(MaxTcpConnectionsPerClient));
         }
 
+        RecursionAllowList.Parse(RecursionAllowedNetworks, "KubeDnsServerOptions.RecursionAllowedNetworks", nameof(RecursionAllowedNetworks));
         foreach (var upstream in Upstreams)
         {
             if (upstream is null || upstream.Port == 0)

@@ -1,63 +1,84 @@
 using System.Net;
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
+using KubeDns.Records.Forwarding;
 
 namespace KubeDns.Records.ArSoft;
 
 /// <summary>
-/// Asks the configured upstream resolvers, in order, over UDP with TCP fallback (ARSoft's client retries over TCP
-/// when an answer is truncated). Kept off the hot path: only names we do not own reach it.
+/// Asks the configured upstream resolvers, in order, over UDP with TCP for truncated replies, through the exchange
+/// the native engine uses too (<see cref="UpstreamExchange"/>: a random ID and source port per query, and only a reply
+/// from the upstream with that ID and the query's question is accepted, RFC 5452). Kept off the hot path: only names
+/// we do not own reach it.
 /// </summary>
-internal sealed class UpstreamForwarder : IDisposable
+internal sealed class UpstreamForwarder(IEnumerable<IPEndPoint> upstreams, TimeSpan timeout, int payloadSize)
 {
-    private readonly DnsClient[] _clients;
-    private readonly DnsQueryOptions _queryOptions;
+    private const int HeaderLength = 12;
+    private const int OptLength = 11;
 
-    public UpstreamForwarder(IEnumerable<IPEndPoint> upstreams, TimeSpan timeout, int payloadSize)
+    private readonly IPEndPoint[] _upstreams = [.. upstreams];
+
+    public bool IsEnabled => _upstreams.Length > 0;
+
+    /// <summary>The question section (name, type, class) of <paramref name="name"/> in wire form, labels as ASCII.</summary>
+    public static byte[] Question(DomainName name, ARSoft.Tools.Net.Dns.RecordType type, RecordClass recordClass)
     {
-        var timeoutMs = (int)Math.Clamp(timeout.TotalMilliseconds, 1, int.MaxValue);
-        _clients = [.. upstreams.Select(u => new DnsClient(
-            [u.Address],
-            [new UdpClientTransport(u.Port), new TcpClientTransport(u.Port)],
-            disposeTransport: true,
-            queryTimeout: timeoutMs))];
-        _queryOptions = new DnsQueryOptions
+        var question = new List<byte>(KubeDns.Records.Wire.DnsQuery.MaxNameLength + 4);
+        foreach (var label in name.Labels)
         {
-            IsRecursionDesired = true,
-            IsEDnsEnabled = true,
-            EDnsOptions = new OptRecord((ushort)payloadSize),
-        };
-    }
-
-    public bool IsEnabled => _clients.Length > 0;
-
-    /// <summary>The first upstream answer, or null when every upstream failed or timed out.</summary>
-    public async Task<DnsMessage?> QueryAsync(DomainName name, ARSoft.Tools.Net.Dns.RecordType type, RecordClass recordClass, CancellationToken token)
-    {
-        foreach (var client in _clients)
-        {
-            try
+            question.Add((byte)label.Length);
+            foreach (var c in label)
             {
-                var answer = await client.ResolveAsync(name, type, recordClass, _queryOptions, token).ConfigureAwait(false);
-                if (answer is not null)
-                {
-                    return answer;
-                }
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // An unreachable or misbehaving upstream: try the next one.
+                question.Add((byte)c);
             }
         }
 
-        return null;
+        question.Add(0);
+        question.Add((byte)((ushort)type >> 8));
+        question.Add((byte)type);
+        question.Add((byte)((ushort)recordClass >> 8));
+        question.Add((byte)recordClass);
+        return [.. question];
     }
 
-    public void Dispose()
+    /// <summary>
+    /// Asks for <paramref name="question"/> (wire form) with RD, and CD as given. With <paramref name="edns"/> the query
+    /// carries OPT with our payload size and the DO bit given; without, no OPT at all, as the client sent none.
+    /// </summary>
+    /// <returns>The first upstream answer, or null when every upstream failed, timed out or sent nothing valid.</returns>
+    public async Task<DnsMessage?> QueryAsync(ReadOnlyMemory<byte> question, bool edns, bool dnssecOk, bool checkingDisabled, CancellationToken token)
     {
-        foreach (var client in _clients)
+        var query = new byte[HeaderLength + question.Length + (edns ? OptLength : 0)];
+        query[2] = 0x01; // RD (RFC 1035 §4.1.1)
+        query[3] = (byte)(checkingDisabled ? 0x10 : 0);
+        query[5] = 1;
+        question.Span.CopyTo(query.AsSpan(HeaderLength));
+        if (edns)
         {
-            (client as IDisposable)?.Dispose();
+            // OPT (RFC 6891 §6.1.2): root owner, TYPE 41, CLASS our payload size, TTL holding the DO bit, no options.
+            var at = HeaderLength + question.Length;
+            query[11] = 1;
+            query[at + 2] = 41;
+            query[at + 3] = (byte)(payloadSize >> 8);
+            query[at + 4] = (byte)payloadSize;
+            query[at + 7] = (byte)(dnssecOk ? 0x80 : 0);
+        }
+
+        var reply = new byte[ushort.MaxValue];
+        var length = await UpstreamExchange.ForwardAsync(_upstreams, timeout, query, reply, fullReply: true, token).ConfigureAwait(false);
+        if (length == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return DnsMessage.Parse(new ArraySegment<byte>(reply, 0, length));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A reply that matches the query but that ARSoft cannot read counts as no answer.
+            return null;
         }
     }
 }

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using KubeDns.Records.Diagnostics;
 using KubeDns.Records.Serving;
+using KubeDns.Records.Forwarding;
 using KubeDns.Records.Wire;
 
 namespace KubeDns.Records.Server;
@@ -29,6 +30,7 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private readonly DnsServerMetrics _metrics;
     private readonly Dictionary<int, int> _stickyPorts = [];
+    private readonly RecursionAllowList _recursion;
     private Running? _running;
     private bool _disposed;
 
@@ -51,6 +53,7 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
             FallThrough = options.Forwarder is not null,
         };
         _metrics = new DnsServerMetrics(MeterName, options.MeterFactory);
+        _recursion = RecursionAllowList.Parse(_options.RecursionAllowedNetworks, "NativeDnsServerOptions.RecursionAllowedNetworks", nameof(options.RecursionAllowedNetworks));
     }
 
     /// <summary>Raised after each query is answered, when subscribed (the event arguments allocate).</summary>
@@ -230,6 +233,12 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
             copy.Endpoints.Add(endpoint);
         }
 
+        copy.RecursionAllowedNetworks.Clear();
+        foreach (var network in options.RecursionAllowedNetworks)
+        {
+            copy.RecursionAllowedNetworks.Add(network);
+        }
+
         return copy;
     }
 
@@ -326,9 +335,23 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Asks the forwarder; SERVFAIL when no upstream answers (behaviour.md §15).</summary>
-    private async ValueTask<int> ForwardAsync(ReadOnlyMemory<byte> query, Memory<byte> response, DnsTransport transport, CancellationToken token)
+    /// <summary>
+    /// True when this query may be forwarded: the client is in <see cref="NativeDnsServerOptions.RecursionAllowedNetworks"/>
+    /// and the query sets RD (RFC 1035 §4.1.1; not an open resolver, RFC 5358).
+    /// </summary>
+    private static bool MayRecurse(ReadOnlySpan<byte> query, bool clientAllowed) => clientAllowed && query.Length > 2 && (query[2] & 0x01) != 0;
+
+    /// <summary>
+    /// Asks the forwarder; SERVFAIL when no upstream answers (behaviour.md §15). REFUSED, without asking, when the query
+    /// may not recurse (<see cref="MayRecurse"/>).
+    /// </summary>
+    private async ValueTask<int> ForwardAsync(ReadOnlyMemory<byte> query, Memory<byte> response, DnsTransport transport, bool clientAllowed, CancellationToken token)
     {
+        if (!MayRecurse(query.Span, clientAllowed))
+        {
+            return DnsWire.TryWriteError(query.Span, response.Span, DnsResponseCode.Refused, _wire).BytesWritten;
+        }
+
         _metrics.Forward();
         int length;
         try
@@ -345,10 +368,16 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
 
     /// <summary>
     /// An answer ending in a CNAME to an outside name: resolve the target upstream and append its records
-    /// (behaviour.md §11, §15), keeping the upstream's TTLs and response code.
+    /// (behaviour.md §11, §15), keeping the upstream's TTLs and response code. A query that may not recurse gets our
+    /// answer as it is: the CNAME, authoritative, with the target not chased.
     /// </summary>
-    private async ValueTask<int> CompleteExternalTargetAsync(ClusterSnapshot snapshot, ReadOnlyMemory<byte> query, Memory<byte> response, int length, DnsTransport transport, CancellationToken token)
+    private async ValueTask<int> CompleteExternalTargetAsync(ClusterSnapshot snapshot, ReadOnlyMemory<byte> query, Memory<byte> response, int length, DnsTransport transport, bool clientAllowed, CancellationToken token)
     {
+        if (!MayRecurse(query.Span, clientAllowed))
+        {
+            return length;
+        }
+
         var (target, type, edns, limit) = Inspect(snapshot, query.Span, transport, _wire);
         if (target is null)
         {
@@ -546,12 +575,12 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
         var written = result.BytesWritten;
         if (result.HasExternalTarget && _options.Forwarder is not null)
         {
-            written = await CompleteExternalTargetAsync(snapshot, query, output, written, DnsTransport.Tcp, token).ConfigureAwait(false);
+            written = await CompleteExternalTargetAsync(snapshot, query, output, written, DnsTransport.Tcp, _recursion.Allows(remote?.Address), token).ConfigureAwait(false);
             CountSent(output.Span[..written], tcp: true);
         }
         else if (result.Status == DnsRespondStatus.Forward)
         {
-            written = await ForwardAsync(query, output, DnsTransport.Tcp, token).ConfigureAwait(false);
+            written = await ForwardAsync(query, output, DnsTransport.Tcp, _recursion.Allows(remote?.Address), token).ConfigureAwait(false);
             written = UpstreamReply.Fit(query.Span, output.Span, written, DnsTransport.Tcp, _wire);
             CountSent(output.Span[..written], tcp: true);
         }
@@ -654,7 +683,7 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
         {
             var response = new byte[DnsWire.MaxMessageLength];
             answer.CopyTo(response, 0);
-            var length = await server.CompleteExternalTargetAsync(snapshot, query, response, answer.Length, DnsTransport.Udp, running.Stop.Token).ConfigureAwait(false);
+            var length = await server.CompleteExternalTargetAsync(snapshot, query, response, answer.Length, DnsTransport.Udp, server._recursion.Allows(client), running.Stop.Token).ConfigureAwait(false);
             server.CountSent(response.AsSpan(0, length), tcp: false);
             Send(response.AsSpan(0, length), client);
         }
@@ -662,7 +691,7 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
         private async Task ForwardAsync(byte[] query, SocketAddress client)
         {
             var response = new byte[DnsWire.MaxMessageLength];
-            var length = await server.ForwardAsync(query, response, DnsTransport.Udp, running.Stop.Token).ConfigureAwait(false);
+            var length = await server.ForwardAsync(query, response, DnsTransport.Udp, server._recursion.Allows(client), running.Stop.Token).ConfigureAwait(false);
             length = UpstreamReply.Fit(query, response, length, DnsTransport.Udp, server._wire);
             if (length > 0)
             {

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Net;
 using KubeDns.Records.Serving;
+using KubeDns.Records.Forwarding;
 
 namespace KubeDns.Records.Server;
 
@@ -56,6 +57,15 @@ public sealed class NativeDnsServerOptions
     public IDnsForwarder? Forwarder { get; set; }
 
     /// <summary>
+    /// The clients whose queries may go to <see cref="Forwarder"/>, as networks in CIDR notation (<c>10.0.0.0/8</c>,
+    /// <c>fc00::/7</c>; a bare address is one host). Default: loopback (127.0.0.0/8, ::1), RFC 1918, 100.64.0.0/10 and
+    /// fc00::/7, the ranges pod networks use. Any other client, and any query without RD, gets REFUSED for a name the
+    /// cluster does not own, and a CNAME target outside the zones is not chased for it (docs/server.md, "Forwarding");
+    /// names in the zones are answered to every client. Empty: nothing is forwarded.
+    /// </summary>
+    public IList<string> RecursionAllowedNetworks { get; } = [.. RecursionAllowList.Defaults];
+
+    /// <summary>
     /// Creates the server's meter, <c>KubeDns.Records.Server</c> (docs/server.md, "Metrics"). When null the server
     /// creates the meter itself and disposes it with itself. <c>AddKubeDnsServer</c> passes the container's factory.
     /// </summary>
@@ -99,5 +109,7 @@ public sealed class NativeDnsServerOptions
         {
             throw new ArgumentException($"NativeDnsServerOptions.MaxTcpConnectionsPerClient: {MaxTcpConnectionsPerClient} must be at least 1.", nameof(MaxTcpConnectionsPerClient));
         }
+
+        RecursionAllowList.Parse(RecursionAllowedNetworks, "NativeDnsServerOptions.RecursionAllowedNetworks", nameof(RecursionAllowedNetworks));
     }
 }

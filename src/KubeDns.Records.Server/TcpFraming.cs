@@ -5,24 +5,6 @@ namespace KubeDns.Records.Server;
 /// <summary>RFC 1035 §4.2.2 / RFC 7766 §8: each TCP message is preceded by its two-byte length.</summary>
 internal static class TcpFraming
 {
-    /// <summary>Fills <paramref name="buffer"/>; false when the peer closed first.</summary>
-    public static async ValueTask<bool> ReadExactlyAsync(Socket socket, Memory<byte> buffer, CancellationToken token)
-    {
-        var read = 0;
-        while (read < buffer.Length)
-        {
-            var n = await socket.ReceiveAsync(buffer[read..], SocketFlags.None, token).ConfigureAwait(false);
-            if (n == 0)
-            {
-                return false;
-            }
-
-            read += n;
-        }
-
-        return true;
-    }
-
     public static async ValueTask WriteAllAsync(Socket socket, ReadOnlyMemory<byte> data, CancellationToken token)
     {
         var sent = 0;

@@ -1,6 +1,5 @@
-using System.Buffers.Binary;
 using System.Net;
-using System.Net.Sockets;
+using KubeDns.Records.Forwarding;
 using KubeDns.Records.Wire;
 
 namespace KubeDns.Records.Server;
@@ -34,65 +33,11 @@ public sealed class UdpDnsForwarder : IDnsForwarder
     }
 
     /// <inheritdoc/>
-    public async ValueTask<int> ForwardAsync(ReadOnlyMemory<byte> query, Memory<byte> response, DnsTransport transport, CancellationToken cancellationToken)
-    {
-        foreach (var upstream in _upstreams)
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(_timeout);
-            try
-            {
-                var length = await UdpAsync(upstream, query, response, timeout.Token).ConfigureAwait(false);
-                if (length > 0 && transport == DnsTransport.Tcp && (response.Span[2] & 0x02) != 0)
-                {
-                    length = await TcpAsync(upstream, query, response, timeout.Token).ConfigureAwait(false);
-                }
-
-                if (length > 0)
-                {
-                    return length;
-                }
-            }
-            catch (Exception e) when (e is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                // This upstream is down or slow: try the next one.
-            }
-        }
-
-        return 0;
-    }
-
-    private static async Task<int> UdpAsync(IPEndPoint upstream, ReadOnlyMemory<byte> query, Memory<byte> response, CancellationToken token)
-    {
-        using var socket = new Socket(upstream.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        await socket.ConnectAsync(upstream, token).ConfigureAwait(false);
-        await socket.SendAsync(query, SocketFlags.None, token).ConfigureAwait(false);
-        while (true)
-        {
-            var length = await socket.ReceiveAsync(response, SocketFlags.None, token).ConfigureAwait(false);
-
-            // Only the reply to this query (same ID) counts (RFC 5452 §9.1).
-            if (length >= 12 && response.Span[0] == query.Span[0] && response.Span[1] == query.Span[1])
-            {
-                return length;
-            }
-        }
-    }
-
-    private static async Task<int> TcpAsync(IPEndPoint upstream, ReadOnlyMemory<byte> query, Memory<byte> response, CancellationToken token)
-    {
-        using var socket = new Socket(upstream.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(upstream, token).ConfigureAwait(false);
-        var prefix = new byte[2];
-        BinaryPrimitives.WriteUInt16BigEndian(prefix, (ushort)query.Length);
-        await socket.SendAsync(prefix, SocketFlags.None, token).ConfigureAwait(false);
-        await socket.SendAsync(query, SocketFlags.None, token).ConfigureAwait(false);
-        if (!await TcpFraming.ReadExactlyAsync(socket, prefix, token).ConfigureAwait(false))
-        {
-            return 0;
-        }
-
-        var length = BinaryPrimitives.ReadUInt16BigEndian(prefix);
-        return await TcpFraming.ReadExactlyAsync(socket, response[..length], token).ConfigureAwait(false) ? length : 0;
-    }
+    /// <remarks>
+    /// Each upstream query gets a fresh random ID and a socket of its own on a random ephemeral port, and only a reply
+    /// from the upstream's address and port with that ID and the query's question is accepted (RFC 5452; docs/server.md,
+    /// "Forwarding"). The reply written carries the client's ID.
+    /// </remarks>
+    public async ValueTask<int> ForwardAsync(ReadOnlyMemory<byte> query, Memory<byte> response, DnsTransport transport, CancellationToken cancellationToken) =>
+        await UpstreamExchange.ForwardAsync(_upstreams, _timeout, query, response, fullReply: transport == DnsTransport.Tcp, cancellationToken).ConfigureAwait(false);
 }

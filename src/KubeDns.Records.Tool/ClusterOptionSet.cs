@@ -171,17 +171,28 @@ internal sealed class ClusterOptionSet
             error.WriteLine($"kubedns: warning: {warning}");
         }
 
-        var state = new ClusterState(dnsOptions);
+        var state = CreateState(dnsOptions, error);
         manifest.ApplyTo(state);
         state.MarkSynced();
         return (state, manifest, manifestOptions);
+    }
+
+    /// <summary>
+    /// A cluster state that prints each <see cref="ClusterWarning"/> to <paramref name="error"/> once, when it first
+    /// appears (a name DNS cannot encode, left out): <c>zone</c>, <c>query</c> and <c>serve</c> all build theirs here.
+    /// </summary>
+    public static ClusterState CreateState(ClusterDnsOptions options, TextWriter error)
+    {
+        var state = new ClusterState(options);
+        state.Warning += (_, warning) => error.WriteLine($"kubedns: warning: {warning}");
+        return state;
     }
 
     private ClusterState LoadLive(ParseResult result, TextWriter error)
     {
         var dnsOptions = ToDnsOptions(result);
         var client = Live.CreateClient(result);
-        var state = new ClusterState(dnsOptions);
+        var state = CreateState(dnsOptions, error);
         var logger = new StderrLogger(error, Microsoft.Extensions.Logging.LogLevel.Warning);
         var timeout = TimeSpan.FromSeconds(result.GetValue(Live.SyncTimeout));
         return LoadLiveAsync().GetAwaiter().GetResult();

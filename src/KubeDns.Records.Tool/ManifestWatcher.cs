@@ -86,6 +86,12 @@ internal sealed class ManifestWatcher(
 
             await log.WriteLineAsync("kubedns: the edit was rejected; still serving the last good cluster").ConfigureAwait(false);
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The watcher outlives any failure: a dead watcher would silently ignore every later edit, fixes included.
+            await log.WriteLineAsync($"kubedns: error: reloading the manifests failed: {e.GetType().Name}: {e.Message}").ConfigureAwait(false);
+            await log.WriteLineAsync("kubedns: the edit was rejected; still serving the last good cluster").ConfigureAwait(false);
+        }
 
         await log.FlushAsync().ConfigureAwait(false);
     }

@@ -32,6 +32,11 @@ internal static class ServeCommand
             Description = "A resolver for names outside the cluster (repeatable; port 53 by default).",
             HelpName = "HOST[:PORT]",
         };
+        var recursionAllow = new Option<string[]>("--recursion-allow")
+        {
+            Description = "The clients whose queries may be forwarded, as CIDR networks (comma-separated or repeated); default loopback, RFC 1918, 100.64.0.0/10 and fc00::/7. Others get REFUSED for names outside the cluster.",
+            HelpName = "CIDR[,CIDR...]",
+        };
         var watch = new Option<bool>("--watch")
         {
             Description = "Re-read the manifests when they change and apply the difference; a bad edit is reported and the last good cluster keeps serving.",
@@ -80,6 +85,7 @@ internal static class ServeCommand
         cluster.AddTo(command);
         command.Options.Add(listen);
         command.Options.Add(upstreams);
+        command.Options.Add(recursionAllow);
         command.Options.Add(watch);
         command.Options.Add(engine);
         command.Options.Add(health);
@@ -103,7 +109,10 @@ internal static class ServeCommand
             result.GetValue(reusePort),
             result.GetValue(batch),
             result.GetValue(tcpMax),
-            result.GetValue(tcpPerClient)), output, error));
+            result.GetValue(tcpPerClient),
+            // Absent: the engines' default list. Given, even empty: exactly the networks listed.
+            result.GetResult(recursionAllow) is null ? null
+                : [.. (result.GetValue(recursionAllow) ?? []).SelectMany(a => a.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))]), output, error));
         return command;
     }
 
@@ -122,7 +131,7 @@ internal static class ServeCommand
             // where it would say NXDOMAIN (behaviour.md §12), which clients retry instead of caching.
             var dnsOptions = settings.Cluster.ToDnsOptions(settings.Result);
             var client = settings.Live.CreateClient(settings.Result);
-            state = new ClusterState(dnsOptions);
+            state = ClusterOptionSet.CreateState(dnsOptions, error);
             var logger = new StderrLogger(error, settings.Verbose ? LogLevel.Debug : LogLevel.Information);
             feed = new KubernetesFeed(state, client, settings.Live.ToFeedOptions(settings.Result, dnsOptions, logger));
         }
@@ -231,6 +240,11 @@ internal static class ServeCommand
         {
             throw new UsageException($"--tcp-max-per-client: '{settings.MaxTcpConnectionsPerClient}' is not at least 1");
         }
+
+        if (settings.RecursionAllow is { } networks && !Forwarding.RecursionAllowList.TryParse(networks, out _, out var networkError))
+        {
+            throw new UsageException($"--recursion-allow: {networkError}");
+        }
     }
 
     internal static IPEndPoint ParseEndPoint(string text, string option, int? defaultPort)
@@ -311,7 +325,8 @@ internal static class ServeCommand
         bool ReusePort,
         int? UdpBatchSize,
         int? MaxTcpConnections,
-        int? MaxTcpConnectionsPerClient);
+        int? MaxTcpConnectionsPerClient,
+        IReadOnlyList<string>? RecursionAllow);
 
     /// <summary>The two engines behind one shape: start, stop, the bound endpoint.</summary>
     private sealed class Engine : IAsyncDisposable
@@ -339,6 +354,8 @@ internal static class ServeCommand
                     options.Upstreams.Add(upstream);
                 }
 
+                SetNetworks(options.RecursionAllowedNetworks, settings.RecursionAllow);
+
                 var arsoft = new KubeDnsServer(state, options);
                 if (log is not null)
                 {
@@ -359,6 +376,7 @@ internal static class ServeCommand
             nativeOptions.MaxTcpConnectionsPerClient = settings.MaxTcpConnectionsPerClient ?? nativeOptions.MaxTcpConnectionsPerClient;
             nativeOptions.Endpoints.Clear();
             nativeOptions.Endpoints.Add(settings.Listen);
+            SetNetworks(nativeOptions.RecursionAllowedNetworks, settings.RecursionAllow);
             var native = new NativeDnsServer(state, nativeOptions);
             if (log is not null)
             {
@@ -382,6 +400,21 @@ internal static class ServeCommand
             if (_arsoft is not null)
             {
                 await _arsoft.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>Replaces the engine's default allow list when <c>--recursion-allow</c> was given.</summary>
+        private static void SetNetworks(IList<string> target, IReadOnlyList<string>? networks)
+        {
+            if (networks is null)
+            {
+                return;
+            }
+
+            target.Clear();
+            foreach (var network in networks)
+            {
+                target.Add(network);
             }
         }
     }

@@ -64,9 +64,10 @@ public sealed partial class ClusterSnapshot
 
     private void ResolveInCluster(ref Resolution resolution, ReadOnlySpan<char> name, int zoneStart, RecordType type)
     {
-        if (zoneStart == 1)
+        if (zoneStart == 1 || name.Length > DnsLabels.MaxNameLength)
         {
-            // ".zone": an empty label is no name of ours (a wire-format query cannot carry one).
+            // ".zone": an empty label is no name of ours, nor is a name too long for DNS (RFC 1035 §2.3.4); a
+            // wire-format query can carry neither.
             resolution.Kind = IsSynced ? ResolutionKind.NameError : ResolutionKind.NotSynced;
             resolution.SetAuthority(new Segment(_clusterSoa, 0, 1, null, zoneStart, ownerIsSource: false));
             return;
@@ -147,16 +148,14 @@ public sealed partial class ClusterSnapshot
             };
         }
 
-        if (Data.Settings.Wildcards && Wildcard.IsWildcardQuery(relative))
-        {
-            // A wildcard label always means "every value", even where an object is literally named "any" (§10).
-            return WildcardAnswer(ref resolution, relative, source, zoneStart, type);
-        }
-
         var node = Data.Index.Find(relative);
         if (node is null)
         {
-            return StructuralName(ref resolution, relative, source, zoneStart, type);
+            // A name that exists is answered as itself even when a label of it is "any": a real name shadows the
+            // wildcard (RFC 4592 §2.2.1, §3.3). Only names that do not exist are wildcard answers (§10).
+            return Data.Settings.Wildcards && Wildcard.IsWildcardQuery(relative)
+                ? WildcardAnswer(ref resolution, relative, source, zoneStart, type)
+                : StructuralName(ref resolution, relative, source, zoneStart, type);
         }
 
         if (node.Cname is not null)
@@ -198,9 +197,12 @@ public sealed partial class ClusterSnapshot
             }
         }
 
-        return type is RecordType.SRV or RecordType.ANY
-            ? AddWithAdditional(ref resolution, node.Records, start, count, node.SrvAdditional, source, zoneStart)
-            : Add(ref resolution, node.Records, start, count, source, zoneStart);
+        return type switch
+        {
+            RecordType.SRV => AddWithAdditional(ref resolution, node.Records, start, count, node.SrvAdditional, source, zoneStart),
+            RecordType.ANY => AddWithAdditional(ref resolution, node.Records, start, count, node.AnyAdditional, source, zoneStart),
+            _ => Add(ref resolution, node.Records, start, count, source, zoneStart),
+        };
     }
 
     /// <summary>The fixed names of a cluster zone that are not in the index (behaviour.md §4).</summary>

@@ -22,8 +22,11 @@ public sealed partial class ClusterSnapshot
             return Outcome.NoData;
         }
 
-        var nsWildcard = Wildcard.IsWildcard(ns);
-        if (!nsWildcard && !NamespaceVisible(ns))
+        // At each level a wildcard label that names an existing child is that child (RFC 4592 §2.2.1): the
+        // namespace any, the service any of a namespace, the endpoint any of a service, the port any of a protocol.
+        var nsVisible = NamespaceVisible(ns);
+        var nsWildcard = Wildcard.IsWildcard(ns) && !nsVisible;
+        if (!nsWildcard && !nsVisible)
         {
             return Outcome.NameError;
         }
@@ -41,9 +44,10 @@ public sealed partial class ClusterSnapshot
                 continue;
             }
 
+            var allServices = svcWildcard && !ServiceExists(svc, catalogNs);
             foreach (var (name, service) in services)
             {
-                if (!svcWildcard && !DnsLabels.EqualsIgnoreCase(name, svc))
+                if (!allServices && !DnsLabels.EqualsIgnoreCase(name, svc))
                 {
                     continue;
                 }
@@ -92,6 +96,11 @@ public sealed partial class ClusterSnapshot
         }
 
         var all = Wildcard.IsWildcard(label);
+        foreach (var (endpointLabel, _) in service.Endpoints)
+        {
+            all &= !DnsLabels.EqualsIgnoreCase(endpointLabel, label);
+        }
+
         var matched = false;
         foreach (var (endpointLabel, node) in service.Endpoints)
         {
@@ -105,13 +114,41 @@ public sealed partial class ClusterSnapshot
         return matched;
     }
 
+    /// <summary>True when <c>&lt;label&gt;.&lt;ns&gt;.svc</c> is a name of the index: a service of that name, of any type.</summary>
+    private bool ServiceExists(ReadOnlySpan<char> label, string ns)
+    {
+        Span<char> key = stackalloc char[(2 * DnsLabels.MaxLabelLength) + 5];
+        if (label.Length > DnsLabels.MaxLabelLength || ns.Length > DnsLabels.MaxLabelLength)
+        {
+            return false;
+        }
+
+        label.CopyTo(key);
+        key[label.Length] = '.';
+        ns.CopyTo(key[(label.Length + 1)..]);
+        ".svc".CopyTo(key[(label.Length + 1 + ns.Length)..]);
+        return Data.Index.Find(key[..(label.Length + ns.Length + 5)]) is not null;
+    }
+
     /// <summary><c>_&lt;port&gt;._&lt;proto&gt;.&lt;svc&gt;.&lt;ns&gt;.svc</c> with wildcards: the matching named ports' SRV records.</summary>
     private static bool TakePorts(WildcardScratch scratch, SynthesizedService service, ReadOnlySpan<char> port, ReadOnlySpan<char> protocol, RecordType type)
     {
         var matched = false;
         foreach (var (name, portProtocol, node) in service.Ports)
         {
-            if (PortMatches(port, name) && ProtocolMatches(protocol, portProtocol))
+            if (!ProtocolMatches(protocol, portProtocol))
+            {
+                continue;
+            }
+
+            // _any names the port "any" of this protocol when there is one, every port of it otherwise.
+            var all = Wildcard.IsServiceLabelWildcard(port);
+            foreach (var (other, otherProtocol, _) in service.Ports)
+            {
+                all &= otherProtocol != portProtocol || !IsPortLabel(port, other);
+            }
+
+            if (all || IsPortLabel(port, name))
             {
                 matched = true;
                 scratch.Take(node, type);
@@ -121,8 +158,8 @@ public sealed partial class ClusterSnapshot
         return matched;
     }
 
-    private static bool PortMatches(ReadOnlySpan<char> label, string name) =>
-        Wildcard.IsServiceLabelWildcard(label) || (label.Length > 1 && label[0] == '_' && DnsLabels.EqualsIgnoreCase(label[1..], name));
+    private static bool IsPortLabel(ReadOnlySpan<char> label, string name) =>
+        label.Length > 1 && label[0] == '_' && DnsLabels.EqualsIgnoreCase(label[1..], name);
 
     private static bool ProtocolMatches(ReadOnlySpan<char> label, ServiceProtocol protocol) =>
         Wildcard.IsServiceLabelWildcard(label)

@@ -82,6 +82,25 @@ public sealed partial class ClusterSnapshot
     /// <summary>Every pod, in no particular order.</summary>
     public IEnumerable<PodDescriptor> Pods => Data.Pods.Values;
 
+    /// <summary>
+    /// The names this snapshot leaves out although their objects are valid, because DNS cannot encode them (a label
+    /// over 63 octets or a name over 255, RFC 1035 §2.3.4), ordered by object. Computed when read.
+    /// </summary>
+    public IReadOnlyList<ClusterWarning> Warnings
+    {
+        get
+        {
+            var all = new List<ClusterWarning>();
+            foreach (var list in Data.Warnings.Values)
+            {
+                all.AddRange(list);
+            }
+
+            all.Sort(static (a, b) => string.CompareOrdinal(a.Message, b.Message));
+            return all;
+        }
+    }
+
     internal ClusterData Data { get; }
 
     /// <summary>Finds a service by namespace and name.</summary>

@@ -35,6 +35,13 @@ public sealed class ClusterState
     /// <summary>Raised after a new snapshot is published, on the thread that published it.</summary>
     public event EventHandler<ClusterSnapshot>? SnapshotPublished;
 
+    /// <summary>
+    /// Raised once for each <see cref="ClusterWarning"/> a batch brings, after its snapshot is published and on the
+    /// thread that published it: a name left out because DNS cannot encode it. A later batch that keeps the same
+    /// name raises nothing again; <see cref="ClusterSnapshot.Warnings"/> lists every warning that still holds.
+    /// </summary>
+    public event EventHandler<ClusterWarning>? Warning;
+
     /// <summary>The latest published snapshot.</summary>
     public ClusterSnapshot Current => Volatile.Read(ref _current);
 
@@ -126,6 +133,7 @@ public sealed class ClusterState
     private ClusterSnapshot Publish(Func<ClusterSnapshot, IReadOnlyList<ClusterChange>, ClusterData> change, IReadOnlyList<ClusterChange> changes, bool? synced)
     {
         ClusterSnapshot next;
+        ClusterWarning[] added;
         lock (_writeLock)
         {
             var current = _current;
@@ -138,9 +146,15 @@ public sealed class ClusterState
 
             next = new ClusterSnapshot(data, NextSerial(current.Serial), isSynced);
             Volatile.Write(ref _current, next);
+            added = ReferenceEquals(data, current.Data) ? [] : data.AddedWarnings;
         }
 
         SnapshotPublished?.Invoke(this, next);
+        foreach (var warning in added)
+        {
+            Warning?.Invoke(this, warning);
+        }
+
         return next;
     }
 

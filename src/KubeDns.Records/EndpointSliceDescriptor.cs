@@ -17,7 +17,7 @@ public sealed record EndpointSliceDescriptor
     /// <summary>The slice name (<c>metadata.name</c>); slices are served in ordinal order of this name.</summary>
     public required string Name { get; init; }
 
-    /// <summary>The owning service (label <c>kubernetes.io/service-name</c>): an RFC 1035 label.</summary>
+    /// <summary>The owning service (label <c>kubernetes.io/service-name</c>): an RFC 1123 label.</summary>
     public required string ServiceName { get; init; }
 
     /// <summary>The address family of every endpoint (<c>addressType</c>).</summary>

@@ -19,7 +19,7 @@ public sealed record ServiceDescriptor
     /// <summary>The namespace (<c>metadata.namespace</c>): an RFC 1123 label.</summary>
     public required string Namespace { get; init; }
 
-    /// <summary>The service name (<c>metadata.name</c>): an RFC 1035 label.</summary>
+    /// <summary>The service name (<c>metadata.name</c>): an RFC 1123 label.</summary>
     public required string Name { get; init; }
 
     /// <summary>The service type (<c>spec.type</c>); <see cref="ServiceType.ClusterIP"/> when not set.</summary>

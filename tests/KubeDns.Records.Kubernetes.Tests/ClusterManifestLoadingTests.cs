@@ -141,6 +141,39 @@ public sealed class ClusterManifestLoadingTests : IDisposable
             manifest.Warnings);
     }
 
+    /// <summary>
+    /// A literal block whose leading line holds only the block's indentation, as Helm renders
+    /// <c>config.yaml: |</c> followed by <c>{{- tpl … | nindent 4 }}</c>. The YAML spec (§8.1.1.1), PyYAML and
+    /// kubectl read it; YamlDotNet 18 rejects it with "found extra spaces in first line".
+    /// </summary>
+    [Theory]
+    [InlineData("    \n")]
+    [InlineData("  \n    \n")]
+    [InlineData("    \r\n")]
+    public void Parse_LiteralBlockLeadingSpacesLine_ReadsWhatKubectlReads(string leading)
+    {
+        var configMap = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: loki, namespace: kiada}\ndata:\n  config.yaml: |\n"
+            + leading + "    auth_enabled: false\n    common:\n      path_prefix: /var/loki\n";
+        var annotated = Quote.Replace("  namespace: kiada", "  namespace: kiada\n  annotations:\n    note: |\n" + leading + "      first\n      second", StringComparison.Ordinal);
+
+        var manifest = ClusterManifest.Parse($"{configMap}---\n{annotated}\n", "loki.yaml");
+
+        Assert.Equal(["quote"], manifest.Services.Select(s => s.Name));
+        Assert.Equal(["loki.yaml: document 1 (ConfigMap kiada/loki): skipped: cluster DNS does not use v1 ConfigMap"], manifest.Warnings);
+    }
+
+    [Theory]
+    [InlineData("     \n    auth_enabled: false\n", "document 1: ")] // a leading line longer than the content's indentation (§8.1.1.1)
+    [InlineData("    auth_enabled: false\n common: {}\n", "document 1: ")] // the block ends, then a key at the wrong indentation
+    public void Parse_MalformedYamlInASkippedKind_StillAnErrorWithItsPosition(string block, string expected)
+    {
+        var e = Assert.Throws<ManifestException>(() => ClusterManifest.Parse(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: loki}\ndata:\n  config.yaml: |\n" + block + "---\n" + Quote, "loki.yaml"));
+
+        Assert.StartsWith($"loki.yaml: {expected}", Assert.Single(e.Errors), StringComparison.Ordinal);
+        Assert.Matches(@"\(line [67], column \d+\)$", e.Errors[0]);
+    }
+
     [Fact]
     public void Parse_NoNamespace_UsesTheDefaultNamespace()
     {
@@ -203,6 +236,19 @@ public sealed class ClusterManifestLoadingTests : IDisposable
         var error = Assert.Single(e.Errors);
         Assert.StartsWith("bad.yaml: document 2: ", error, StringComparison.Ordinal);
         Assert.Matches(@"\(line 14, column \d+\)$", error);
+    }
+
+    [Theory]
+    [InlineData("a: [1, 2\nb: 3\n", "(line 13, column 1)")]
+    [InlineData("a: {x: 1\nb: 3\n", "(line 13, column 1)")]
+    [InlineData("metadata: {name: [oops\n---\nkind: Service\n", "(line 13, column 1)")]
+    public void Parse_UnclosedFlowCollection_NamesDocumentLineAndColumn(string document, string position)
+    {
+        var e = Assert.Throws<ManifestException>(() => ClusterManifest.Parse($"{Quote}\n---\n{document}", "bad.yaml"));
+
+        var error = e.Errors[0];
+        Assert.StartsWith("bad.yaml: document 2: ", error, StringComparison.Ordinal);
+        Assert.EndsWith(position, error, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -112,6 +112,11 @@ internal sealed class RawResponse
             RawDns.SkipName(bytes, ref offset);
             var type = BinaryPrimitives.ReadUInt16BigEndian(bytes.AsSpan(offset));
             var rdlength = BinaryPrimitives.ReadUInt16BigEndian(bytes.AsSpan(offset + 8));
+            if (type == 1 && rdlength == 4 && i < AnCount)
+            {
+                AnswerAddresses.Add(new IPAddress(bytes.AsSpan(offset + 10, 4)));
+            }
+
             if (type == 41)
             {
                 HasOpt = true;
@@ -162,6 +167,9 @@ internal sealed class RawResponse
 
     /// <summary>The last question's bytes (name, type, class) as sent back.</summary>
     public byte[] QuestionBytes { get; } = [];
+
+    /// <summary>The addresses of the A records in the answer section, in order.</summary>
+    public List<IPAddress> AnswerAddresses { get; } = [];
 
     public bool HasOpt { get; }
 

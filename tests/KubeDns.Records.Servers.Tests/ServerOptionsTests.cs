@@ -32,6 +32,15 @@ public class ArSoftServerOptionsTests
         Assert.Throws<ArgumentNullException>(() => new KubeDnsServer(null!));
 
     [Fact]
+    public void Constructor_BadRecursionNetwork_ArgumentExceptionNamingOptionAndValue()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new KubeDnsServer(ExampleCluster.Create(), Loopback(o => o.RecursionAllowedNetworks.Add("10.0.0.0/33"))));
+
+        Assert.StartsWith("KubeDnsServerOptions.RecursionAllowedNetworks: '10.0.0.0/33' is not a network", error.Message, StringComparison.Ordinal);
+        Assert.Equal(nameof(KubeDnsServerOptions.RecursionAllowedNetworks), error.ParamName);
+    }
+
+    [Fact]
     public async Task Options_ChangedAfterConstruction_NoEffect()
     {
         var options = Loopback();
@@ -66,6 +75,15 @@ public class NativeServerOptionsTests
         Assert.Contains("MaxUdpPayloadSize", error.Message);
         Assert.Contains(size.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message);
         Assert.Equal(nameof(NativeDnsServerOptions.MaxUdpPayloadSize), error.ParamName);
+    }
+
+    [Fact]
+    public void Constructor_BadRecursionNetwork_ArgumentExceptionNamingOptionAndValue()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new NativeDnsServer(ExampleCluster.Create(), Loopback(o => o.RecursionAllowedNetworks.Add("192.168.1.1/16"))));
+
+        Assert.StartsWith("NativeDnsServerOptions.RecursionAllowedNetworks: '192.168.1.1/16' is not a network", error.Message, StringComparison.Ordinal);
+        Assert.Equal(nameof(NativeDnsServerOptions.RecursionAllowedNetworks), error.ParamName);
     }
 
     [Theory]

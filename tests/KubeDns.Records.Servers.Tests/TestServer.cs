@@ -35,6 +35,9 @@ public sealed record TestServerOptions
 
     public int MaxTcpConnectionsPerClient { get; set; } = 16;
 
+    /// <summary>The clients that may have queries forwarded (CIDR); null keeps the engine's default.</summary>
+    public IList<string>? RecursionAllowedNetworks { get; set; }
+
     /// <summary>Creates the engine's meter; null lets the engine create its own.</summary>
     public IMeterFactory? MeterFactory { get; set; }
 }
@@ -83,6 +86,15 @@ internal sealed class ArSoftTestServer : ITestServer
             engine.Upstreams.Add(upstream);
         }
 
+        if (options.RecursionAllowedNetworks is { } networks)
+        {
+            engine.RecursionAllowedNetworks.Clear();
+            foreach (var network in networks)
+            {
+                engine.RecursionAllowedNetworks.Add(network);
+            }
+        }
+
         State = state;
         Server = new KubeDnsServer(state, engine);
         Server.QueryAnswered += (_, e) =>
@@ -125,6 +137,14 @@ internal sealed class NativeTestServer : ITestServer
         };
         engine.Endpoints.Clear();
         engine.Endpoints.Add(options.Endpoint);
+        if (options.RecursionAllowedNetworks is { } networks)
+        {
+            engine.RecursionAllowedNetworks.Clear();
+            foreach (var network in networks)
+            {
+                engine.RecursionAllowedNetworks.Add(network);
+            }
+        }
 
         State = state;
         Server = new NativeDnsServer(state, engine);

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using KubeDns.Records.Tests.TestData;
@@ -182,6 +183,164 @@ public abstract class UpstreamTests(Engine engine) : IAsyncLifetime
 
         Assert.Equal("SERVFAIL", Dig.Status(output));
         Assert.Equal(["time-api.kiada.svc.cluster.local. 5 IN CNAME worldtimeapi.org."], Dig.Section(external, "ANSWER"));
+    }
+
+    /// <summary>
+    /// RFC 5452 §9.1: a reply counts only when it comes from the upstream's address and port and carries the ID and
+    /// the question of the query sent. A forged reply is dropped and the server keeps waiting for the genuine one.
+    /// </summary>
+    [Theory]
+    [InlineData(HostileReply.WrongQuestion)]
+    [InlineData(HostileReply.WrongId)]
+    [InlineData(HostileReply.OtherPort)]
+    public async Task Forward_ForgedReplyFirst_OnlyGenuineRelayed(HostileReply forged)
+    {
+        await using var upstream = HostileUpstream.Start(forged);
+        await using var server = await TestServers.StartAsync(engine, ExampleCluster.Create(), o => o.Upstreams.Add(upstream.EndPoint));
+        var query = new RawQuery { Name = "wrongq.example.org", EdnsPayload = 1232 };
+
+        var reply = await RawDns.ExchangeUdpAsync(server.LocalEndPoint!, query.ToBytes());
+
+        Assert.Equal(0, reply.Rcode);
+        Assert.Equal([IPAddress.Parse("192.0.2.1")], reply.AnswerAddresses);
+        Assert.Equal(RawDns.Question("wrongq.example.org"), reply.QuestionBytes);
+    }
+
+    [Fact]
+    public async Task Forward_OnlyForgedReplies_ServFailAfterTimeout()
+    {
+        await using var upstream = HostileUpstream.Start(HostileReply.WrongQuestion, genuine: false);
+        await using var server = await TestServers.StartAsync(engine, ExampleCluster.Create(), o =>
+        {
+            o.Upstreams.Add(upstream.EndPoint);
+            o.UpstreamTimeout = TimeSpan.FromMilliseconds(500);
+        });
+
+        var reply = await RawDns.ExchangeUdpAsync(server.LocalEndPoint!, new RawQuery { Name = "wrongq.example.org" }.ToBytes());
+
+        Assert.Equal(2, reply.Rcode);
+        Assert.Empty(reply.AnswerAddresses);
+    }
+
+    /// <summary>RFC 5452 §9.2: each upstream query has an ID of its own; the client gets its own ID back.</summary>
+    [Fact]
+    public async Task Forward_UpstreamQuery_FreshIdAndClientGetsItsOwn()
+    {
+        await using var upstream = HostileUpstream.Start();
+        await using var server = await TestServers.StartAsync(engine, ExampleCluster.Create(), o => o.Upstreams.Add(upstream.EndPoint));
+        ushort[] clientIds = [0x4B1D, 0x4B1E, 0x4B1F, 0x4B20];
+
+        foreach (var id in clientIds)
+        {
+            var reply = await RawDns.ExchangeUdpAsync(server.LocalEndPoint!, new RawQuery { Id = id, Name = $"q{id}.example.org" }.ToBytes());
+            Assert.Equal(id, reply.Id);
+            Assert.Equal([IPAddress.Parse("192.0.2.1")], reply.AnswerAddresses);
+        }
+
+        var upstreamIds = upstream.Received.Select(r => BinaryPrimitives.ReadUInt16BigEndian(r.Query)).ToArray();
+        Assert.Equal(clientIds.Length, upstreamIds.Length);
+        Assert.NotEqual(clientIds, upstreamIds);
+        Assert.True(upstreamIds.Distinct().Count() > 1, $"every upstream query had ID {upstreamIds[0]}");
+        Assert.True(upstream.Received.Select(r => r.From.Port).Distinct().Count() > 1, "every upstream query came from one port");
+    }
+
+    /// <summary>A client query without EDNS goes upstream without OPT; with EDNS, with our OPT.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Forward_ClientEdns_UpstreamQueryOptOnlyWithEdns(bool edns)
+    {
+        await using var upstream = HostileUpstream.Start();
+        await using var server = await TestServers.StartAsync(engine, ExampleCluster.Create(), o => o.Upstreams.Add(upstream.EndPoint));
+        var query = new RawQuery { Name = "plain.example.org", EdnsPayload = edns ? (ushort)4096 : null };
+
+        var reply = await RawDns.ExchangeUdpAsync(server.LocalEndPoint!, query.ToBytes());
+
+        Assert.Equal([IPAddress.Parse("192.0.2.1")], reply.AnswerAddresses);
+        var sent = Assert.Single(upstream.Received).Query;
+        var arcount = BinaryPrimitives.ReadUInt16BigEndian(sent.AsSpan(10));
+        Assert.Equal(edns ? 1 : 0, arcount);
+        if (edns)
+        {
+            var offset = 12 + HostileUpstream.QuestionOf(sent).Length;
+            Assert.Equal(41, BinaryPrimitives.ReadUInt16BigEndian(sent.AsSpan(offset + 1)));
+            Assert.True(BinaryPrimitives.ReadUInt16BigEndian(sent.AsSpan(offset + 3)) >= 512);
+        }
+    }
+
+    /// <summary>
+    /// Not an open resolver (RFC 5358): only clients in the recursion allow list have names outside the zones
+    /// forwarded; others get REFUSED and the upstream is never asked. The tests run from 127.0.0.1.
+    /// </summary>
+    [Theory]
+    [InlineData("127.0.0.0/8", "+notcp", "NOERROR")]
+    [InlineData("127.0.0.1", "+tcp", "NOERROR")]
+    [InlineData("10.0.0.0/8,::1/128", "+notcp", "REFUSED")]
+    [InlineData("10.0.0.0/8,::1/128", "+tcp", "REFUSED")]
+    [InlineData("", "+notcp", "REFUSED")]
+    public async Task Forward_RecursionAllowList_OnlyListedClientsForwarded(string networks, string transport, string status)
+    {
+        await using var server = await TestServers.StartAsync(engine, ExampleCluster.Create(), o =>
+        {
+            o.Upstreams.Add(_upstream.EndPoint);
+            o.RecursionAllowedNetworks = networks.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        });
+        var before = _upstream.Queries;
+
+        var outside = await Dig.RunAsync(server.LocalEndPoint!, transport, "example.com", "A");
+        var reverse = await Dig.RunAsync(server.LocalEndPoint!, transport, "8.8.8.8.in-addr.arpa", "PTR");
+
+        Assert.Equal(status, Dig.Status(outside));
+        Assert.Equal(status, Dig.Status(reverse));
+        if (status == "REFUSED")
+        {
+            Assert.Empty(Dig.Section(outside, "ANSWER"));
+            Assert.Equal(before, _upstream.Queries);
+        }
+    }
+
+    /// <summary>In-zone names are answered to every client, listed or not; a CNAME target outside the zones is not chased for an unlisted one.</summary>
+    [Theory]
+    [InlineData("+notcp")]
+    [InlineData("+tcp")]
+    public async Task Forward_ClientNotInAllowList_InZoneAnsweredExternalTargetNotChased(string transport)
+    {
+        await using var server = await TestServers.StartAsync(engine, ExampleCluster.Create(), o =>
+        {
+            o.Upstreams.Add(_upstream.EndPoint);
+            o.RecursionAllowedNetworks = ["10.0.0.0/8"];
+        });
+        var before = _upstream.Queries;
+
+        var quote = await Dig.RunAsync(server.LocalEndPoint!, transport, "quote.kiada.svc.cluster.local", "A");
+        var nope = await Dig.RunAsync(server.LocalEndPoint!, transport, "nope.kiada.svc.cluster.local", "A");
+        var external = await Dig.RunAsync(server.LocalEndPoint!, transport, "time-api.kiada.svc.cluster.local", "A");
+
+        Assert.Equal(["quote.kiada.svc.cluster.local. 5 IN A 10.96.161.97"], Dig.Section(quote, "ANSWER"));
+        Assert.Contains("aa", Dig.Flags(quote).Split(' '));
+        Assert.Equal("NXDOMAIN", Dig.Status(nope));
+        Assert.Equal("NOERROR", Dig.Status(external));
+        Assert.Equal(["time-api.kiada.svc.cluster.local. 5 IN CNAME worldtimeapi.org."], Dig.Section(external, "ANSWER"));
+        Assert.Contains("aa", Dig.Flags(external).Split(' '));
+        Assert.Equal(before, _upstream.Queries);
+    }
+
+    /// <summary>RD = 0 asks for no recursion: names outside the zones are REFUSED, CNAME targets not chased, in-zone names answered.</summary>
+    [Theory]
+    [InlineData("+notcp")]
+    [InlineData("+tcp")]
+    public async Task Forward_RecursionNotDesired_OutsideRefusedInZoneAnswered(string transport)
+    {
+        var before = _upstream.Queries;
+
+        var outside = await Dig.RunAsync(EndPoint, transport, "+norecurse", "example.com", "A");
+        var quote = await Dig.RunAsync(EndPoint, transport, "+norecurse", "quote.kiada.svc.cluster.local", "A");
+        var external = await Dig.RunAsync(EndPoint, transport, "+norecurse", "time-api.kiada.svc.cluster.local", "A");
+
+        Assert.Equal("REFUSED", Dig.Status(outside));
+        Assert.Equal(["quote.kiada.svc.cluster.local. 5 IN A 10.96.161.97"], Dig.Section(quote, "ANSWER"));
+        Assert.Equal(["time-api.kiada.svc.cluster.local. 5 IN CNAME worldtimeapi.org."], Dig.Section(external, "ANSWER"));
+        Assert.Equal(before, _upstream.Queries);
     }
 
     /// <summary>

@@ -25,6 +25,23 @@ public class ExitCodeTests
         Assert.Contains(message, error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("zone")]
+    [InlineData("query", "quote.kiada.svc.cluster.local")]
+    [InlineData("serve", "--listen", "127.0.0.1:0")]
+    public async Task UnclosedFlowCollection_ExitsTwoNamingFileDocumentLineAndColumn(params string[] command)
+    {
+        using var folder = new TempFolder();
+        var file = folder.Write("bad.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: kiada}\n---\na: [1, 2\nb: 3\n");
+
+        var (exitCode, output, error) = await KubeDnsProcess.RunAsync([.. command, "--manifests", file]);
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal("", output);
+        Assert.StartsWith($"kubedns: error: {file}: document 2: the flow sequence '[' opened at line 5, column 4 is not closed (line 6, column 1)\n", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
     /// <summary>The record features of behaviour.md §9, §10 and §13 are reachable from the command line.</summary>
     [Fact]
     public async Task Query_Wildcards_ListsEveryServiceOfTheNamespace()

@@ -132,6 +132,41 @@ public class QueryTests
         Assert.Contains($"kubedns: warning: {folder.Path}/svc.yaml: document 1 (Service shop/orders): spec.clusterIP: not set; allocated {ip} from 10.96.0.0/12, as the API server would (line 5, column 3)", error, StringComparison.Ordinal);
     }
 
+    /// <summary>Kubernetes' e2e DNS test "a service name that starts with a digit": the manifest loads and the name resolves.</summary>
+    [Fact]
+    public async Task Query_DigitFirstServiceName_Resolves()
+    {
+        using var folder = new TempFolder();
+        folder.Write("svc.yaml", """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: 1kubernetes, namespace: default}
+            spec:
+              clusterIP: 10.96.1.1
+              ports: [{name: https, port: 443}]
+            """);
+
+        var (exitCode, output, error) = await KubeDnsProcess.RunAsync("query", "1kubernetes.default.svc.cluster.local", "--manifests", folder.Path);
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal("", error);
+        Assert.Equal(["1kubernetes.default.svc.cluster.local. 5 IN A 10.96.1.1"], Section(output, "ANSWER"));
+    }
+
+    [Fact]
+    public async Task Query_PortName63Characters_ProtocolNameIsNxdomainAndWarnsOnce()
+    {
+        using var folder = new TempFolder();
+        folder.Write("cart.yaml", ZoneTests.LongPortService());
+
+        var (exitCode, output, error) = await KubeDnsProcess.RunAsync("query", "_tcp.cart.shop.svc.cluster.local", "A", "--manifests", folder.Path);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("status: NXDOMAIN\n", output, StringComparison.Ordinal);
+        var warning = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("kubedns: warning: Service shop/cart: spec.ports[0].name: ", warning, StringComparison.Ordinal);
+    }
+
     private static string[] Lines(string joined) => joined.Length == 0 ? [] : joined.Split('|');
 
     private static string[] Section(string output, string name)

@@ -128,6 +128,27 @@ public class ServeTests
     }
 
     [Fact]
+    public async Task Serve_WatchUnclosedFlowCollection_ReportsItAndAppliesTheFix()
+    {
+        using var folder = new TempFolder();
+        folder.Write("shop.yaml", WebService);
+        await using var server = await KubeDnsProcess.StartServeAsync("--listen", "127.0.0.1:0", "--manifests", folder.Path, "--watch");
+        var endpoint = server.EndPoint!;
+        Assert.Equal(["web.shop.svc.cluster.local. 5 IN A 10.96.0.77"], Dig.Section(await Dig.RunAsync(endpoint, "web.shop.svc.cluster.local"), "ANSWER"));
+
+        // An edit the YAML parser itself chokes on: reported with its position, the last good cluster serving.
+        folder.Write("shop.yaml", WebService + "\n---\na: [1, 2\nb: 3\n");
+        await server.WaitForErrorAsync("still serving the last good cluster", TimeSpan.FromSeconds(15));
+        Assert.Contains("shop.yaml: document 3: the flow sequence '[' opened at line", server.StandardError, StringComparison.Ordinal);
+        Assert.Equal(["web.shop.svc.cluster.local. 5 IN A 10.96.0.77"], Dig.Section(await Dig.RunAsync(endpoint, "web.shop.svc.cluster.local"), "ANSWER"));
+
+        // The fix is applied, and SIGTERM still stops the server cleanly.
+        folder.Write("shop.yaml", WebService.Replace("10.96.0.77", "10.96.0.78", StringComparison.Ordinal));
+        await WaitForAsync(async () => Dig.Section(await Dig.RunAsync(endpoint, "web.shop.svc.cluster.local"), "ANSWER") is ["web.shop.svc.cluster.local. 5 IN A 10.96.0.78"], server);
+        Assert.Equal(0, await server.SignalAsync("TERM", StopTimeout));
+    }
+
+    [Fact]
     public async Task Serve_PortInUse_ExitsOneNamingTheAddress()
     {
         using var holder = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
@@ -158,6 +179,35 @@ public class ServeTests
         Assert.Equal(0, await upstream.SignalAsync("TERM", StopTimeout));
     }
 
+    /// <summary>Not an open resolver: a client outside --recursion-allow (here 127.0.0.1) gets REFUSED for outside names, in-zone answers still.</summary>
+    [Theory]
+    [InlineData("native")]
+    [InlineData("arsoft")]
+    public async Task Serve_ClientOutsideRecursionAllow_OutsideNamesRefused(string engine)
+    {
+        await using var upstream = await KubeDnsProcess.StartServeAsync("--listen", "127.0.0.1:0", "--zone", "corp.example");
+        await using var server = await KubeDnsProcess.StartServeAsync(
+            "--listen", "127.0.0.1:0", "--engine", engine, "--upstream", upstream.EndPoint!.ToString(), "--recursion-allow", "10.0.0.0/8,fc00::/7");
+
+        var outside = await Dig.RunAsync(server.EndPoint!, "quote.kiada.svc.corp.example");
+        var local = await Dig.RunAsync(server.EndPoint!, "quote.kiada.svc.cluster.local");
+
+        Assert.Equal("REFUSED", Dig.Status(outside));
+        Assert.Equal(["quote.kiada.svc.cluster.local. 5 IN A 10.96.161.97"], Dig.Section(local, "ANSWER"));
+        Assert.Equal(0, await server.SignalAsync("TERM", StopTimeout));
+        Assert.Equal(0, await upstream.SignalAsync("TERM", StopTimeout));
+    }
+
+    [Fact]
+    public async Task Serve_BadRecursionAllow_ExitsTwoNamingEachBadNetwork()
+    {
+        var (exitCode, output, error) = await KubeDnsProcess.RunAsync("serve", "--recursion-allow", "10.0.0.0/8,10.0.0.0/33", "--recursion-allow", "nope");
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal("", output);
+        Assert.Contains("--recursion-allow: '10.0.0.0/33', 'nope' are not networks in CIDR notation", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--listen", "localhost", "--listen: 'localhost' is not ADDRESS:PORT")]
     [InlineData("--listen", "127.0.0.1", "--listen: '127.0.0.1' is not ADDRESS:PORT")]
@@ -169,6 +219,24 @@ public class ServeTests
         Assert.Equal(2, exitCode);
         Assert.Equal("", output);
         Assert.Contains(message, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_PortName63Characters_NxdomainAndWarnedOnceAcrossReloads()
+    {
+        using var folder = new TempFolder();
+        folder.Write("cart.yaml", ZoneTests.LongPortService());
+        await using var server = await KubeDnsProcess.StartServeAsync("--listen", "127.0.0.1:0", "--manifests", folder.Path, "--watch");
+        var endpoint = server.EndPoint!;
+        Assert.Equal("NXDOMAIN", Dig.Status(await Dig.RunAsync(endpoint, "_tcp.cart.shop.svc.cluster.local")));
+
+        // An edit that keeps the port: applied, and the warning is not repeated.
+        folder.Write("cart.yaml", ZoneTests.LongPortService("10.96.0.8"));
+        await WaitForAsync(async () => Dig.Section(await Dig.RunAsync(endpoint, "cart.shop.svc.cluster.local"), "ANSWER") is ["cart.shop.svc.cluster.local. 5 IN A 10.96.0.8"], server);
+
+        Assert.Equal(0, await server.SignalAsync("INT", StopTimeout));
+        var warnings = server.StandardError.Split('\n').Where(l => l.StartsWith("kubedns: warning: ", StringComparison.Ordinal)).ToList();
+        Assert.StartsWith("kubedns: warning: Service shop/cart: spec.ports[0].name: ", Assert.Single(warnings), StringComparison.Ordinal);
     }
 
     private static async Task WaitForAsync(Func<Task<bool>> condition, KubeDnsProcess server)

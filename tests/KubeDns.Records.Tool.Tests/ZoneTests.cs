@@ -52,6 +52,96 @@ public class ZoneTests
         Assert.Contains("kubedns: error: ZONE: 'example.org' is not a configured cluster zone", error, StringComparison.Ordinal);
     }
 
+    private static readonly string Port63 = new('p', 63);
+
+    /// <summary>The name server's Service, so the exported NS record has its address (named-checkzone requires it).</summary>
+    private const string KubeDns = """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: kube-dns, namespace: kube-system}
+        spec:
+          clusterIP: 10.96.0.10
+          ports: [{name: dns, port: 53, protocol: UDP}]
+        """;
+
+    /// <summary>A Service whose 63-character port name would make the 64-octet label <c>_ppp…</c> (RFC 1035 §2.3.4).</summary>
+    internal static string LongPortService(string clusterIP = "10.96.0.7") => $$"""
+        apiVersion: v1
+        kind: Service
+        metadata: {name: cart, namespace: shop}
+        spec:
+          clusterIP: {{clusterIP}}
+          ports: [{name: {{Port63}}, port: 8080}, {name: metrics, port: 9090, protocol: UDP}]
+        """;
+
+    [Fact]
+    public async Task Zone_PortName63Characters_LeftOutWarnedOnceAndLoadsInNamedCheckzone()
+    {
+        using var folder = new TempFolder();
+        folder.Write("cart.yaml", LongPortService());
+        folder.Write("kube-dns.yaml", KubeDns);
+
+        var (exitCode, output, error) = await KubeDnsProcess.RunAsync("zone", "--manifests", folder.Path);
+
+        Assert.Equal(0, exitCode);
+        Assert.DoesNotContain(Port63, output, StringComparison.Ordinal);
+        Assert.Contains("\ncart.shop.svc.cluster.local. 5 IN SRV 0 50 8080 cart.shop.svc.cluster.local.\n", output, StringComparison.Ordinal);
+        Assert.Contains("\n_metrics._udp.cart.shop.svc.cluster.local. 5 IN SRV 0 100 9090 cart.shop.svc.cluster.local.\n", output, StringComparison.Ordinal);
+        var warning = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"kubedns: warning: Service shop/cart: spec.ports[0].name: '{Port63}': _{Port63}._tcp.cart.shop.svc.cluster.local. has a 64-octet label", warning, StringComparison.Ordinal);
+        await AssertZoneLoadsAsync("cluster.local", output);
+    }
+
+    /// <summary>
+    /// A 100-character zone with a 63-character namespace and service: the endpoint <c>a</c> fits, the one with a
+    /// 63-character hostname would be 298 octets and is left out of the names and the SRV set.
+    /// </summary>
+    [Fact]
+    public async Task Zone_NamesOver255Octets_LeftOutWarnedOnceAndLoadsInNamedCheckzone()
+    {
+        var label = new string('n', 63);
+        var host = new string('h', 63);
+        var zone = new string('k', 49) + "." + new string('c', 50);
+        using var folder = new TempFolder();
+        folder.Write("long.yaml", $$"""
+            apiVersion: v1
+            kind: Service
+            metadata: {name: {{label}}, namespace: {{label}}}
+            spec:
+              clusterIP: None
+              ports: [{name: http, port: 80}]
+            ---
+            apiVersion: discovery.k8s.io/v1
+            kind: EndpointSlice
+            metadata:
+              name: long-x1
+              namespace: {{label}}
+              labels: {kubernetes.io/service-name: {{label}} }
+            addressType: IPv4
+            ports: [{name: http, port: 80}]
+            endpoints:
+              - addresses: [10.244.0.1]
+                hostname: a
+                conditions: {ready: true}
+              - addresses: [10.244.0.2]
+                hostname: {{host}}
+                conditions: {ready: true}
+            """);
+
+        folder.Write("kube-dns.yaml", KubeDns);
+
+        var (exitCode, output, error) = await KubeDnsProcess.RunAsync("zone", "--zone", zone, "--manifests", folder.Path);
+
+        Assert.Equal(0, exitCode);
+        Assert.DoesNotContain(host, output, StringComparison.Ordinal);
+        var service = $"{label}.{label}.svc.{zone}.";
+        Assert.Contains($"\n{service} 5 IN SRV 0 100 80 a.{service}\n", output, StringComparison.Ordinal);
+        Assert.Contains($"\n{service} 5 IN A 10.244.0.2\n", output, StringComparison.Ordinal);
+        var warning = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"kubedns: warning: EndpointSlice {label}/long-x1: endpoints[1].hostname: '{host}': {host}.{service} is 298 octets", warning, StringComparison.Ordinal);
+        await AssertZoneLoadsAsync(zone, output);
+    }
+
     private static async Task AssertZoneLoadsAsync(string origin, string zone)
     {
         var file = Path.Combine(Path.GetTempPath(), $"kubedns-{Guid.NewGuid():N}.zone");

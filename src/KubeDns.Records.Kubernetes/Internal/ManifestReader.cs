@@ -51,11 +51,12 @@ internal sealed partial class ManifestReader(ManifestOptions options, List<strin
         List<YamlTreeDocument> documents;
         try
         {
-            documents = YamlTreeNode.Parse(text);
+            documents = YamlTreeNode.Parse(ref text);
         }
         catch (YamlTreeException e)
         {
-            errors.Add($"{source}: document {e.Document}: {Describe(e.Yaml)}{ObjectSource.Position(e.Yaml.Start)}");
+            var message = e.InnerException is YamlException yaml ? Describe(yaml) : e.Message;
+            errors.Add($"{source}: document {e.Document}: {message}{ObjectSource.Position(e.Start)}");
             return;
         }
 
@@ -175,6 +176,13 @@ internal sealed partial class ManifestReader(ManifestOptions options, List<strin
             errors.Add(path.Length == 0
                 ? $"{where} ({label}): {message}{ObjectSource.Position(mark)}"
                 : $"{where} ({label}): {path}: {message}{ObjectSource.Position(mark)}");
+            return;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException or NullReferenceException or IndexOutOfRangeException)
+        {
+            // KubernetesClient's YAML layer wraps what it understands in YamlException; anything else is still a
+            // problem of this object's text, not a reason to abort the load.
+            errors.Add($"{where} ({label}): cannot be read: {e.Message}{ObjectSource.Position(node.Start)}");
             return;
         }
 

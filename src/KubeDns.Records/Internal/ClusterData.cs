@@ -22,8 +22,12 @@ internal sealed class ClusterData
         (UInt128 Address, bool IsV6)[] nameServerAddresses,
         ReverseData reverse,
         ImmutableSortedDictionary<string, ImmutableSortedDictionary<string, SynthesizedService>> catalog,
-        PodData podIndex)
+        PodData podIndex,
+        ImmutableDictionary<ObjectKey, List<ClusterWarning>> warnings,
+        ClusterWarning[] addedWarnings)
     {
+        Warnings = warnings;
+        AddedWarnings = addedWarnings;
         Reverse = reverse;
         Catalog = catalog;
         PodIndex = podIndex;
@@ -72,6 +76,12 @@ internal sealed class ClusterData
 
     public (UInt128 Address, bool IsV6)[] NameServerAddresses { get; }
 
+    /// <summary>The names each service left out because DNS cannot encode them, by service; services without any are absent.</summary>
+    public ImmutableDictionary<ObjectKey, List<ClusterWarning>> Warnings { get; }
+
+    /// <summary>The warnings that the batch which made this state raised and the previous state did not hold.</summary>
+    public ClusterWarning[] AddedWarnings { get; }
+
     public static ClusterData CreateEmpty(DnsSettings settings) => new(
         settings,
         ImmutableDictionary<ObjectKey, ServiceDescriptor>.Empty,
@@ -85,7 +95,9 @@ internal sealed class ClusterData
         settings.NameServerAddresses ?? [],
         ReverseData.Empty,
         ImmutableSortedDictionary.Create<string, ImmutableSortedDictionary<string, SynthesizedService>>(StringComparer.Ordinal),
-        PodData.Empty);
+        PodData.Empty,
+        ImmutableDictionary<ObjectKey, List<ClusterWarning>>.Empty,
+        []);
 
     public bool NamespaceExists(string ns) => NamespaceRefs.ContainsKey(ns);
 
@@ -252,8 +264,12 @@ internal sealed class ClusterData
         var contributions = Contributions.ToBuilder();
         var reverse = Reverse.ToBuilder(Settings);
         var catalog = Catalog.ToBuilder();
+        var warnings = Warnings.ToBuilder();
+        var addedWarnings = new List<ClusterWarning>();
         foreach (var serviceKey in affectedServices)
         {
+            var oldWarnings = warnings.GetValueOrDefault(serviceKey);
+            warnings.Remove(serviceKey);
             if (contributions.TryGetValue(serviceKey, out var old))
             {
                 foreach (var name in old.Names)
@@ -282,6 +298,19 @@ internal sealed class ClusterData
                 index.Set(name.Key, name.Value);
             }
 
+            if (synthesized.Warnings.Count > 0)
+            {
+                // Reported once: a warning the service already had (an edit that kept the bad name) is not new.
+                warnings[serviceKey] = synthesized.Warnings;
+                foreach (var warning in synthesized.Warnings)
+                {
+                    if (oldWarnings is null || !oldWarnings.Exists(w => w.Key == warning.Key && w.Message == warning.Message))
+                    {
+                        addedWarnings.Add(warning);
+                    }
+                }
+            }
+
             reverse.Add(synthesized.Ptrs);
             AddToCatalog(catalog, synthesized);
             contributions[serviceKey] = synthesized;
@@ -291,7 +320,7 @@ internal sealed class ClusterData
         {
             // <ns>.svc exists while the namespace does and is allowed (behaviour.md §4, §5).
             var key = ServiceSynthesizer.NamespaceKey(ns);
-            if (refs.ContainsKey(ns) && Settings.IsNamespaceAllowed(ns))
+            if (refs.ContainsKey(ns) && Settings.IsNamespaceAllowed(ns) && ServiceSynthesizer.Unencodable(key, Settings) is null)
             {
                 index.Set(key, NameNode.EmptyNonTerminal);
             }
@@ -343,16 +372,19 @@ internal sealed class ClusterData
             nameServerAddresses,
             reverse.ToImmutable(),
             catalog.ToImmutable(),
-            podIndex);
+            podIndex,
+            warnings.ToImmutable(),
+            [.. addedWarnings]);
     }
 
     private static void AddToCatalog(
         ImmutableSortedDictionary<string, ImmutableSortedDictionary<string, SynthesizedService>>.Builder catalog,
         SynthesizedService service)
     {
-        if (service.IsExternalName)
+        if (service.IsExternalName || service.ServiceNode is null)
         {
-            // ExternalName services never match a wildcard (behaviour.md §10; RFC 1034 §3.6.2).
+            // ExternalName services never match a wildcard (behaviour.md §10; RFC 1034 §3.6.2), nor does a service
+            // without names (one DNS cannot encode).
             return;
         }
 

@@ -48,9 +48,11 @@ internal static class DescriptorValidator
     {
         var who = $"Service {s.Namespace}/{s.Name}";
         CheckNamespace(who, s.Namespace, errors);
-        if (!DnsLabels.IsRfc1035Label(s.Name))
+        // An RFC 1123 label, not only RFC 1035: Kubernetes accepts digit-first names under
+        // RelaxedServiceNameValidation, and a DNS label may start with a digit (RFC 1123 §2.1).
+        if (!DnsLabels.IsRfc1123Label(s.Name))
         {
-            errors.Add($"{who}: metadata.name: {Quote(s.Name)} is not a valid RFC 1035 label (starts with a letter; lower-case a-z, 0-9 and '-'; at most 63 characters)");
+            errors.Add($"{who}: metadata.name: {Quote(s.Name)} is not a valid RFC 1123 label (lower-case a-z, 0-9 and '-', alphanumeric at both ends, at most 63 characters)");
         }
 
         if (!Enum.IsDefined(s.Type))
@@ -187,9 +189,9 @@ internal static class DescriptorValidator
             errors.Add($"{who}: metadata.name: {Quote(slice.Name)} is not a valid RFC 1123 subdomain");
         }
 
-        if (!DnsLabels.IsRfc1035Label(slice.ServiceName))
+        if (!DnsLabels.IsRfc1123Label(slice.ServiceName))
         {
-            errors.Add($"{who}: metadata.labels[kubernetes.io/service-name]: {Quote(slice.ServiceName)} is not a valid service name (RFC 1035 label)");
+            errors.Add($"{who}: metadata.labels[kubernetes.io/service-name]: {Quote(slice.ServiceName)} is not a valid service name (RFC 1123 label)");
         }
 
         if (!Enum.IsDefined(slice.AddressType))

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 
 namespace KubeDns.Records.Internal;
@@ -8,8 +9,35 @@ namespace KubeDns.Records.Internal;
 /// </summary>
 internal static class DnsLabels
 {
+    /// <summary>The longest label, in octets (RFC 1035 §2.3.4).</summary>
     public const int MaxLabelLength = 63;
-    public const int MaxNameLength = 253;
+
+    /// <summary>
+    /// The longest name as text without its trailing dot: the 255 octets of its wire form (RFC 1035 §2.3.4) less the
+    /// first length octet and the root label.
+    /// </summary>
+    public const int MaxNameLength = Wire.DnsQuery.MaxNameLength - 2;
+
+    /// <summary>
+    /// Why an absolute name (text without the trailing dot) cannot be encoded on the wire, or null when it can: a
+    /// label over 63 octets or a name over 255 (RFC 1035 §2.3.4). The one place these limits are judged for names
+    /// the library makes up; a name it cannot encode does not exist (record-synthesis.md, names at the limits).
+    /// </summary>
+    public static string? EncodingProblem(ReadOnlySpan<char> name)
+    {
+        foreach (var range in name.Split('.'))
+        {
+            var length = range.End.GetOffset(name.Length) - range.Start.GetOffset(name.Length);
+            if (length > MaxLabelLength)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"has a {length}-octet label, more than the {MaxLabelLength} a label holds (RFC 1035 §2.3.4)");
+            }
+        }
+
+        return name.Length > MaxNameLength
+            ? string.Create(CultureInfo.InvariantCulture, $"is {name.Length + 2} octets, more than the {Wire.DnsQuery.MaxNameLength} a name holds (RFC 1035 §2.3.4)")
+            : null;
+    }
 
     /// <summary>RFC 1123 label as Kubernetes validates it: <c>[a-z0-9]([-a-z0-9]*[a-z0-9])?</c>, at most 63.</summary>
     public static bool IsRfc1123Label(ReadOnlySpan<char> s)
@@ -29,9 +57,6 @@ internal static class DnsLabels
 
         return true;
     }
-
-    /// <summary>RFC 1035 label as Kubernetes validates service names: an RFC 1123 label starting with a letter.</summary>
-    public static bool IsRfc1035Label(ReadOnlySpan<char> s) => IsRfc1123Label(s) && char.IsAsciiLetterLower(s[0]);
 
     /// <summary>
     /// RFC 1123 subdomain: dot-separated RFC 1123 labels, at most 253 characters. Kubernetes object names put no

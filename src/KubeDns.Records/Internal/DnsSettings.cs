@@ -172,7 +172,7 @@ internal sealed class DnsSettings
         var slash = options.NameServerService?.IndexOf('/', StringComparison.Ordinal) ?? -1;
         if (slash <= 0
             || !DnsLabels.IsRfc1123Label(options.NameServerService.AsSpan(0, slash))
-            || !DnsLabels.IsRfc1035Label(options.NameServerService.AsSpan(slash + 1)))
+            || !DnsLabels.IsRfc1123Label(options.NameServerService.AsSpan(slash + 1)))
         {
             errors.Add($"ClusterDnsOptions.NameServerService: {(options.NameServerService is null ? "null" : $"'{options.NameServerService}'")} is not namespace/name");
         }

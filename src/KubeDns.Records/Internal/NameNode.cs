@@ -18,6 +18,7 @@ internal sealed class NameNode
         AaaaStart = aaaaStart;
         SrvStart = srvStart;
         SrvAdditional = srvAdditional;
+        AnyAdditional = WithoutOwnAddresses(srvAdditional, records.AsSpan(0, srvStart));
         Cname = cname;
     }
 
@@ -30,6 +31,12 @@ internal sealed class NameNode
 
     /// <summary>A and AAAA records of every SRV target, each (owner, address) once, in target order (behaviour.md §6.2).</summary>
     public StoredRecord[] SrvAdditional { get; }
+
+    /// <summary>
+    /// The glue for an ANY answer: <see cref="SrvAdditional"/> without the name's own addresses, which the answer
+    /// already holds (RFC 2181 §5.5, RFC 1034 §4.3.2: additional processing adds what the answer lacks).
+    /// </summary>
+    public StoredRecord[] AnyAdditional { get; }
 
     /// <summary>The alias, when this name is an ExternalName service.</summary>
     public CnameTarget? Cname { get; }
@@ -52,6 +59,26 @@ internal sealed class NameNode
 
     /// <summary>A node holding records of one other type, such as PTR.</summary>
     public static NameNode ForType(RecordType type, StoredRecord[] records) => new(records, 0, 0, [], cname: null, type);
+
+    private static StoredRecord[] WithoutOwnAddresses(StoredRecord[] glue, ReadOnlySpan<StoredRecord> own)
+    {
+        var kept = new List<StoredRecord>(glue.Length);
+        foreach (var record in glue)
+        {
+            var duplicate = false;
+            foreach (var answer in own)
+            {
+                duplicate |= answer.Type == record.Type && answer.Address == record.Address && answer.Owner == record.Owner;
+            }
+
+            if (!duplicate)
+            {
+                kept.Add(record);
+            }
+        }
+
+        return kept.Count == glue.Length ? glue : [.. kept];
+    }
 
     /// <summary>The records of one type; the whole set for ANY.</summary>
     public (int Start, int Count) Select(RecordType type) => _onlyType != RecordType.None

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 
 namespace KubeDns.Records.Internal;
 
@@ -13,13 +14,27 @@ internal static class ServiceSynthesizer
 
     public static string NamespaceKey(string ns) => $"{ns}.svc";
 
-    /// <summary>Builds every name the service owns; null when it owns none.</summary>
+    /// <summary>Builds every name the service owns; null when it owns none and nothing was left out.</summary>
     public static SynthesizedService? Synthesize(ServiceDescriptor service, ImmutableArray<EndpointSliceDescriptor> slices, DnsSettings settings)
     {
         var result = new SynthesizedService(service.Namespace, service.Name);
         Synthesize(service, slices, settings, result);
-        return result.Names.Count == 0 ? null : result;
+        return result.Names.Count == 0 && result.Warnings.Count == 0 ? null : result;
     }
+
+    /// <summary>
+    /// Null when the zone-relative key (<c>cart.shop.svc</c>) can be encoded in every cluster zone; otherwise the
+    /// full name in the longest zone and why not. Cluster zones hold the same names, so the longest one judges.
+    /// </summary>
+    public static string? Unencodable(string key, DnsSettings settings)
+    {
+        var name = $"{key}.{settings.ZonesLongestFirst[0]}";
+        return DnsLabels.EncodingProblem(name) is { } problem ? $"{name}. {problem}" : null;
+    }
+
+    /// <summary>A warning in the validator's form: object, field, value, then what is left out and why.</summary>
+    private static ClusterWarning Warning(ObjectKey key, string field, string value, string problem, string consequence) =>
+        new(key, $"{key}: {field}: '{value}': {problem}; {consequence}");
 
     private static void Synthesize(
         ServiceDescriptor service,
@@ -31,6 +46,12 @@ internal static class ServiceSynthesizer
         var key = ServiceKey(service.Namespace, service.Name);
         var prefix = key + ".";
         var ttl = settings.Ttl;
+        if (Unencodable(key, settings) is { } tooLong)
+        {
+            // A name DNS cannot carry does not exist, nor does anything below it (RFC 1035 §2.3.4).
+            result.Warnings.Add(Warning(service.Key, "metadata.name", service.Name, tooLong, "the service has no names"));
+            return;
+        }
 
         if (service.Type == ServiceType.ExternalName)
         {
@@ -39,7 +60,7 @@ internal static class ServiceSynthesizer
             return;
         }
 
-        var endpoints = CollectEndpoints(slices, settings, prefix);
+        var endpoints = CollectEndpoints(slices, settings, prefix, key, result.Warnings);
         var headless = service.IsHeadless;
         if (endpoints.Count == 0 && (headless || settings.IgnoreEmptyServices))
         {
@@ -67,6 +88,12 @@ internal static class ServiceSynthesizer
                     {
                         (record.IsV6 ? aaaa : a).Add(record with { Owner = owner });
                     }
+                }
+
+                if (!endpoint.IsEncodable)
+                {
+                    // An SRV target that cannot be encoded is left out; the weights count the records sent (§6.2).
+                    continue;
                 }
 
                 foreach (var port in endpoint.Ports)
@@ -109,6 +136,14 @@ internal static class ServiceSynthesizer
         foreach (var ((portName, protocol), targets) in named)
         {
             var portKey = $"_{portName}._{ProtocolLabel(protocol)}.{key}";
+            if (Unencodable(portKey, settings) is { } problem)
+            {
+                // No _<port>._<proto> name, and no _<proto> parent made by it alone (RFC 8020).
+                var (source, field) = PortField(service, slices, portName, protocol);
+                result.Warnings.Add(Warning(source, field, portName, problem, "the port has no SRV name of its own"));
+                continue;
+            }
+
             var portSrv = MakeSrv(targets, NameRef.Relative(portKey + "."), prefix, ttl, serviceAddresses, out var portGlue);
             var portNode = NameNode.ForRecords([], [], portSrv, portGlue);
             output.Add(new(portKey, portNode));
@@ -122,6 +157,11 @@ internal static class ServiceSynthesizer
 
         foreach (var endpoint in endpoints)
         {
+            if (!endpoint.IsEncodable)
+            {
+                continue;
+            }
+
             var epOwner = NameRef.Relative(endpoint.Prefix);
             var epA = new List<StoredRecord>();
             var epAaaa = new List<StoredRecord>();
@@ -145,6 +185,38 @@ internal static class ServiceSynthesizer
                 result.Ptrs.Add(new PtrOwner(service.Namespace, service.Name, endpoint.Label, record.Address, record.IsV6));
             }
         }
+    }
+
+    /// <summary>The object and field that give a named port: the Service's port, or the first slice port of a headless service.</summary>
+    private static (ObjectKey Owner, string Field) PortField(
+        ServiceDescriptor service,
+        ImmutableArray<EndpointSliceDescriptor> slices,
+        string name,
+        ServiceProtocol protocol)
+    {
+        if (!service.IsHeadless)
+        {
+            for (var i = 0; i < service.Ports.Length; i++)
+            {
+                if (service.Ports[i].Name == name && service.Ports[i].Protocol == protocol)
+                {
+                    return (service.Key, string.Create(CultureInfo.InvariantCulture, $"spec.ports[{i}].name"));
+                }
+            }
+        }
+
+        foreach (var slice in slices)
+        {
+            for (var i = 0; i < slice.Ports.Length; i++)
+            {
+                if (slice.Ports[i].Name == name && slice.Ports[i].Protocol == protocol)
+                {
+                    return (slice.Key, string.Create(CultureInfo.InvariantCulture, $"ports[{i}].name"));
+                }
+            }
+        }
+
+        return (service.Key, "spec.ports");
     }
 
     /// <summary>
@@ -175,7 +247,7 @@ internal static class ServiceSynthesizer
             return [.. result];
         }
 
-        foreach (var endpoint in CollectEndpoints(slices, settings, "ns."))
+        foreach (var endpoint in CollectEndpoints(slices, settings, "ns.", serviceKey: null, warnings: null))
         {
             foreach (var record in endpoint.AddressRecords)
             {
@@ -284,9 +356,15 @@ internal static class ServiceSynthesizer
 
     /// <summary>
     /// Ready endpoints grouped by the name they are served under (behaviour.md §6.3), in the order of their first
-    /// appearance: slices by name (ordinal), then position in the slice.
+    /// appearance: slices by name (ordinal), then position in the slice. With <paramref name="serviceKey"/>, an
+    /// endpoint whose name cannot be encoded is marked so and reported once, naming the slice and field that gave it.
     /// </summary>
-    private static List<Endpoint> CollectEndpoints(ImmutableArray<EndpointSliceDescriptor> slices, DnsSettings settings, string servicePrefix)
+    private static List<Endpoint> CollectEndpoints(
+        ImmutableArray<EndpointSliceDescriptor> slices,
+        DnsSettings settings,
+        string servicePrefix,
+        string? serviceKey,
+        List<ClusterWarning>? warnings)
     {
         var result = new List<Endpoint>();
         var byName = new Dictionary<string, Endpoint>(StringComparer.Ordinal);
@@ -297,8 +375,9 @@ internal static class ServiceSynthesizer
                 continue;
             }
 
-            foreach (var descriptor in slice.Endpoints)
+            for (var index = 0; index < slice.Endpoints.Length; index++)
             {
+                var descriptor = slice.Endpoints[index];
                 if (!descriptor.IsReady)
                 {
                     continue;
@@ -323,9 +402,16 @@ internal static class ServiceSynthesizer
                     var name = sharedName ?? IPText.Dashed(address, isV6);
                     if (!byName.TryGetValue(name, out var endpoint))
                     {
-                        endpoint = new Endpoint(name, $"{name}.{servicePrefix}");
+                        var problem = serviceKey is null ? null : Unencodable($"{name}.{serviceKey}", settings);
+                        endpoint = new Endpoint(name, $"{name}.{servicePrefix}") { IsEncodable = problem is null };
                         byName.Add(name, endpoint);
                         result.Add(endpoint);
+                        if (problem is not null)
+                        {
+                            var field = !string.IsNullOrEmpty(descriptor.Hostname) ? "hostname" : sharedName is not null ? "targetRef.name" : "addresses";
+                            warnings?.Add(Warning(slice.Key, string.Create(CultureInfo.InvariantCulture, $"endpoints[{index}].{field}"), name, problem,
+                                "the endpoint has no name, and SRV records do not target it"));
+                        }
                     }
 
                     endpoint.Add(address, isV6, settings.Ttl);
@@ -348,6 +434,9 @@ internal static class ServiceSynthesizer
 
         /// <summary>The zone-relative name with a trailing dot: <c>db-0.db-headless.data.svc.</c>.</summary>
         public string Prefix { get; } = prefix;
+
+        /// <summary>False when the name is too long for DNS: it owns nothing and no SRV record targets it.</summary>
+        public bool IsEncodable { get; init; } = true;
 
         public List<StoredRecord> AddressRecords => _addresses;
 

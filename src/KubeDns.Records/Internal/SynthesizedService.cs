@@ -26,6 +26,9 @@ internal sealed class SynthesizedService(string ns, string name)
 
     /// <summary>The addresses the service owns for PTR: cluster IPs and ready endpoint addresses.</summary>
     public List<PtrOwner> Ptrs { get; } = [];
+
+    /// <summary>The names left out because DNS cannot encode them (<see cref="ClusterWarning"/>).</summary>
+    public List<ClusterWarning> Warnings { get; } = [];
 }
 
 /// <summary>

@@ -61,9 +61,8 @@ internal static class ConformanceCases
         NoData("quote.kiada.svc.cluster.local. PTR"),
         NoData("quote.kiada.svc.cluster.local. SOA"),
         NoData("quote.kiada.svc.cluster.local. TYPE65280"),
-        Ok("quote.kiada.svc.cluster.local. ANY",
-            ["quote.kiada.svc.cluster.local. 5 IN A 10.96.161.97", "quote.kiada.svc.cluster.local. 5 IN SRV 0 100 80 quote.kiada.svc.cluster.local."],
-            ["quote.kiada.svc.cluster.local. 5 IN A 10.96.161.97"]),
+        Ok("quote.kiada.svc.cluster.local. ANY", // the target's address is already in the answer: no glue (RFC 2181 §5.5)
+            ["quote.kiada.svc.cluster.local. 5 IN A 10.96.161.97", "quote.kiada.svc.cluster.local. 5 IN SRV 0 100 80 quote.kiada.svc.cluster.local."]),
         Ok("kiada.kiada.svc.cluster.local. A", ["kiada.kiada.svc.cluster.local. 5 IN A 10.96.7.108"]), // #8: never the LB IP
         Ok("kiada.kiada.svc.cluster.local. SRV", // #9 and the seed's nslookup -query=SRV kiada
             ["kiada.kiada.svc.cluster.local. 5 IN SRV 0 50 80 kiada.kiada.svc.cluster.local.", "kiada.kiada.svc.cluster.local. 5 IN SRV 0 50 443 kiada.kiada.svc.cluster.local."],

@@ -277,7 +277,6 @@ public class ClusterDnsOptionsTests
     [InlineData("/kube-dns")]
     [InlineData("kube-system/")]
     [InlineData("Kube-System/kube-dns")]
-    [InlineData("kube-system/1dns")]
     [InlineData("kube-system/kube-dns/extra")]
     [InlineData("kube-system kube-dns")]
     [InlineData("")]

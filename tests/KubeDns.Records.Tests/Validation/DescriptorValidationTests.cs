@@ -63,12 +63,11 @@ public class DescriptorValidationTests
         AssertError(errors[1], "Pod Kiada/quote-001", "metadata.namespace", "'Kiada'");
     }
 
-    // ---------------------------------------------------------------- Service name (RFC 1035 label)
+    // ---------------------------------------------------------------- Service name (RFC 1123 label)
 
     public static TheoryData<string> InvalidServiceNames => new()
     {
         "Quote",              // upper case
-        "1quote",             // starts with a digit
         "quote-",             // ends with '-'
         "-quote",             // starts with '-'
         "quo_te",             // underscore
@@ -84,7 +83,21 @@ public class DescriptorValidationTests
         var errors = Rejects(Quote with { Name = name, ClusterIPs = ["10.96.9.9"] });
 
         var error = SingleError(errors, $"Service kiada/{name}", "metadata.name", $"'{name}'");
-        Assert.Contains("RFC 1035 label", error);
+        Assert.Contains("RFC 1123 label", error);
+    }
+
+    /// <summary>
+    /// Kubernetes accepts digit-first Service names under RelaxedServiceNameValidation, and its e2e DNS test ("a
+    /// service name that starts with a digit") resolves them: an RFC 1123 label is a DNS label.
+    /// </summary>
+    [Fact]
+    public void Apply_ServiceNameStartsWithDigit_IsAcceptedAndResolves()
+    {
+        var slice = QuoteSlice with { Name = "1kubernetes-abcde", ServiceName = "1kubernetes" };
+
+        var state = Accepts(Quote with { Name = "1kubernetes", ClusterIPs = ["10.96.9.9"] }, slice);
+
+        Assert.Equal("1kubernetes.kiada.svc.cluster.local. 5 IN A 10.96.9.9\n", state.Resolve("1kubernetes.kiada.svc.cluster.local", RecordType.A).Answer.ToString());
     }
 
     [Fact]
@@ -470,7 +483,6 @@ public class DescriptorValidationTests
 
     [Theory]
     [InlineData("Quote")]
-    [InlineData("1quote")]
     [InlineData("quote-")]
     [InlineData("quote.v2")]
     [InlineData("")]

@@ -1,0 +1,187 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+
+namespace KubeDns.Records.Forwarding;
+
+/// <summary>
+/// Asks upstream resolvers, in order, with the defences of RFC 5452 (both engines compile this file):
+/// <list type="bullet">
+/// <item>every upstream query gets a fresh ID from a cryptographic generator (§9.2), and the client's ID is written
+/// back into the reply it gets;</item>
+/// <item>every upstream query leaves from a socket of its own, bound to an ephemeral port the kernel picks at random
+/// (§10; Linux draws UDP ephemeral ports at random from its local port range). A socket per query rather than a pool:
+/// no socket is shared between queries in flight, so a reply can only match the query its socket sent, and there is
+/// no pool state to guess or exhaust; the cost, a socket per forward, is paid off the hot path;</item>
+/// <item>the socket is connected, so the kernel delivers only datagrams from the upstream's address and port;</item>
+/// <item>a reply counts only when it is a response carrying the query's ID and its one question: the same name,
+/// compared case-insensitively (RFC 4343), type and class (§9.1). Anything else is ignored and the wait goes on until
+/// the timeout.</item>
+/// </list>
+/// </summary>
+internal static class UpstreamExchange
+{
+    private const int HeaderLength = 12;
+
+    /// <summary>Forwards <paramref name="query"/> to each upstream in turn until one answers.</summary>
+    /// <param name="upstreams">The upstream resolvers, tried in order.</param>
+    /// <param name="timeout">How long to wait for each upstream.</param>
+    /// <param name="query">The query, with one question; its ID is replaced on the wire.</param>
+    /// <param name="reply">Where the reply is written (65,535 bytes).</param>
+    /// <param name="fullReply">Retry over TCP when the UDP reply is truncated.</param>
+    /// <param name="cancellationToken">Cancels the forward.</param>
+    /// <returns>The reply's length, with the query's own ID; 0 when no upstream answered.</returns>
+    public static async Task<int> ForwardAsync(IReadOnlyList<IPEndPoint> upstreams, TimeSpan timeout, ReadOnlyMemory<byte> query, Memory<byte> reply, bool fullReply, CancellationToken cancellationToken)
+    {
+        if (QuestionEnd(query.Span) < 0)
+        {
+            return 0;
+        }
+
+        var outgoing = query.ToArray();
+        var clientId = BinaryPrimitives.ReadUInt16BigEndian(outgoing);
+        foreach (var upstream in upstreams)
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(timeout);
+            try
+            {
+                var length = await UdpAsync(upstream, outgoing, reply, deadline.Token).ConfigureAwait(false);
+                if (fullReply && (reply.Span[2] & 0x02) != 0)
+                {
+                    length = await TcpAsync(upstream, outgoing, reply, deadline.Token).ConfigureAwait(false);
+                }
+
+                if (length > 0)
+                {
+                    BinaryPrimitives.WriteUInt16BigEndian(reply.Span, clientId);
+                    return length;
+                }
+            }
+            catch (Exception e) when (e is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                // This upstream is down or slow, or sent nothing that matched: try the next one.
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>
+    /// True when <paramref name="reply"/> answers <paramref name="query"/>: QR set, the same ID, one question with the
+    /// same name (ASCII letters compared case-insensitively, every other byte exactly), type and class.
+    /// </summary>
+    public static bool IsReplyTo(ReadOnlySpan<byte> reply, ReadOnlySpan<byte> query)
+    {
+        var end = QuestionEnd(query);
+        if (end < 0 || reply.Length < end || (reply[2] & 0x80) == 0 || reply[0] != query[0] || reply[1] != query[1]
+            || BinaryPrimitives.ReadUInt16BigEndian(reply[4..]) != 1)
+        {
+            return false;
+        }
+
+        for (var i = HeaderLength; i < end; i++)
+        {
+            int a = query[i], b = reply[i];
+            if (a != b && ((a | 0x20) != (b | 0x20) || (uint)((a | 0x20) - 'a') > 'z' - 'a'))
+            {
+                return false;
+            }
+        }
+
+        // Label lengths are below 64, never letters, so the loop above compared them exactly; the same holds for the
+        // type and class, whose bytes can look like letters: compare those exactly again.
+        return reply.Slice(end - 4, 4).SequenceEqual(query.Slice(end - 4, 4));
+    }
+
+    /// <summary>Where the first question (an uncompressed name, type, class) ends; -1 when there is none.</summary>
+    private static int QuestionEnd(ReadOnlySpan<byte> message)
+    {
+        if (message.Length < HeaderLength || BinaryPrimitives.ReadUInt16BigEndian(message[4..]) != 1)
+        {
+            return -1;
+        }
+
+        var offset = HeaderLength;
+        while (offset < message.Length)
+        {
+            int length = message[offset];
+            if (length > 63)
+            {
+                return -1;
+            }
+
+            offset += length + 1;
+            if (length == 0)
+            {
+                return offset + 4 <= message.Length ? offset + 4 : -1;
+            }
+        }
+
+        return -1;
+    }
+
+    private static void NewId(byte[] query) => BinaryPrimitives.WriteUInt16BigEndian(query, (ushort)RandomNumberGenerator.GetInt32(0x10000));
+
+    private static async Task<int> UdpAsync(IPEndPoint upstream, byte[] query, Memory<byte> reply, CancellationToken token)
+    {
+        NewId(query);
+        using var socket = new Socket(upstream.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        await socket.ConnectAsync(upstream, token).ConfigureAwait(false);
+        await socket.SendAsync(query, SocketFlags.None, token).ConfigureAwait(false);
+        while (true)
+        {
+            var length = await socket.ReceiveAsync(reply, SocketFlags.None, token).ConfigureAwait(false);
+            if (IsReplyTo(reply.Span[..length], query))
+            {
+                return length;
+            }
+        }
+    }
+
+    private static async Task<int> TcpAsync(IPEndPoint upstream, byte[] query, Memory<byte> reply, CancellationToken token)
+    {
+        NewId(query);
+        using var socket = new Socket(upstream.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(upstream, token).ConfigureAwait(false);
+        var frame = new byte[2 + query.Length];
+        BinaryPrimitives.WriteUInt16BigEndian(frame, (ushort)query.Length);
+        query.CopyTo(frame, 2);
+        await socket.SendAsync(frame, SocketFlags.None, token).ConfigureAwait(false);
+        var prefix = frame.AsMemory(0, 2);
+        while (await ReadExactlyAsync(socket, prefix, token).ConfigureAwait(false))
+        {
+            var length = BinaryPrimitives.ReadUInt16BigEndian(prefix.Span);
+            if (!await ReadExactlyAsync(socket, reply[..length], token).ConfigureAwait(false))
+            {
+                break;
+            }
+
+            if (IsReplyTo(reply.Span[..length], query))
+            {
+                return length;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>Fills <paramref name="buffer"/> from a TCP stream (RFC 7766 §8 framing); false when the peer closed first.</summary>
+    private static async ValueTask<bool> ReadExactlyAsync(Socket socket, Memory<byte> buffer, CancellationToken token)
+    {
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            var n = await socket.ReceiveAsync(buffer[read..], SocketFlags.None, token).ConfigureAwait(false);
+            if (n == 0)
+            {
+                return false;
+            }
+
+            read += n;
+        }
+
+        return true;
+    }
+}
