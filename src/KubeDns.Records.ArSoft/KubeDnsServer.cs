@@ -96,7 +96,9 @@ public sealed class KubeDnsServer : IAsyncDisposable
             }
 
             var (udp, tcp) = Bind();
-            _udp = new KubeDnsUdpTransport(udp, OnFormatError, _metrics);
+            // A fresh limiter per start, as the sockets are: a restarted server owes nobody an earlier second's debt.
+            var limiter = ResponseRateLimiter.Create(_options.ResponseRateLimit, _options.ResponseRateLimitSlip, _options.TimeProvider, _metrics);
+            _udp = new KubeDnsUdpTransport(udp, OnFormatError, _metrics, limiter);
             _tcp = new KubeDnsTcpTransport(tcp, _options.TcpIdleTimeout, new TcpConnectionTable(_options.MaxTcpConnections, _options.MaxTcpConnectionsPerClient, _metrics), OnFormatError, _metrics);
             LocalEndPoint = (IPEndPoint)udp.LocalEndPoint!;
             _stickyPort = LocalEndPoint.Port;
@@ -249,6 +251,9 @@ public sealed class KubeDnsServer : IAsyncDisposable
             TcpIdleTimeout = options.TcpIdleTimeout,
             MaxTcpConnections = options.MaxTcpConnections,
             MaxTcpConnectionsPerClient = options.MaxTcpConnectionsPerClient,
+            ResponseRateLimit = options.ResponseRateLimit,
+            ResponseRateLimitSlip = options.ResponseRateLimitSlip,
+            TimeProvider = options.TimeProvider,
             MeterFactory = options.MeterFactory,
         };
         foreach (var upstream in options.Upstreams)

@@ -62,6 +62,23 @@ public sealed class KubeDnsServerOptions
     public int MaxTcpConnectionsPerClient { get; set; } = TcpConnectionTable.DefaultMaxPerClient;
 
     /// <summary>
+    /// UDP response rate limiting (docs/server.md, "Response rate limiting"): the most times a second the same answer
+    /// is sent to one client network (/24 for IPv4, /56 for IPv6), 0..1,000,000. Default 0: off. Answers over the
+    /// rate are dropped, or sent as an empty truncated reply (<see cref="ResponseRateLimitSlip"/>) so a real client
+    /// retries over TCP, which is never limited.
+    /// </summary>
+    public int ResponseRateLimit { get; set; }
+
+    /// <summary>
+    /// Of the answers <see cref="ResponseRateLimit"/> suppresses, every this-many-th is sent as an empty truncated reply
+    /// (TC = 1) instead of being dropped, 0..10: 0 never, 1 every one. Default 2.
+    /// </summary>
+    public int ResponseRateLimitSlip { get; set; } = ResponseRateLimiter.DefaultSlip;
+
+    /// <summary>The clock <see cref="ResponseRateLimit"/> measures time by. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>
     /// Creates the server's meter, <c>KubeDns.Records.ArSoft</c> (docs/server.md, "Metrics"). When null the server
     /// creates the meter itself and disposes it with itself. <c>AddArSoftServer</c> passes the container's factory.
     /// </summary>
@@ -99,6 +116,11 @@ public sealed class KubeDnsServerOptions
         if (MaxTcpConnectionsPerClient < 1)
         {
             throw new ArgumentException($"KubeDnsServerOptions.MaxTcpConnectionsPerClient: {MaxTcpConnectionsPerClient} must be at least 1.", nameof(MaxTcpConnectionsPerClient));
+        }
+
+        if (ResponseRateLimiter.Check(ResponseRateLimit, ResponseRateLimitSlip, TimeProvider, out var option) is { } error)
+        {
+            throw new ArgumentException($"KubeDnsServerOptions.{option}: {error}", option);
         }
 
         RecursionAllowList.Parse(RecursionAllowedNetworks, "KubeDnsServerOptions.RecursionAllowedNetworks", nameof(RecursionAllowedNetworks));

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using ARSoft.Tools.Net.Dns;
 using KubeDns.Records.Diagnostics;
+using KubeDns.Records.Serving;
 
 namespace KubeDns.Records.ArSoft;
 
@@ -10,9 +11,10 @@ namespace KubeDns.Records.ArSoft;
 /// UDP for ARSoft's server on a socket we bind ourselves, so that port 0 can be reported and the socket is
 /// ours to close. Unlike ARSoft's own transport it reads whole datagrams up to 64 KiB (queries larger than 512
 /// bytes, such as EDNS-padded ones, are answered) and screens each one before ARSoft parses it (FORMERR for a
-/// readable but malformed query, nothing for responses and runts, which count as dropped).
+/// readable but malformed query, nothing for responses and runts, which count as dropped). Every reply it sends passes
+/// the response rate limiter first, when there is one.
 /// </summary>
-internal sealed class KubeDnsUdpTransport(Socket socket, Action<bool, IPEndPoint?>? formatError = null, DnsServerMetrics? metrics = null) : IServerTransport
+internal sealed class KubeDnsUdpTransport(Socket socket, Action<bool, IPEndPoint?>? formatError = null, DnsServerMetrics? metrics = null, ResponseRateLimiter? limiter = null) : IServerTransport
 {
     private readonly byte[] _buffer = new byte[ushort.MaxValue];
     private readonly IPEndPoint _local = (IPEndPoint)socket.LocalEndPoint!;
@@ -82,9 +84,15 @@ internal sealed class KubeDnsUdpTransport(Socket socket, Action<bool, IPEndPoint
 
     private async Task SendFormatErrorAsync(byte[] reply, IPEndPoint remote, CancellationToken token)
     {
+        var length = Limit(remote, reply);
+        if (length == 0)
+        {
+            return;
+        }
+
         try
         {
-            await socket.SendToAsync(reply, SocketFlags.None, remote, token).ConfigureAwait(false);
+            await socket.SendToAsync(reply.AsMemory(0, length), SocketFlags.None, remote, token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
         {
@@ -114,10 +122,18 @@ internal sealed class KubeDnsUdpTransport(Socket socket, Action<bool, IPEndPoint
 
         public async Task<bool> SendAsync(DnsRawPackage response, CancellationToken token = default)
         {
+            var message = response.ToArraySegment(false);
+            var length = transport.Limit(package.RemoteEndpoint, message);
+            if (length == 0)
+            {
+                // Suppressed by the response rate limit: nothing is sent, by design.
+                return true;
+            }
+
             try
             {
-                var sent = await transport.SendSocket.SendToAsync(response.ToArraySegment(false), SocketFlags.None, package.RemoteEndpoint, token).ConfigureAwait(false);
-                return sent == response.Length;
+                var sent = await transport.SendSocket.SendToAsync(message[..length], SocketFlags.None, package.RemoteEndpoint, token).ConfigureAwait(false);
+                return sent == length;
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
             {
@@ -132,6 +148,9 @@ internal sealed class KubeDnsUdpTransport(Socket socket, Action<bool, IPEndPoint
     }
 
     private Socket SendSocket => socket;
+
+    /// <summary>The length of <paramref name="reply"/> to send to <paramref name="remote"/> after response rate limiting (0: none).</summary>
+    private int Limit(IPEndPoint remote, Span<byte> reply) => limiter?.Limit(remote.Address, reply) ?? reply.Length;
 
     private DnsServerMetrics? Metrics => metrics;
 }

@@ -102,8 +102,17 @@ public sealed partial class NativeDnsServer
                                 _ = CompleteAsync(snapshot, query.ToArray(), response[..result.BytesWritten].ToArray(), ClientAddress(received, i));
                                 break;
                             case DnsRespondStatus.Respond:
+                                var length = running.Limiter is { } limiter
+                                    ? limiter.Limit(new ReadOnlySpan<byte>((void*)received[i].Header.Name, (int)Math.Min(received[i].Header.NameLength, AddressSize)), socket.AddressFamily, response[..result.BytesWritten])
+                                    : result.BytesWritten;
+                                if (length == 0)
+                                {
+                                    // Over the response rate limit and not slipping: nothing to send.
+                                    break;
+                                }
+
                                 outgoingIov[sending].Base = (nint)(responses + ((nint)i * responseSlot));
-                                outgoingIov[sending].Length = (nuint)result.BytesWritten;
+                                outgoingIov[sending].Length = (nuint)length;
                                 outgoing[sending].Header.Iov = &outgoingIov[sending];
                                 outgoing[sending].Header.IovLength = 1;
                                 outgoing[sending].Header.Name = received[i].Header.Name;

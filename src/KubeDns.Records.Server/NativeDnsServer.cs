@@ -109,7 +109,9 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
             }
 
             // Probed once per process: recvmmsg/sendmmsg exist and work (Linux), else one call per datagram.
-            var running = new Running(new TcpConnectionTable(_options.MaxTcpConnections, _options.MaxTcpConnectionsPerClient, _metrics))
+            var running = new Running(
+                new TcpConnectionTable(_options.MaxTcpConnections, _options.MaxTcpConnectionsPerClient, _metrics),
+                ResponseRateLimiter.Create(_options.ResponseRateLimit, _options.ResponseRateLimitSlip, _options.TimeProvider, _metrics))
             {
                 UdpBatching = _options.UdpBatchSize > 1 && LinuxDatagrams.IsSupported,
             };
@@ -224,6 +226,9 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
             TcpIdleTimeout = options.TcpIdleTimeout,
             MaxTcpConnections = options.MaxTcpConnections,
             MaxTcpConnectionsPerClient = options.MaxTcpConnectionsPerClient,
+            ResponseRateLimit = options.ResponseRateLimit,
+            ResponseRateLimitSlip = options.ResponseRateLimitSlip,
+            TimeProvider = options.TimeProvider,
             Forwarder = options.Forwarder,
             MeterFactory = options.MeterFactory,
         };
@@ -660,8 +665,18 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
             }
         }
 
-        private void Send(ReadOnlySpan<byte> response, SocketAddress client)
+        /// <summary>Sends one answer, unless response rate limiting drops it or slips it (rewritten in place).</summary>
+        private void Send(Span<byte> response, SocketAddress client)
         {
+            if (running.Limiter is { } limiter)
+            {
+                response = response[..limiter.Limit(client, response)];
+                if (response.IsEmpty)
+                {
+                    return;
+                }
+            }
+
             try
             {
                 socket.SendTo(response, SocketFlags.None, client);
@@ -702,7 +717,7 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Everything one start created, so a stop releases exactly that.</summary>
-    private sealed class Running(TcpConnectionTable connections)
+    private sealed class Running(TcpConnectionTable connections, ResponseRateLimiter? limiter)
     {
         private bool _udpBatching;
 
@@ -726,6 +741,9 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
         public List<Task> Tasks { get; } = [];
 
         public TcpConnectionTable Connections { get; } = connections;
+
+        /// <summary>UDP response rate limiting; null when off. TCP answers are never limited: TCP cannot be spoofed.</summary>
+        public ResponseRateLimiter? Limiter { get; } = limiter;
 
         public int TcpConnections => Connections.Count;
 

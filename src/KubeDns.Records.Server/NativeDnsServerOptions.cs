@@ -11,6 +11,12 @@ public sealed class NativeDnsServerOptions
     /// <summary>The largest <see cref="UdpBatchSize"/>: the kernel's cap on one recvmmsg/sendmmsg vector (UIO_MAXIOV).</summary>
     public const int MaxUdpBatchSize = 1024;
 
+    /// <summary>The largest <see cref="ResponseRateLimit"/>: a million responses per second per answer and client network.</summary>
+    public const int MaxResponseRateLimit = ResponseRateLimiter.MaxRate;
+
+    /// <summary>The largest <see cref="ResponseRateLimitSlip"/>.</summary>
+    public const int MaxResponseRateLimitSlip = ResponseRateLimiter.MaxSlip;
+
     /// <summary>The endpoints to serve, each on UDP and TCP (IPv4 and IPv6 both work). Default: 127.0.0.1:5353.</summary>
     public IList<IPEndPoint> Endpoints { get; } = [new IPEndPoint(IPAddress.Loopback, 5353)];
 
@@ -49,6 +55,23 @@ public sealed class NativeDnsServerOptions
     /// when all of that client's connections are mid-query (docs/server.md, "TCP connections").
     /// </summary>
     public int MaxTcpConnectionsPerClient { get; set; } = TcpConnectionTable.DefaultMaxPerClient;
+
+    /// <summary>
+    /// UDP response rate limiting (docs/server.md, "Response rate limiting"): the most times a second the same answer
+    /// is sent to one client network (/24 for IPv4, /56 for IPv6), 0..<see cref="MaxResponseRateLimit"/>. Default 0:
+    /// off. Answers over the rate are dropped, or sent as an empty truncated reply (<see cref="ResponseRateLimitSlip"/>)
+    /// so a real client retries over TCP, which is never limited.
+    /// </summary>
+    public int ResponseRateLimit { get; set; }
+
+    /// <summary>
+    /// Of the answers <see cref="ResponseRateLimit"/> suppresses, every this-many-th is sent as an empty truncated reply
+    /// (TC = 1) instead of being dropped, 0..<see cref="MaxResponseRateLimitSlip"/>: 0 never, 1 every one. Default 2.
+    /// </summary>
+    public int ResponseRateLimitSlip { get; set; } = ResponseRateLimiter.DefaultSlip;
+
+    /// <summary>The clock <see cref="ResponseRateLimit"/> measures time by. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>
     /// Answers names outside every zone and reverse names nobody owns; sets RA. Without one they get REFUSED and
@@ -108,6 +131,11 @@ public sealed class NativeDnsServerOptions
         if (MaxTcpConnectionsPerClient < 1)
         {
             throw new ArgumentException($"NativeDnsServerOptions.MaxTcpConnectionsPerClient: {MaxTcpConnectionsPerClient} must be at least 1.", nameof(MaxTcpConnectionsPerClient));
+        }
+
+        if (ResponseRateLimiter.Check(ResponseRateLimit, ResponseRateLimitSlip, TimeProvider, out var option) is { } error)
+        {
+            throw new ArgumentException($"NativeDnsServerOptions.{option}: {error}", option);
         }
 
         RecursionAllowList.Parse(RecursionAllowedNetworks, "NativeDnsServerOptions.RecursionAllowedNetworks", nameof(RecursionAllowedNetworks));

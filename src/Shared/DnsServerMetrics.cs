@@ -24,6 +24,12 @@ internal sealed class DnsServerMetrics : IDisposable
     /// <summary>New TCP connections closed at once: over a cap with every candidate mid-query.</summary>
     public const string TcpRefusedInstrument = "kubedns.dns.tcp.refused";
 
+    /// <summary>UDP answers response rate limiting suppressed and sent nothing for (docs/server.md, "Response rate limiting").</summary>
+    public const string RrlDroppedInstrument = "kubedns.dns.rrl.dropped";
+
+    /// <summary>UDP answers response rate limiting suppressed and replaced with an empty truncated reply.</summary>
+    public const string RrlSlippedInstrument = "kubedns.dns.rrl.slipped";
+
     /// <summary>The response code as dig prints it (NOERROR, NXDOMAIN …).</summary>
     public const string ResponseCodeTag = "dns.response_code";
 
@@ -41,6 +47,8 @@ internal sealed class DnsServerMetrics : IDisposable
     private long _dropped;
     private long _tcpEvicted;
     private long _tcpRefused;
+    private long _rrlDropped;
+    private long _rrlSlipped;
 
     /// <summary>Creates the meter (from <paramref name="factory"/> when given) and its instruments.</summary>
     public DnsServerMetrics(string meterName, IMeterFactory? factory)
@@ -61,6 +69,8 @@ internal sealed class DnsServerMetrics : IDisposable
         Meter.CreateObservableCounter(DroppedInstrument, () => Dropped, "{message}", "DNS messages dropped unanswered: runts, responses, failed sends");
         Meter.CreateObservableCounter(TcpEvictedInstrument, () => Interlocked.Read(ref _tcpEvicted), "{connection}", "Idle TCP connections closed to make room for a new one");
         Meter.CreateObservableCounter(TcpRefusedInstrument, () => Interlocked.Read(ref _tcpRefused), "{connection}", "New TCP connections closed at once, over a cap with every other connection mid-query");
+        Meter.CreateObservableCounter(RrlDroppedInstrument, () => Interlocked.Read(ref _rrlDropped), "{response}", "UDP answers over the response rate limit, not sent");
+        Meter.CreateObservableCounter(RrlSlippedInstrument, () => Interlocked.Read(ref _rrlSlipped), "{response}", "UDP answers over the response rate limit, sent as an empty truncated reply");
     }
 
     public Meter Meter { get; }
@@ -85,6 +95,10 @@ internal sealed class DnsServerMetrics : IDisposable
     public void TcpEvict() => Interlocked.Increment(ref _tcpEvicted);
 
     public void TcpRefuse() => Interlocked.Increment(ref _tcpRefused);
+
+    public void RrlDrop() => Interlocked.Increment(ref _rrlDropped);
+
+    public void RrlSlip() => Interlocked.Increment(ref _rrlSlipped);
 
     /// <summary>Responses with <paramref name="code"/> over both transports.</summary>
     public long ResponsesWith(DnsResponseCode code) => (int)code < Codes
