@@ -76,6 +76,16 @@ internal static class ServeCommand
             Description = "The most TCP connections from one client address; a client at its cap gives up its own longest-idle connection. Default 16.",
             HelpName = "N",
         };
+        var rrlRate = new Option<int?>("--rrl-rate")
+        {
+            Description = "Response rate limiting on UDP: the most times a second one answer is sent to one client network (/24, /56); 0 or absent turns it off.",
+            HelpName = "N",
+        };
+        var rrlSlip = new Option<int?>("--rrl-slip")
+        {
+            Description = "With --rrl-rate: every Nth suppressed answer is sent as an empty truncated reply, so real clients retry over TCP (0 never, 1 always). Default 2.",
+            HelpName = "N",
+        };
         var verbose = new Option<bool>("--verbose", "-v")
         {
             Description = "Log each query and its response code to standard error.",
@@ -94,6 +104,8 @@ internal static class ServeCommand
         command.Options.Add(batch);
         command.Options.Add(tcpMax);
         command.Options.Add(tcpPerClient);
+        command.Options.Add(rrlRate);
+        command.Options.Add(rrlSlip);
         command.Options.Add(verbose);
         command.SetAction((result, _) => RunAsync(new Settings(
             cluster,
@@ -110,6 +122,8 @@ internal static class ServeCommand
             result.GetValue(batch),
             result.GetValue(tcpMax),
             result.GetValue(tcpPerClient),
+            result.GetValue(rrlRate),
+            result.GetValue(rrlSlip),
             // Absent: the engines' default list. Given, even empty: exactly the networks listed.
             result.GetResult(recursionAllow) is null ? null
                 : [.. (result.GetValue(recursionAllow) ?? []).SelectMany(a => a.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))]), output, error));
@@ -241,6 +255,21 @@ internal static class ServeCommand
             throw new UsageException($"--tcp-max-per-client: '{settings.MaxTcpConnectionsPerClient}' is not at least 1");
         }
 
+        if (settings.RrlRate is < 0 or > NativeDnsServerOptions.MaxResponseRateLimit)
+        {
+            throw new UsageException($"--rrl-rate: '{settings.RrlRate}' is not between 0 and {NativeDnsServerOptions.MaxResponseRateLimit}");
+        }
+
+        if (settings.RrlSlip is < 0 or > NativeDnsServerOptions.MaxResponseRateLimitSlip)
+        {
+            throw new UsageException($"--rrl-slip: '{settings.RrlSlip}' is not between 0 and {NativeDnsServerOptions.MaxResponseRateLimitSlip}");
+        }
+
+        if (settings.RrlSlip is not null && settings.RrlRate is null)
+        {
+            throw new UsageException($"--rrl-slip: '{settings.RrlSlip}' needs --rrl-rate, which turns response rate limiting on");
+        }
+
         if (settings.RecursionAllow is { } networks && !Forwarding.RecursionAllowList.TryParse(networks, out _, out var networkError))
         {
             throw new UsageException($"--recursion-allow: {networkError}");
@@ -326,6 +355,8 @@ internal static class ServeCommand
         int? UdpBatchSize,
         int? MaxTcpConnections,
         int? MaxTcpConnectionsPerClient,
+        int? RrlRate,
+        int? RrlSlip,
         IReadOnlyList<string>? RecursionAllow);
 
     /// <summary>The two engines behind one shape: start, stop, the bound endpoint.</summary>
@@ -349,6 +380,8 @@ internal static class ServeCommand
                 var options = new KubeDnsServerOptions { Endpoint = settings.Listen };
                 options.MaxTcpConnections = settings.MaxTcpConnections ?? options.MaxTcpConnections;
                 options.MaxTcpConnectionsPerClient = settings.MaxTcpConnectionsPerClient ?? options.MaxTcpConnectionsPerClient;
+                options.ResponseRateLimit = settings.RrlRate ?? options.ResponseRateLimit;
+                options.ResponseRateLimitSlip = settings.RrlSlip ?? options.ResponseRateLimitSlip;
                 foreach (var upstream in settings.Upstreams)
                 {
                     options.Upstreams.Add(upstream);
@@ -374,6 +407,8 @@ internal static class ServeCommand
             nativeOptions.UdpBatchSize = settings.UdpBatchSize ?? nativeOptions.UdpBatchSize;
             nativeOptions.MaxTcpConnections = settings.MaxTcpConnections ?? nativeOptions.MaxTcpConnections;
             nativeOptions.MaxTcpConnectionsPerClient = settings.MaxTcpConnectionsPerClient ?? nativeOptions.MaxTcpConnectionsPerClient;
+            nativeOptions.ResponseRateLimit = settings.RrlRate ?? nativeOptions.ResponseRateLimit;
+            nativeOptions.ResponseRateLimitSlip = settings.RrlSlip ?? nativeOptions.ResponseRateLimitSlip;
             nativeOptions.Endpoints.Clear();
             nativeOptions.Endpoints.Add(settings.Listen);
             SetNetworks(nativeOptions.RecursionAllowedNetworks, settings.RecursionAllow);

@@ -35,6 +35,14 @@ public sealed record TestServerOptions
 
     public int MaxTcpConnectionsPerClient { get; set; } = 16;
 
+    /// <summary>UDP response rate limit, responses per second per answer and client network; 0 (default) is off.</summary>
+    public int ResponseRateLimit { get; set; }
+
+    public int ResponseRateLimitSlip { get; set; } = 2;
+
+    /// <summary>The clock the rate limit measures time by; null keeps the system clock.</summary>
+    public TimeProvider? TimeProvider { get; set; }
+
     /// <summary>The clients that may have queries forwarded (CIDR); null keeps the engine's default.</summary>
     public IList<string>? RecursionAllowedNetworks { get; set; }
 
@@ -79,6 +87,9 @@ internal sealed class ArSoftTestServer : ITestServer
             TcpIdleTimeout = options.TcpIdleTimeout,
             MaxTcpConnections = options.MaxTcpConnections,
             MaxTcpConnectionsPerClient = options.MaxTcpConnectionsPerClient,
+            ResponseRateLimit = options.ResponseRateLimit,
+            ResponseRateLimitSlip = options.ResponseRateLimitSlip,
+            TimeProvider = options.TimeProvider ?? TimeProvider.System,
             MeterFactory = options.MeterFactory,
         };
         foreach (var upstream in options.Upstreams)
@@ -132,6 +143,9 @@ internal sealed class NativeTestServer : ITestServer
             TcpIdleTimeout = options.TcpIdleTimeout,
             MaxTcpConnections = options.MaxTcpConnections,
             MaxTcpConnectionsPerClient = options.MaxTcpConnectionsPerClient,
+            ResponseRateLimit = options.ResponseRateLimit,
+            ResponseRateLimitSlip = options.ResponseRateLimitSlip,
+            TimeProvider = options.TimeProvider ?? TimeProvider.System,
             Forwarder = options.Upstreams.Count > 0 ? new UdpDnsForwarder(options.Upstreams, options.UpstreamTimeout) : null,
             MeterFactory = options.MeterFactory,
         };

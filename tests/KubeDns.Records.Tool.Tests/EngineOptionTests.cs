@@ -2,7 +2,7 @@ using KubeDns.Records.Servers.Tests;
 
 namespace KubeDns.Records.Tool.Tests;
 
-/// <summary>serve's engine tuning flags (UDP loops, TCP caps): accepted where they mean something, named when wrong.</summary>
+/// <summary>serve's engine tuning flags (UDP loops, TCP caps, response rate limiting): accepted where they mean something, named when wrong.</summary>
 public class EngineOptionTests
 {
     [Theory]
@@ -11,6 +11,10 @@ public class EngineOptionTests
     [InlineData("--udp-receivers 300", "--udp-receivers: '300' is not between 1 and 256")]
     [InlineData("--tcp-max-per-client 0", "--tcp-max-per-client: '0' is not at least 1")]
     [InlineData("--engine arsoft --tcp-max-connections 0", "--tcp-max-connections: '0' is not at least 1")]
+    [InlineData("--rrl-rate -1", "--rrl-rate: '-1' is not between 0 and 1000000")]
+    [InlineData("--engine arsoft --rrl-rate 1000001", "--rrl-rate: '1000001' is not between 0 and 1000000")]
+    [InlineData("--rrl-rate 10 --rrl-slip 11", "--rrl-slip: '11' is not between 0 and 10")]
+    [InlineData("--rrl-slip 1", "--rrl-slip: '1' needs --rrl-rate")]
     public async Task Serve_EngineFlagMisused_UsageError(string args, string message)
     {
         var (code, _, error) = await KubeDnsProcess.RunAsync(["serve", "--listen", "127.0.0.1:0", .. args.Split(' ')]);
@@ -25,6 +29,8 @@ public class EngineOptionTests
     [InlineData("--udp-receivers 3 --reuse-port --udp-batch 64")]
     [InlineData("--tcp-max-connections 8 --tcp-max-per-client 2")]
     [InlineData("--engine arsoft --tcp-max-connections 8 --tcp-max-per-client 2")]
+    [InlineData("--rrl-rate 100 --rrl-slip 1")]
+    [InlineData("--engine arsoft --rrl-rate 100 --rrl-slip 0")]
     public async Task Serve_EngineFlags_AnswerDig(string args)
     {
         await using var server = await KubeDnsProcess.StartServeAsync(["--listen", "127.0.0.1:0", .. args.Split(' ')]);
