@@ -16,6 +16,8 @@ public abstract class MetricsTests(Engine engine)
     private const string Dropped = "kubedns.dns.dropped";
     private const string TcpEvicted = "kubedns.dns.tcp.evicted";
     private const string TcpRefused = "kubedns.dns.tcp.refused";
+    private const string RrlDropped = "kubedns.dns.rrl.dropped";
+    private const string RrlSlipped = "kubedns.dns.rrl.slipped";
 
     private string MeterName => engine == Engine.Native ? NativeDnsServer.MeterName : KubeDnsServer.MeterName;
 
@@ -33,6 +35,8 @@ public abstract class MetricsTests(Engine engine)
                 (Dropped, "{message}", "DNS messages dropped unanswered: runts, responses, failed sends"),
                 (Forwarded, "{query}", "DNS queries relayed to an upstream resolver"),
                 (Responses, "{response}", "DNS responses sent, by response code and transport"),
+                (RrlDropped, "{response}", "UDP answers over the response rate limit, not sent"),
+                (RrlSlipped, "{response}", "UDP answers over the response rate limit, sent as an empty truncated reply"),
                 (TcpEvicted, "{connection}", "Idle TCP connections closed to make room for a new one"),
                 (TcpRefused, "{connection}", "New TCP connections closed at once, over a cap with every other connection mid-query"),
             ],
@@ -190,7 +194,7 @@ public abstract class MetricsTests(Engine engine)
         var server = TestServers.Create(engine, ServerFixture.CreateState());
         ours.Value = false;
 
-        Assert.Equal(5, instruments.Count);
+        Assert.Equal(7, instruments.Count);
         Assert.Empty(completed);
         await server.DisposeAsync();
 

@@ -280,19 +280,26 @@ public class UdpBatchLifecycleTests
     }
 
     /// <summary>
-    /// Steady-state UDP serving allocates nothing per datagram, batched or not. The receive loops run on their own
+    /// Steady-state UDP serving allocates nothing per datagram, batched or not, rate-limited (every answer within the
+    /// rate, so all are checked and sent) or not. The receive loops run on their own
     /// threads, so the whole process's allocations are measured across 5,120 queries from a client that allocates
     /// nothing itself, with a generous bound for whatever else the runtime allocates meanwhile.
     /// </summary>
     [Theory]
-    [InlineData(32)]
-    [InlineData(1)]
-    public async Task Serving_SteadyState_AllocatesNothingPerDatagram(int batchSize)
+    [InlineData(32, 0)]
+    [InlineData(1, 0)]
+    [InlineData(32, NativeDnsServerOptions.MaxResponseRateLimit)]
+    [InlineData(1, NativeDnsServerOptions.MaxResponseRateLimit)]
+    public async Task Serving_SteadyState_AllocatesNothingPerDatagram(int batchSize, int responseRateLimit)
     {
         const int Queries = 5_120;
         const int Window = 16;
         const long BytesPerQuery = 8;
-        await using var server = await TestServers.StartNativeAsync(o => o.UdpBatchSize = batchSize);
+        await using var server = await TestServers.StartNativeAsync(o =>
+        {
+            o.UdpBatchSize = batchSize;
+            o.ResponseRateLimit = responseRateLimit;
+        });
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         client.Connect(server.LocalEndPoint!);
         client.ReceiveTimeout = (int)RawDns.ReplyTimeout.TotalMilliseconds;
@@ -305,7 +312,7 @@ public class UdpBatchLifecycleTests
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
 
         Assert.Equal(2 * Queries, answered);
-        Assert.True(allocated < BytesPerQuery * Queries, $"{allocated} bytes allocated while serving {Queries} queries (batch size {batchSize})");
+        Assert.True(allocated < BytesPerQuery * Queries, $"{allocated} bytes allocated while serving {Queries} queries (batch size {batchSize}, rate limit {responseRateLimit})");
 
         // Windows of 16 queries in flight, so batches have several datagrams to take; no allocation on this side.
         int Exchange(int count)
