@@ -40,6 +40,33 @@ public class ArSoftServerOptionsTests
         Assert.Equal(nameof(KubeDnsServerOptions.RecursionAllowedNetworks), error.ParamName);
     }
 
+    [Theory]
+    [InlineData(-1, 2, "KubeDnsServerOptions.ResponseRateLimit: -1 is not in 0..1000000", "ResponseRateLimit")]
+    [InlineData(5, 11, "KubeDnsServerOptions.ResponseRateLimitSlip: 11 is not in 0..10", "ResponseRateLimitSlip")]
+    public void Constructor_ResponseRateLimitOutOfRange_ArgumentExceptionNamingOptionAndValue(int rate, int slip, string message, string option)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new KubeDnsServer(ExampleCluster.Create(), Loopback(o =>
+        {
+            o.ResponseRateLimit = rate;
+            o.ResponseRateLimitSlip = slip;
+        })));
+
+        Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
+        Assert.Equal(option, error.ParamName);
+    }
+
+    [Fact]
+    public void Constructor_NullTimeProvider_ArgumentExceptionNamingOption()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new KubeDnsServer(ExampleCluster.Create(), Loopback(o => o.TimeProvider = null!)));
+
+        Assert.StartsWith("KubeDnsServerOptions.TimeProvider: is required.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ResponseRateLimit_Default_OffSlipTwo() =>
+        Assert.Equal((0, 2), (new KubeDnsServerOptions().ResponseRateLimit, new KubeDnsServerOptions().ResponseRateLimitSlip));
+
     [Fact]
     public async Task Options_ChangedAfterConstruction_NoEffect()
     {
@@ -166,6 +193,34 @@ public class NativeServerOptionsTests
 
         Assert.Equal($"NativeDnsServerOptions.MaxTcpConnectionsPerClient: {value} must be at least 1. (Parameter 'MaxTcpConnectionsPerClient')", error.Message);
     }
+
+    [Theory]
+    [InlineData(-1, 2, "NativeDnsServerOptions.ResponseRateLimit: -1 is not in 0..1000000", "ResponseRateLimit")]
+    [InlineData(1_000_001, 2, "NativeDnsServerOptions.ResponseRateLimit: 1000001 is not in 0..1000000", "ResponseRateLimit")]
+    [InlineData(5, -1, "NativeDnsServerOptions.ResponseRateLimitSlip: -1 is not in 0..10", "ResponseRateLimitSlip")]
+    public void Constructor_ResponseRateLimitOutOfRange_ArgumentExceptionNamingOptionAndValue(int rate, int slip, string message, string option)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new NativeDnsServer(ExampleCluster.Create(), Loopback(o =>
+        {
+            o.ResponseRateLimit = rate;
+            o.ResponseRateLimitSlip = slip;
+        })));
+
+        Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
+        Assert.Equal(option, error.ParamName);
+    }
+
+    [Fact]
+    public void Constructor_NullTimeProvider_ArgumentExceptionNamingOption()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new NativeDnsServer(ExampleCluster.Create(), Loopback(o => o.TimeProvider = null!)));
+
+        Assert.StartsWith("NativeDnsServerOptions.TimeProvider: is required.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ResponseRateLimit_Default_OffSlipTwo() =>
+        Assert.Equal((0, 2), (new NativeDnsServerOptions().ResponseRateLimit, new NativeDnsServerOptions().ResponseRateLimitSlip));
 
     [Fact]
     public void Constructor_NullState_ArgumentNullException() =>
