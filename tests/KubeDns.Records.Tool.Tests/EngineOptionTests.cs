@@ -40,4 +40,27 @@ public class EngineOptionTests
         Assert.Equal(["quote.kiada.svc.cluster.local. 5 IN A 10.96.161.97"], Dig.Section(quote, "ANSWER"));
         Assert.Equal(0, await server.SignalAsync("TERM", TimeSpan.FromSeconds(10)));
     }
+
+    /// <summary>
+    /// With a rate of 1 and every suppressed answer slipping, the same question asked three times by one dig: the
+    /// first is answered over UDP; the second gets the empty truncated reply and dig retries it over TCP, answered in
+    /// full; the third, with the retry turned off (+ignore), shows that reply (tc, no records).
+    /// </summary>
+    [Theory]
+    [InlineData("native")]
+    [InlineData("arsoft")]
+    public async Task Serve_RrlRate_RepeatedAnswerSlipsAndDigRetriesOverTcp(string engine)
+    {
+        await using var server = await KubeDnsProcess.StartServeAsync(["--listen", "127.0.0.1:0", "--engine", engine, "--rrl-rate", "1", "--rrl-slip", "1"]);
+        const string Name = "quote.kiada.svc.cluster.local";
+
+        var output = await Dig.RunAsync(server.EndPoint!, "+ignore", Name, Name, "+noignore", Name);
+
+        var transports = output.Split('\n').Where(l => l.StartsWith(";; SERVER:", StringComparison.Ordinal)).Select(l => l[^5..]).ToArray();
+        var headers = output.Split('\n').Where(l => l.StartsWith(";; flags:", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(["(UDP)", "(TCP)", "(UDP)"], transports);
+        Assert.Equal(2, output.Split('\n').Count(l => string.Join(' ', l.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)) == $"{Name}. 5 IN A 10.96.161.97"));
+        Assert.StartsWith(";; flags: qr aa tc rd; QUERY: 1, ANSWER: 0, AUTHORITY: 0, ADDITIONAL: 0", headers[2], StringComparison.Ordinal);
+        Assert.Equal(0, await server.SignalAsync("TERM", TimeSpan.FromSeconds(10)));
+    }
 }
