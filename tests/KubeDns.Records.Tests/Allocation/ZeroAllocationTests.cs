@@ -1,5 +1,5 @@
 using KubeDns.Records.Tests.TestData;
-using static KubeDns.Records.Tests.TestData.ExampleCluster;
+using KubeDns.Records.Tests.Behaviour;
 
 namespace KubeDns.Records.Tests.Allocation;
 
@@ -13,7 +13,7 @@ public class ZeroAllocationTests
     private static readonly ClusterSnapshot InsecurePods = ExampleCluster.Create(o => o.Pods = PodRecordMode.Insecure).Current;
     private static readonly ClusterSnapshot VerifiedPods = ExampleCluster.Create(o => o.Pods = PodRecordMode.Verified).Current;
     private static readonly ClusterSnapshot Rotating = ExampleCluster.Create(o => o.RecordOrder = RecordOrder.Shuffle).Current;
-    private static readonly ClusterSnapshot Wildcards = CreateWildcards();
+    private static readonly ClusterSnapshot Wildcards = WildcardShadowTests.Cluster().Current;
 
     [Theory]
     [InlineData("quote.kiada.svc.cluster.local.", RecordType.A)]
@@ -65,7 +65,7 @@ public class ZeroAllocationTests
         AssertNoAllocation(Rotating, name, type);
 
     /// <summary>
-    /// Wildcards on, with objects literally named <c>any</c> (record-synthesis.md §5.3): a name a real object shadows,
+    /// Wildcards on, with objects literally named <c>any</c> (the cluster of <see cref="WildcardShadowTests"/>, record-synthesis.md §5.3): a name a real object shadows,
     /// and a name no wildcard matches, allocate nothing. (An expansion over several objects allocates its answer
     /// arrays, wire.md "Allocation"; benchmarks measure it.)
     /// </summary>
@@ -81,22 +81,6 @@ public class ZeroAllocationTests
     [InlineData("_udp.any.shop.svc.cluster.local.", RecordType.SRV)]
     public void Resolve_WildcardOrShadowingName_AllocatesNothing(string name, RecordType type) =>
         AssertNoAllocation(Wildcards, name, type);
-
-    private static ClusterSnapshot CreateWildcards()
-    {
-        var state = new ClusterState(new ClusterDnsOptions { Wildcards = true });
-        state.Apply(new ClusterChangeBatch()
-            .Upsert(Service("any", "web", "10.96.50.1", Port("http", 80)))
-            .Upsert(Service("prod", "web", "10.96.50.2", Port("http", 80)))
-            .Upsert(Service("shop", "any", "10.96.60.1", Port("http", 80)))
-            .Upsert(Service("shop", "cart", "10.96.60.2", Port("any", 8080), Port("http", 80)))
-            .Upsert(Service("shop", "pool", ServiceDescriptor.None, Port("http", 80)))
-            .Upsert(Slice("shop", "pool-x1", "pool", [SlicePort("http", 80)],
-                Endpoint("10.244.9.1", "pool-0") with { Hostname = "any" },
-                Endpoint("10.244.9.2", "pool-1") with { Hostname = "b" })));
-        state.MarkSynced();
-        return state.Current;
-    }
 
     private static void AssertNoAllocation(ClusterSnapshot snapshot, string name, RecordType type)
     {
