@@ -222,6 +222,27 @@ public abstract class UpstreamTests(Engine engine) : IAsyncLifetime
         Assert.Empty(reply.AnswerAddresses);
     }
 
+    /// <summary>
+    /// An upstream that lower-cases the question is still answering it (RFC 4343), and the client still gets its own
+    /// question back byte for byte, 0x20 letter case included (specification.md §15.1).
+    /// </summary>
+    [Theory]
+    [InlineData("udp")]
+    [InlineData("tcp")]
+    public async Task Forward_UpstreamLowerCasesQuestion_ClientGetsItsOwnQuestion(string transport)
+    {
+        await using var upstream = HostileUpstream.Start(HostileReply.LowerCaseQuestion);
+        await using var server = await TestServers.StartAsync(engine, ExampleCluster.Create(), o => o.Upstreams.Add(upstream.EndPoint));
+        var query = new RawQuery { Name = "WrOnGq.ExAmPlE.oRg" }.ToBytes();
+
+        var reply = transport == "tcp"
+            ? await RawDns.ExchangeTcpAsync(server.LocalEndPoint!, query)
+            : await RawDns.ExchangeUdpAsync(server.LocalEndPoint!, query);
+
+        Assert.Equal([IPAddress.Parse("192.0.2.1")], reply.AnswerAddresses);
+        Assert.Equal(RawDns.Question("WrOnGq.ExAmPlE.oRg"), reply.QuestionBytes);
+    }
+
     /// <summary>RFC 5452 §9.2: each upstream query has an ID of its own; the client gets its own ID back.</summary>
     [Fact]
     public async Task Forward_UpstreamQuery_FreshIdAndClientGetsItsOwn()
