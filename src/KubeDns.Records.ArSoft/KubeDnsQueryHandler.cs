@@ -14,6 +14,9 @@ namespace KubeDns.Records.ArSoft;
 /// to <c>DnsServer.QueryReceived</c>, or call <see cref="RespondAsync"/>. Does what ARSoft leaves to handlers
 /// (behaviour.md §15): opcode, class, QDCOUNT and EDNS-version checks, AA, the SOA of negative answers, the EDNS
 /// payload size, whole-RRset UDP truncation, SERVFAIL before sync, and forwarding to upstreams when configured.
+/// Question names are read with the core's reader, as on the native engine (a dot inside a label never matches a
+/// name of ours); under <see cref="KubeDnsServer"/> from the client's own bytes, which are also what is forwarded
+/// and what the client gets back as its question (docs/server.md).
 /// </summary>
 public sealed class KubeDnsQueryHandler : IDisposable
 {
