@@ -265,6 +265,28 @@ public abstract class UpstreamTests(Engine engine) : IAsyncLifetime
         Assert.True(upstream.Received.Select(r => r.From.Port).Distinct().Count() > 1, "every upstream query came from one port");
     }
 
+    /// <summary>
+    /// A name outside our zones with bytes above 127 (UTF-8 "café") is asked upstream with the client's bytes, not a
+    /// lossy copy, and the client gets its question back byte for byte (behaviour.md §15, docs/wire.md).
+    /// </summary>
+    [Theory]
+    [InlineData("udp")]
+    [InlineData("tcp")]
+    public async Task Forward_NonAsciiOutsideName_UpstreamAskedSameBytesAndQuestionEchoed(string transport)
+    {
+        await using var upstream = HostileUpstream.Start();
+        await using var server = await TestServers.StartAsync(engine, ExampleCluster.Create(), o => o.Upstreams.Add(upstream.EndPoint));
+        var query = new RawQuery { Id = 0x0E21, WireName = [5, (byte)'C', (byte)'a', (byte)'f', 0xC3, 0xA9, .. RawDns.EncodeName("example.org")] }.ToBytes();
+
+        var reply = transport == "tcp"
+            ? await RawDns.ExchangeTcpAsync(server.LocalEndPoint!, query)
+            : await RawDns.ExchangeUdpAsync(server.LocalEndPoint!, query);
+
+        Assert.Equal(HostileUpstream.QuestionOf(query), HostileUpstream.QuestionOf(Assert.Single(upstream.Received).Query));
+        Assert.Equal([IPAddress.Parse("192.0.2.1")], reply.AnswerAddresses);
+        Assert.Equal(HostileUpstream.QuestionOf(query), reply.QuestionBytes);
+    }
+
     /// <summary>A client query without EDNS goes upstream without OPT; with EDNS, with our OPT.</summary>
     [Theory]
     [InlineData(false)]
