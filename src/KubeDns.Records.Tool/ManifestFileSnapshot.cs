@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -29,6 +30,7 @@ internal sealed record ManifestFileSnapshot(string Listing, string? ContentHash)
             return new ManifestFileSnapshot($"unlistable: {e.Message}", null);
         }
 
+        Span<byte> length = stackalloc byte[sizeof(long)];
         foreach (var file in files)
         {
             var info = new FileInfo(file);
@@ -37,15 +39,22 @@ internal sealed record ManifestFileSnapshot(string Listing, string? ContentHash)
             listing.Append('\n');
             if (hash is not null)
             {
-                hash.AppendData(Encoding.UTF8.GetBytes(listing.Length + "\n"));
+                // Each file's bytes behind their length, so that bytes moved from one file to the next still differ.
+                byte[] bytes;
                 try
                 {
-                    hash.AppendData(File.ReadAllBytes(file));
+                    bytes = File.ReadAllBytes(file);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    hash.AppendData(Encoding.UTF8.GetBytes($"unreadable: {e.GetType().Name}"));
+                    BinaryPrimitives.WriteInt64LittleEndian(length, -1);
+                    hash.AppendData(length);
+                    continue;
                 }
+
+                BinaryPrimitives.WriteInt64LittleEndian(length, bytes.Length);
+                hash.AppendData(length);
+                hash.AppendData(bytes);
             }
         }
 

@@ -124,6 +124,19 @@ public class ReloadTests
         Assert.Equal(0, await server.SignalAsync("TERM", StopTimeout));
     }
 
+    /// <summary>SIGHUP with the built-in example cluster: nothing to reload, said so, and the server keeps answering.</summary>
+    [Fact]
+    public async Task Serve_SighupWithoutManifests_NothingToReloadAndKeepsServing()
+    {
+        await using var server = await KubeDnsProcess.StartServeAsync("--listen", "127.0.0.1:0");
+
+        await server.SendSignalAsync("HUP");
+        await server.WaitForErrorAsync("kubedns: nothing to reload (SIGHUP): no --manifests were given (serving the built-in example cluster)", TimeSpan.FromSeconds(15));
+
+        Assert.Equal("10.96.161.97", await AddressAsync(server.EndPoint!, "quote.kiada.svc.cluster.local", server));
+        Assert.Equal(0, await server.SignalAsync("TERM", StopTimeout));
+    }
+
     /// <summary>
     /// An edit made after the first read but before the server is listening is applied: the watcher compares with
     /// the files as they were before that read, not as they are when it starts.
