@@ -45,15 +45,14 @@ public static class DnsName
         var root = text is ".";
 
         // The wire form counts a length octet per label and the root's zero octet (RFC 1035 §3.1).
-        var octets = 1;
+        var nameOctets = 1;
         var written = 0;
         var labelLength = 0;
         var labelStart = 0;
-        Span<byte> utf8 = stackalloc byte[4];
+        Span<byte> characterOctets = stackalloc byte[4];
         for (var i = 0; !root && i < text.Length; i++)
         {
-            var c = text[i];
-            if (c == '.')
+            if (text[i] == '.')
             {
                 if (labelLength == 0)
                 {
@@ -72,73 +71,17 @@ public static class DnsName
                 continue;
             }
 
-            var start = i;
-            int octet;
-            if (c == '\\')
+            if (!TryReadOctets(text, ref i, characterOctets, out var count, out problem))
             {
-                if (++i == text.Length)
-                {
-                    problem = string.Create(CultureInfo.InvariantCulture, $"ends in a lone '\\' at character {start + 1} (a backslash is written '\\\\', RFC 1035 §5.1)");
-                    return false;
-                }
-
-                c = text[i];
-                if (char.IsAsciiDigit(c))
-                {
-                    if (i + 2 >= text.Length || !char.IsAsciiDigit(text[i + 1]) || !char.IsAsciiDigit(text[i + 2]))
-                    {
-                        var shown = text.Slice(start, Math.Min(4, text.Length - start));
-                        problem = string.Create(CultureInfo.InvariantCulture, $"has '{shown}' at character {start + 1}, which is no escape: '\\DDD' takes exactly three decimal digits (RFC 1035 §5.1)");
-                        return false;
-                    }
-
-                    octet = ((c - '0') * 100) + ((text[i + 1] - '0') * 10) + (text[i + 2] - '0');
-                    if (octet > byte.MaxValue)
-                    {
-                        problem = string.Create(CultureInfo.InvariantCulture, $"has '{text.Slice(start, 4)}' at character {start + 1}, above 255, the largest octet (RFC 1035 §5.1)");
-                        return false;
-                    }
-
-                    i += 2;
-                }
-                else if (char.IsAscii(c))
-                {
-                    octet = c;
-                }
-                else
-                {
-                    octet = -1;
-                }
-            }
-            else
-            {
-                octet = char.IsAscii(c) ? c : -1;
-            }
-
-            var count = 1;
-            if (octet < 0)
-            {
-                // Beyond ASCII a character is its UTF-8 octets, whether escaped or not.
-                if (Rune.DecodeFromUtf16(text[i..], out var rune, out var consumed) != System.Buffers.OperationStatus.Done)
-                {
-                    problem = string.Create(CultureInfo.InvariantCulture, $"has a lone UTF-16 surrogate at character {i + 1}, which is no character");
-                    return false;
-                }
-
-                count = rune.EncodeToUtf8(utf8);
-                i += consumed - 1;
-            }
-            else
-            {
-                utf8[0] = (byte)octet;
+                return false;
             }
 
             if (labelLength == 0)
             {
-                octets++;
+                nameOctets++;
             }
 
-            foreach (var b in utf8[..count])
+            foreach (var b in characterOctets[..count])
             {
                 if (written < destination.Length)
                 {
@@ -149,7 +92,7 @@ public static class DnsName
             }
 
             labelLength += count;
-            octets += count;
+            nameOctets += count;
             if (labelLength > DnsLabels.MaxLabelLength && (i + 1 == text.Length || text[i + 1] == '.'))
             {
                 problem = DnsLabels.LabelTooLong(labelLength, labelStart + 1);
@@ -167,9 +110,9 @@ public static class DnsName
             written = 1;
         }
 
-        if (octets > DnsQuery.MaxNameLength)
+        if (nameOctets > DnsQuery.MaxNameLength)
         {
-            problem = DnsLabels.NameTooLong(octets);
+            problem = DnsLabels.NameTooLong(nameOctets);
             return false;
         }
 
@@ -243,6 +186,68 @@ public static class DnsName
         var buffer = name.Length <= 256 ? stackalloc char[4 * name.Length] : new char[4 * name.Length];
         TryFormat(name, buffer, out var length);
         return buffer[..length].ToString();
+    }
+
+    /// <summary>
+    /// The octets of the character, or escape, at <paramref name="i"/> (RFC 1035 §5.1), leaving <paramref name="i"/>
+    /// on its last character: <c>\DDD</c> is one octet, <c>\X</c> and a plain character are the character's octets,
+    /// one for ASCII and the UTF-8 ones beyond.
+    /// </summary>
+    private static bool TryReadOctets(ReadOnlySpan<char> text, ref int i, Span<byte> octets, out int count, [NotNullWhen(false)] out string? problem)
+    {
+        var start = i;
+        count = 0;
+        if (text[i] == '\\')
+        {
+            if (++i == text.Length)
+            {
+                problem = string.Create(CultureInfo.InvariantCulture, $"ends in a lone '\\' at character {start + 1} (a backslash is written '\\\\', RFC 1035 §5.1)");
+                return false;
+            }
+
+            if (char.IsAsciiDigit(text[i]))
+            {
+                if (i + 2 >= text.Length || !char.IsAsciiDigit(text[i + 1]) || !char.IsAsciiDigit(text[i + 2]))
+                {
+                    var shown = text.Slice(start, Math.Min(4, text.Length - start));
+                    problem = string.Create(CultureInfo.InvariantCulture, $"has '{shown}' at character {start + 1}, which is no escape: '\\DDD' takes exactly three decimal digits (RFC 1035 §5.1)");
+                    return false;
+                }
+
+                var value = ((text[i] - '0') * 100) + ((text[i + 1] - '0') * 10) + (text[i + 2] - '0');
+                if (value > byte.MaxValue)
+                {
+                    problem = string.Create(CultureInfo.InvariantCulture, $"has '{text.Slice(start, 4)}' at character {start + 1}, above 255, the largest octet (RFC 1035 §5.1)");
+                    return false;
+                }
+
+                i += 2;
+                octets[0] = (byte)value;
+                count = 1;
+                problem = null;
+                return true;
+            }
+        }
+
+        if (char.IsAscii(text[i]))
+        {
+            octets[0] = (byte)text[i];
+            count = 1;
+            problem = null;
+            return true;
+        }
+
+        // Beyond ASCII a character is its UTF-8 octets, whether escaped or not.
+        if (Rune.DecodeFromUtf16(text[i..], out var rune, out var consumed) != System.Buffers.OperationStatus.Done)
+        {
+            problem = string.Create(CultureInfo.InvariantCulture, $"has a lone UTF-16 surrogate at character {i + 1}, which is no character");
+            return false;
+        }
+
+        count = rune.EncodeToUtf8(octets);
+        i += consumed - 1;
+        problem = null;
+        return true;
     }
 
     /// <summary>
