@@ -423,7 +423,8 @@ internal static class ServeCommand
             var native = new NativeDnsServer(state, nativeOptions);
             if (log is not null)
             {
-                native.QueryAnswered += (_, e) => log(e.IsTcp, e.RemoteEndPoint, e.Name, e.Type, e.ResponseCode, e.Forwarded);
+                // The native engine gives the name in the core's text form; the log shows it as dig would (RFC 1035 §5.1).
+                native.QueryAnswered += (_, e) => log(e.IsTcp, e.RemoteEndPoint, Records.Wire.DnsName.Format(e.Name), e.Type, e.ResponseCode, e.Forwarded);
             }
 
             return new Engine(native, null);
