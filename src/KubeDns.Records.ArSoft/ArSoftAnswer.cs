@@ -10,15 +10,6 @@ namespace KubeDns.Records.ArSoft;
 /// </summary>
 internal sealed class ArSoftAnswer
 {
-    private ArSoftAnswer()
-    {
-        Kind = ResolutionKind.OutsideZones;
-        ResponseCode = DnsResponseCode.Refused;
-        Answer = [];
-        Authority = [];
-        Additional = [];
-    }
-
     private ArSoftAnswer(Resolution resolution)
     {
         Kind = resolution.Kind;
@@ -48,9 +39,6 @@ internal sealed class ArSoftAnswer
     public DnsRecordBase[] Additional { get; }
 
     public static ArSoftAnswer From(Resolution resolution) => new(resolution);
-
-    /// <summary>The answer for a name outside every zone (REFUSED, or forwarded).</summary>
-    public static ArSoftAnswer Outside() => new();
 
     private static DnsRecordBase[] Convert(RecordSection section)
     {

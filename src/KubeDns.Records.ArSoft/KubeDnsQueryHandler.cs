@@ -3,6 +3,7 @@ using System.Net;
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
 using KubeDns.Records.Forwarding;
+using KubeDns.Records.Wire;
 using ArSoftRecordType = ARSoft.Tools.Net.Dns.RecordType;
 using RecordType = KubeDns.Records.RecordType;
 
@@ -13,6 +14,9 @@ namespace KubeDns.Records.ArSoft;
 /// to <c>DnsServer.QueryReceived</c>, or call <see cref="RespondAsync"/>. Does what ARSoft leaves to handlers
 /// (behaviour.md §15): opcode, class, QDCOUNT and EDNS-version checks, AA, the SOA of negative answers, the EDNS
 /// payload size, whole-RRset UDP truncation, SERVFAIL before sync, and forwarding to upstreams when configured.
+/// Question names are read with the core's reader, as on the native engine (a dot inside a label never matches a
+/// name of ours); under <see cref="KubeDnsServer"/> from the client's own bytes, which are also what is forwarded
+/// and what the client gets back as its question (docs/server.md).
 /// </summary>
 public sealed class KubeDnsQueryHandler : IDisposable
 {
@@ -113,8 +117,13 @@ public sealed class KubeDnsQueryHandler : IDisposable
         }
 
         var question = message.Questions[0];
-        var name = question.Name.ToString();
         var type = (RecordType)(ushort)question.RecordType;
+        if (!TryReadQuestion(question, remote, out var name, out var questionBytes))
+        {
+            // What the native engine rejects too, such as a compression pointer in the question (DnsQuery.TryRead).
+            return Refuse(response, ReturnCode.FormatError, DnsResponseCode.FormatError);
+        }
+
         if (question.RecordType is ArSoftRecordType.Opt or ArSoftRecordType.TKey or ArSoftRecordType.TSig)
         {
             // Meta types are not questions (RFC 6895 §3.1).
@@ -127,8 +136,7 @@ public sealed class KubeDnsQueryHandler : IDisposable
             return Refuse(response, ReturnCode.Refused, DnsResponseCode.Refused, name, type);
         }
 
-        // A label holding a dot (ARSoft's text escapes it) is no name in our zones: outside, like any foreign name.
-        var answer = HasDotInLabel(question.Name) ? OutsideAnswer : Lookup(name, type);
+        var answer = Lookup(name, type);
         var forwarded = false;
 
         // Not an open resolver (RFC 5358): only clients in the allowed networks that set RD get recursion.
@@ -141,7 +149,7 @@ public sealed class KubeDnsQueryHandler : IDisposable
         {
             forwarded = true;
             var upstream = await _upstream.QueryAsync(
-                UpstreamForwarder.Question(question.Name, question.RecordType, question.RecordClass),
+                questionBytes,
                 edns: clientEdns is not null,
                 dnssecOk: clientEdns?.IsDnsSecOk ?? false,
                 message.IsCheckingDisabled,
@@ -265,23 +273,50 @@ public sealed class KubeDnsQueryHandler : IDisposable
         }
     }
 
-    private static readonly ArSoftAnswer OutsideAnswer = ArSoftAnswer.Outside();
-
-    private static bool HasDotInLabel(DomainName name)
+    /// <summary>
+    /// Reads the question name with the core's reader, as the native engine does (docs/wire.md): a dot or NUL inside a
+    /// label becomes NUL, so such a name matches none of ours and, inside our zones, is NXDOMAIN; bytes above 127 are
+    /// kept. The bytes are the client's when our transports received the query (<see cref="ReceivedQuery"/>);
+    /// otherwise (the handler on a server of the caller's) ARSoft's question re-encoded, in which bytes above 127 are
+    /// already '?'.
+    /// </summary>
+    /// <param name="question">The question as ARSoft parsed it.</param>
+    /// <param name="remote">The endpoint ARSoft reported for the query.</param>
+    /// <param name="name">The name as text with its trailing dot, letter case kept.</param>
+    /// <param name="questionBytes">The question section (name, type, class) in wire form, to forward as it is.</param>
+    /// <returns>False when the core reader rejects the query (FORMERR).</returns>
+    private static bool TryReadQuestion(DnsQuestion question, IPEndPoint? remote, out string name, out ReadOnlyMemory<byte> questionBytes)
     {
-        foreach (var label in name.Labels)
+        ReadOnlyMemory<byte> message;
+        if (remote is ReceivedQuery received)
         {
-            if (label.Contains('.', StringComparison.Ordinal))
-            {
-                return true;
-            }
+            message = received.Message;
+        }
+        else
+        {
+            var encoded = UpstreamForwarder.Question(question.Name, question.RecordType, question.RecordClass);
+            var built = new byte[DnsQuery.HeaderLength + encoded.Length];
+            built[5] = 1; // QDCOUNT
+            encoded.CopyTo(built, DnsQuery.HeaderLength);
+            message = built;
         }
 
-        return false;
+        Span<char> text = stackalloc char[DnsQuery.MaxNameTextLength + 2];
+        if (DnsQuery.TryRead(message.Span, text, out var query) != DnsQueryStatus.Ok)
+        {
+            name = string.Empty;
+            questionBytes = default;
+            return false;
+        }
+
+        name = query.Name.ToString();
+        questionBytes = message.Slice(DnsQuery.HeaderLength, query.QuestionBytes.Length);
+        return true;
     }
 
+    /// <summary>Events name the client as its socket reported it, never the transport's wrapper.</summary>
     private void Raise(string name, RecordType type, DnsResponseCode code, bool isTcp, IPEndPoint? remote, bool forwarded) =>
-        QueryAnswered?.Invoke(this, new QueryAnsweredEventArgs(name, type, code, isTcp, remote, forwarded));
+        QueryAnswered?.Invoke(this, new QueryAnsweredEventArgs(name, type, code, isTcp, remote is ReceivedQuery received ? received.Client : remote, forwarded));
 
     private sealed class AnswerCache(ClusterSnapshot snapshot)
     {

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
+using System.Threading.Channels;
 using ARSoft.Tools.Net.Dns;
 using KubeDns.Records.Diagnostics;
 using KubeDns.Records.Serving;
@@ -12,10 +13,20 @@ namespace KubeDns.Records.ArSoft;
 /// tracks its connections, so stopping closes them and a client that closes is released at once (ARSoft leaves
 /// such sockets in CLOSE_WAIT until a GC); caps connections, globally and per client address, closing the longest-idle
 /// one to make room (<see cref="TcpConnectionTable"/>); drops idle and half-open ones after an idle timeout; serializes
-/// writes so pipelined answers never interleave; and answers FORMERR for malformed queries.
+/// writes so pipelined answers never interleave; and answers FORMERR for malformed queries. It reads each connection
+/// itself and hands ARSoft every message as a connection of its own (<see cref="Message"/>), as the UDP transport
+/// does with datagrams: pipelined queries are still answered concurrently (RFC 7766 §6.2.1.1), and each answer is
+/// tied to the bytes of its query (<see cref="ReceivedQuery"/>), which ARSoft's per-connection model cannot do.
 /// </summary>
 internal sealed class KubeDnsTcpTransport(Socket listener, TimeSpan idleTimeout, TcpConnectionTable connections, Action<bool, IPEndPoint?>? formatError = null, DnsServerMetrics? metrics = null) : IServerTransport
 {
+    /// <summary>Messages read but not yet taken by ARSoft; a full queue makes the readers wait.</summary>
+    private const int QueuedMessages = 256;
+
+    private readonly Channel<Message> _messages = Channel.CreateBounded<Message>(new BoundedChannelOptions(QueuedMessages) { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private int _closed;
+
     /// <summary>TCP never truncates (behaviour.md §15); a larger answer becomes SERVFAIL in ARSoft.</summary>
     public ushort DefaultAllowedResponseSize => ushort.MaxValue;
 
@@ -25,19 +36,56 @@ internal sealed class KubeDnsTcpTransport(Socket listener, TimeSpan idleTimeout,
 
     public TransportProtocol TransportProtocol => TransportProtocol.Tcp;
 
-    public void Bind()
-    {
-    }
+    /// <summary>The listener is bound before the server starts (<see cref="KubeDnsServer.StartAsync"/>); ARSoft's start calls this, and accepting begins.</summary>
+    public void Bind() => _ = AcceptLoopAsync(_stopping.Token);
 
     public void Close()
     {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+
+        _stopping.Cancel();
+        _messages.Writer.TryComplete();
         listener.Close();
         connections.CloseAll();
     }
 
-    public void Dispose() => Close();
+    public void Dispose()
+    {
+        Close();
+        _stopping.Dispose();
+    }
 
+    /// <summary>The next message of any connection; null once the transport is closed.</summary>
     public async Task<IServerConnection?> AcceptConnectionAsync(CancellationToken token = default)
+    {
+        try
+        {
+            return await _messages.Reader.ReadAsync(token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ChannelClosedException or OperationCanceledException)
+        {
+            // ARSoft's accept loop calls again until its token is cancelled (it cancels before it closes us).
+            await WaitAsync(token).ConfigureAwait(false);
+            return null;
+        }
+    }
+
+    private static async Task WaitAsync(CancellationToken token)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+
+    private async Task AcceptLoopAsync(CancellationToken token)
     {
         while (!token.IsCancellationRequested)
         {
@@ -52,7 +100,7 @@ internal sealed class KubeDnsTcpTransport(Socket listener, TimeSpan idleTimeout,
             }
             catch (Exception e) when (e is ObjectDisposedException or OperationCanceledException)
             {
-                return null;
+                return;
             }
 
             // Over a cap the longest-idle connection makes room; when every candidate is mid-query the newcomer is
@@ -70,13 +118,54 @@ internal sealed class KubeDnsTcpTransport(Socket listener, TimeSpan idleTimeout,
             }
 
             socket.NoDelay = true;
-            return connection;
+            _ = connection.ReadLoopAsync(token);
         }
-
-        return null;
     }
 
-    private sealed class Connection : IServerConnection
+    /// <summary>One query of a connection, for ARSoft: read once, answered once on the connection it came from.</summary>
+    private sealed class Message(Connection connection, DnsReceivedRawPackage package, ReceivedQuery query) : IServerConnection
+    {
+        private int _read;
+        private int _done;
+
+        public IServerTransport Transport => connection.Transport;
+
+        /// <summary>ARSoft passes this to the handler as the query's remote endpoint.</summary>
+        public IPEndPoint RemoteEndPoint => query;
+
+        public IPEndPoint LocalEndPoint => package.LocalEndpoint;
+
+        public bool CanRead => Volatile.Read(ref _read) == 0;
+
+        /// <summary>Nothing to negotiate on plain UDP or TCP (TLS transports shake hands here).</summary>
+        public Task<bool> InitializeAsync(CancellationToken token = default) => Task.FromResult(true);
+
+        public Task<DnsReceivedRawPackage?> ReceiveAsync(CancellationToken token = default) =>
+            Task.FromResult(Interlocked.Exchange(ref _read, 1) == 0 ? package : null);
+
+        public async Task<bool> SendAsync(DnsRawPackage response, CancellationToken token = default)
+        {
+            var framed = response.ToArraySegment(true);
+            query.RestoreQuestion(framed.AsSpan(DnsRawPackage.LENGTH_HEADER_LENGTH));
+            var sent = await connection.WriteAsync(framed, token).ConfigureAwait(false);
+            Finish();
+            return sent;
+        }
+
+        /// <summary>ARSoft disposes a message once it is answered, or when it could not parse it and sends nothing.</summary>
+        public void Dispose() => Finish();
+
+        private void Finish()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0)
+            {
+                connection.EndQuery();
+            }
+        }
+    }
+
+    /// <summary>One client connection: read by <see cref="ReadLoopAsync"/>, written by the answers of its messages.</summary>
+    private sealed class Connection : IDisposable
     {
         private readonly KubeDnsTcpTransport _transport;
         private readonly Socket _socket;
@@ -96,14 +185,7 @@ internal sealed class KubeDnsTcpTransport(Socket listener, TimeSpan idleTimeout,
 
         public IServerTransport Transport => _transport;
 
-        public IPEndPoint RemoteEndPoint => _remote;
-
-        public IPEndPoint LocalEndPoint => _local;
-
-        /// <summary>Nothing to negotiate on plain UDP or TCP (TLS transports shake hands here).</summary>
-        public Task<bool> InitializeAsync(CancellationToken token = default) => Task.FromResult(true);
-
-        public bool CanRead => Volatile.Read(ref _disposed) == 0;
+        private bool CanRead => Volatile.Read(ref _disposed) == 0;
 
         /// <summary>Takes a place in the table (perhaps an idle connection's); false, and closed, when refused.</summary>
         public bool Admit()
@@ -118,7 +200,35 @@ internal sealed class KubeDnsTcpTransport(Socket listener, TimeSpan idleTimeout,
             return true;
         }
 
-        public async Task<DnsReceivedRawPackage?> ReceiveAsync(CancellationToken token = default)
+        /// <summary>Hands every query of the connection to ARSoft, until the client closes, goes idle or the server stops.</summary>
+        public async Task ReadLoopAsync(CancellationToken token)
+        {
+            try
+            {
+                while (await ReceiveAsync(token).ConfigureAwait(false) is { } message)
+                {
+                    try
+                    {
+                        await _transport._messages.Writer.WriteAsync(message, token).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is ChannelClosedException or OperationCanceledException)
+                    {
+                        message.Dispose();
+                        break;
+                    }
+                }
+            }
+            finally
+            {
+                // Whatever ended the loop (a closed client included), the socket and its place go now.
+                Dispose();
+            }
+        }
+
+        /// <summary>A query has been answered or abandoned: the connection is idle again when none is left.</summary>
+        public void EndQuery() => _slot?.End();
+
+        private async Task<Message?> ReceiveAsync(CancellationToken token)
         {
             var lengthPrefix = new byte[2];
             while (CanRead)
@@ -150,7 +260,6 @@ internal sealed class KubeDnsTcpTransport(Socket listener, TimeSpan idleTimeout,
                         reply.CopyTo(framed, 2);
                         if (!await WriteAsync(framed, token).ConfigureAwait(false))
                         {
-                            Dispose();
                             return null;
                         }
 
@@ -160,19 +269,12 @@ internal sealed class KubeDnsTcpTransport(Socket listener, TimeSpan idleTimeout,
 
                 // Mid-query until the answer is sent: not a connection to close for a newcomer.
                 _slot?.Begin();
-                return new DnsReceivedRawPackage(package, _remote, _local);
+                var query = new ReceivedQuery(_remote, package.AsMemory(DnsRawPackage.LENGTH_HEADER_LENGTH));
+                return new Message(this, new DnsReceivedRawPackage(package, _remote, _local), query);
             }
 
-            // The client closed, went idle, or the server is stopping: release the socket now.
-            Dispose();
+            // The client closed, went idle, or the server is stopping: the caller releases the socket now.
             return null;
-        }
-
-        public async Task<bool> SendAsync(DnsRawPackage package, CancellationToken token = default)
-        {
-            var sent = await WriteAsync(package.ToArraySegment(true), token).ConfigureAwait(false);
-            _slot?.End();
-            return sent;
         }
 
         public void Dispose()
@@ -214,7 +316,7 @@ internal sealed class KubeDnsTcpTransport(Socket listener, TimeSpan idleTimeout,
             }
         }
 
-        private async Task<bool> WriteAsync(ReadOnlyMemory<byte> data, CancellationToken token)
+        public async Task<bool> WriteAsync(ReadOnlyMemory<byte> data, CancellationToken token)
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
             timeout.CancelAfter(_transport.IdleTimeout);

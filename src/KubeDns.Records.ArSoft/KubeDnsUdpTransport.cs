@@ -11,8 +11,9 @@ namespace KubeDns.Records.ArSoft;
 /// UDP for ARSoft's server on a socket we bind ourselves, so that port 0 can be reported and the socket is
 /// ours to close. Unlike ARSoft's own transport it reads whole datagrams up to 64 KiB (queries larger than 512
 /// bytes, such as EDNS-padded ones, are answered) and screens each one before ARSoft parses it (FORMERR for a
-/// readable but malformed query, nothing for responses and runts, which count as dropped). Every reply it sends passes
-/// the response rate limiter first, when there is one.
+/// readable but malformed query, nothing for responses and runts, which count as dropped). Each datagram keeps its
+/// bytes (<see cref="ReceivedQuery"/>): the handler reads the question from them and its reply carries them back.
+/// Every reply it sends passes the response rate limiter first, when there is one.
 /// </summary>
 internal sealed class KubeDnsUdpTransport(Socket socket, Action<bool, IPEndPoint?>? formatError = null, DnsServerMetrics? metrics = null, ResponseRateLimiter? limiter = null) : IServerTransport
 {
@@ -76,7 +77,8 @@ internal sealed class KubeDnsUdpTransport(Socket socket, Action<bool, IPEndPoint
             var package = new byte[received.ReceivedBytes + DnsRawPackage.LENGTH_HEADER_LENGTH];
             BinaryPrimitives.WriteUInt16BigEndian(package, (ushort)received.ReceivedBytes);
             message.CopyTo(package.AsSpan(DnsRawPackage.LENGTH_HEADER_LENGTH));
-            return new Connection(this, new DnsReceivedRawPackage(package, remote, _local));
+            var query = new ReceivedQuery(remote, package.AsMemory(DnsRawPackage.LENGTH_HEADER_LENGTH));
+            return new Connection(this, new DnsReceivedRawPackage(package, remote, _local), query);
         }
 
         return null;
@@ -100,12 +102,13 @@ internal sealed class KubeDnsUdpTransport(Socket socket, Action<bool, IPEndPoint
         }
     }
 
-    /// <summary>One datagram: read once, answered once.</summary>
-    private sealed class Connection(KubeDnsUdpTransport transport, DnsReceivedRawPackage package) : IServerConnection
+    /// <summary>One datagram: read once, answered once, with the client's question bytes (<see cref="ReceivedQuery"/>).</summary>
+    private sealed class Connection(KubeDnsUdpTransport transport, DnsReceivedRawPackage package, ReceivedQuery query) : IServerConnection
     {
         public IServerTransport Transport => transport;
 
-        public IPEndPoint RemoteEndPoint => package.RemoteEndpoint;
+        /// <summary>ARSoft passes this to the handler as the query's remote endpoint.</summary>
+        public IPEndPoint RemoteEndPoint => query;
 
         public IPEndPoint LocalEndPoint => package.LocalEndpoint;
 
@@ -122,8 +125,9 @@ internal sealed class KubeDnsUdpTransport(Socket socket, Action<bool, IPEndPoint
 
         public async Task<bool> SendAsync(DnsRawPackage response, CancellationToken token = default)
         {
-            var message = response.ToArraySegment(false);
-            var length = transport.Limit(package.RemoteEndpoint, message);
+            var datagram = response.ToArraySegment(false);
+            query.RestoreQuestion(datagram);
+            var length = transport.Limit(query.Client, datagram);
             if (length == 0)
             {
                 // Suppressed by the response rate limit: nothing is sent, by design.
@@ -132,7 +136,7 @@ internal sealed class KubeDnsUdpTransport(Socket socket, Action<bool, IPEndPoint
 
             try
             {
-                var sent = await transport.SendSocket.SendToAsync(message[..length], SocketFlags.None, package.RemoteEndpoint, token).ConfigureAwait(false);
+                var sent = await transport.SendSocket.SendToAsync(datagram[..length], SocketFlags.None, query.Client, token).ConfigureAwait(false);
                 return sent == length;
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)

@@ -85,6 +85,33 @@ public sealed class ClusterManifest
         return Build(reader.Objects, options, errors, warnings);
     }
 
+    /// <summary>
+    /// The files <see cref="Load"/> reads for these paths, in the order it reads them: a folder's <c>.yaml</c>,
+    /// <c>.yml</c> and <c>.json</c> files in name order, any other path as given (<see cref="Load"/> reports one that
+    /// does not exist). A program that watches manifests compares these files before and after a load.
+    /// </summary>
+    /// <param name="paths">Files and folders.</param>
+    /// <returns>The file paths.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="paths"/> is null.</exception>
+    public static IReadOnlyList<string> Files(IEnumerable<string> paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var files = new List<string>();
+        foreach (var path in paths)
+        {
+            if (Directory.Exists(path))
+            {
+                files.AddRange(ManifestReader.FolderFiles(path));
+            }
+            else
+            {
+                files.Add(path);
+            }
+        }
+
+        return files;
+    }
+
     /// <summary>Reads manifests from one text (YAML or JSON, any number of documents).</summary>
     /// <param name="text">The manifests.</param>
     /// <param name="sourceName">The name errors use for the text, such as a file name.</param>

@@ -68,12 +68,18 @@ internal sealed class ClusterOptionSet
         Description = "Treat services without a ready endpoint as absent.",
     };
 
+    public Option<string[]> NameServerAddresses { get; } = new("--nameserver-address")
+    {
+        Description = "The name server's addresses, answered at ns.dns.<zone> and as the apex NS record's glue (comma-separated, repeatable). Default: kube-system/kube-dns's addresses, else 127.0.0.1.",
+        HelpName = "IP,IP",
+    };
+
     /// <summary>Where a live cluster's API server is (<c>--kubeconfig</c>, <c>--in-cluster</c>) and what to watch.</summary>
     public LiveClusterOptions Live { get; } = new();
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Manifests, ServiceCidrs, Zones, ReverseZones, Ttl, Pods, Wildcards, EndpointPodNames, Namespaces, IgnoreEmptyServices })
+        foreach (var option in new Option[] { Manifests, ServiceCidrs, Zones, ReverseZones, Ttl, Pods, Wildcards, EndpointPodNames, Namespaces, IgnoreEmptyServices, NameServerAddresses })
         {
             command.Options.Add(option);
         }
@@ -91,13 +97,8 @@ internal sealed class ClusterOptionSet
         var options = new ClusterDnsOptions { Ttl = result.GetValue(Ttl) };
         Replace(options.Zones, result.GetValue(Zones));
         Replace(options.ReverseZones, result.GetValue(ReverseZones));
-        foreach (var list in result.GetValue(Namespaces) ?? [])
-        {
-            foreach (var ns in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                options.Namespaces.Add(ns);
-            }
-        }
+        AddEach(options.Namespaces, result.GetValue(Namespaces));
+        AddEach(options.NameServerAddresses, result.GetValue(NameServerAddresses));
 
         options.EndpointPodNames = result.GetValue(EndpointPodNames);
         options.IgnoreEmptyServices = result.GetValue(IgnoreEmptyServices);
@@ -109,10 +110,21 @@ internal sealed class ClusterOptionSet
         }
         catch (ClusterValidationException e)
         {
-            throw new UsageException(string.Join(Environment.NewLine, e.Errors), e);
+            throw new UsageException(string.Join(Environment.NewLine, e.Errors.Select(FlagNamed)), e);
         }
 
         return options;
+
+        static void AddEach(IList<string> target, string[]? lists)
+        {
+            foreach (var list in lists ?? [])
+            {
+                foreach (var value in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    target.Add(value);
+                }
+            }
+        }
 
         static void Replace(IList<string> target, string[]? values)
         {
@@ -126,6 +138,33 @@ internal sealed class ClusterOptionSet
             }
         }
     }
+
+    /// <summary>
+    /// The library names the option it was given (<c>ClusterDnsOptions.Ttl: …</c>); the user typed a flag, so the
+    /// message names that flag instead (<c>--ttl: …</c>).
+    /// </summary>
+    private static string FlagNamed(string error)
+    {
+        foreach (var (option, flag) in OptionFlags)
+        {
+            if (error.StartsWith(option, StringComparison.Ordinal))
+            {
+                return flag + error[option.Length..];
+            }
+        }
+
+        return error;
+    }
+
+    private static readonly (string Option, string Flag)[] OptionFlags =
+    [
+        ("ClusterDnsOptions.Ttl:", "--ttl:"),
+        ("ClusterDnsOptions.Zones:", "--zone:"),
+        ("ClusterDnsOptions.ReverseZones:", "--reverse-zone:"),
+        ("ClusterDnsOptions.Namespaces:", "--namespaces:"),
+        ("ClusterDnsOptions.NameServerAddresses:", "--nameserver-address:"),
+        ("ClusterDnsOptions.Pods:", "--pods:"),
+    ];
 
     public ManifestOptions ToManifestOptions(ParseResult result)
     {

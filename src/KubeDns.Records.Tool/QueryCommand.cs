@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using KubeDns.Records.Wire;
 
 namespace KubeDns.Records.Tool;
 
@@ -14,7 +15,10 @@ internal static class QueryCommand
 {
     public static Command Create(ClusterOptionSet cluster, TextWriter output, TextWriter error)
     {
-        var name = new Argument<string>("NAME") { Description = "The name to resolve, such as quote.kiada.svc.cluster.local." };
+        var name = new Argument<string>("NAME")
+        {
+            Description = @"The name to resolve, such as quote.kiada.svc.cluster.local, as dig reads it: \DDD is an octet, \. a dot inside a label.",
+        };
         var type = new Argument<string>("TYPE")
         {
             Description = "The record type: A, AAAA, SRV, PTR, CNAME, TXT, SOA, NS, ANY, or TYPEnnn.",
@@ -44,7 +48,7 @@ internal static class QueryCommand
         {
             var queryType = ParseType(result.GetValue(type)!);
             var (state, _, _) = cluster.Build(result, error);
-            var queryName = result.GetValue(name)!;
+            var queryName = ParseName(result.GetValue(name)!);
             var asJson = result.GetValue(json);
             if (result.GetValue(podNamespace) is { } ns)
             {
@@ -65,7 +69,7 @@ internal static class QueryCommand
 
                 if (walk.Final is null || walk.Final.IsOutsideCluster)
                 {
-                    output.Write($";; {queryName}: {(walk.Final is null ? "every candidate failed" : "outside the cluster: upstream decides")}\n");
+                    output.Write($";; {DnsName.Format(queryName)}: {(walk.Final is null ? "every candidate failed" : "outside the cluster: upstream decides")}\n");
                     output.Flush();
                     return ExitCodes.Success;
                 }
@@ -106,12 +110,12 @@ internal static class QueryCommand
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             json.WriteStartObject();
-            json.WriteString("name", walk.QueryName);
+            json.WriteString("name", DnsName.Format(walk.QueryName));
             json.WriteStartArray("tried");
             foreach (var tried in walk.Tried)
             {
                 json.WriteStartObject();
-                json.WriteString("name", tried.Name);
+                json.WriteString("name", DnsName.Format(tried.Name));
                 json.WriteString("status", tried.IsOutsideCluster ? "OUTSIDE" : Resolution.StatusText(tried.ResponseCode));
                 json.WriteEndObject();
             }
@@ -122,6 +126,19 @@ internal static class QueryCommand
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    /// <summary>
+    /// NAME in presentation format (RFC 1035 §5.1) decoded as <see cref="DnsName.TryParse"/> does, so that it is
+    /// the name a query over the wire would carry; a trailing dot is kept, so the search walk sees an absolute name.
+    /// </summary>
+    /// <exception cref="UsageException">The text is no domain name.</exception>
+    internal static string ParseName(string text)
+    {
+        Span<char> buffer = stackalloc char[DnsQuery.MaxNameTextLength];
+        return DnsName.TryParse(text, buffer, out var length, out var problem)
+            ? buffer[..length].ToString()
+            : throw new UsageException($"NAME: '{text}' {problem}");
     }
 
     /// <summary>A record type by mnemonic (any case) or as <c>TYPEnnn</c> (RFC 3597).</summary>
@@ -146,7 +163,7 @@ internal static class QueryCommand
     internal static string Dig(Resolution resolution)
     {
         var text = new StringBuilder();
-        var name = Absolute(resolution.QueryName.ToString());
+        var name = Absolute(DnsName.Format(resolution.QueryName));
         var type = ServeCommand.TypeText(resolution.QueryType);
         text.Append(CultureInfo.InvariantCulture, $";; ->>HEADER<<- opcode: QUERY, status: {Resolution.StatusText(resolution.ResponseCode)}\n");
         text.Append(CultureInfo.InvariantCulture,
@@ -183,7 +200,7 @@ internal static class QueryCommand
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             json.WriteStartObject();
-            json.WriteString("name", Absolute(resolution.QueryName.ToString()));
+            json.WriteString("name", Absolute(DnsName.Format(resolution.QueryName)));
             json.WriteString("type", ServeCommand.TypeText(resolution.QueryType));
             json.WriteString("status", Resolution.StatusText(resolution.ResponseCode));
             json.WriteBoolean("authoritative", resolution.IsAuthoritative);
@@ -205,7 +222,7 @@ internal static class QueryCommand
             json.WriteStartArray(title);
             foreach (var record in section)
             {
-                var owner = record.Name.ToString();
+                var owner = DnsName.Format(record.Name.ToString());
                 var type = ServeCommand.TypeText(record.Type);
                 var line = record.ToString();
                 var prefix = string.Create(CultureInfo.InvariantCulture, $"{owner} {record.TimeToLive} IN {type} ");

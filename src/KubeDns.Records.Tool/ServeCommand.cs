@@ -13,11 +13,15 @@ namespace KubeDns.Records.Tool;
 /// <summary>
 /// <c>kubedns serve</c>: a real DNS server on UDP and TCP: the native engine (default) or the ARSoft adapter. When it answers, it prints exactly
 /// one line to standard output, <c>listening on udp://ADDR:PORT tcp://ADDR:PORT</c>; everything else (warnings,
-/// reloads, <c>-v</c> query lines) goes to standard error. SIGINT or SIGTERM stops it with exit code 0.
+/// reloads, <c>-v</c> query lines) goes to standard error. SIGINT or SIGTERM stops it with exit code 0; SIGHUP reloads the
+/// manifests.
 /// </summary>
 internal static class ServeCommand
 {
     private const int DnsPort = 53;
+
+    /// <summary>The longest <c>--watch-debounce</c>: a minute; longer would look like a watcher that never applies.</summary>
+    private const int MaxWatchDebounce = 60_000;
 
     public static Command Create(ClusterOptionSet cluster, TextWriter output, TextWriter error)
     {
@@ -40,6 +44,11 @@ internal static class ServeCommand
         var watch = new Option<bool>("--watch")
         {
             Description = "Re-read the manifests when they change and apply the difference; a bad edit is reported and the last good cluster keeps serving.",
+        };
+        var watchDebounce = new Option<int?>("--watch-debounce")
+        {
+            Description = $"How long the manifest files must stay unchanged before a reload (--watch or SIGHUP) reads them, in milliseconds; default {ManifestWatcher.DefaultQuietPeriod.TotalMilliseconds:0}.",
+            HelpName = "MS",
         };
         var engine = new Option<string>("--engine")
         {
@@ -97,6 +106,7 @@ internal static class ServeCommand
         command.Options.Add(upstreams);
         command.Options.Add(recursionAllow);
         command.Options.Add(watch);
+        command.Options.Add(watchDebounce);
         command.Options.Add(engine);
         command.Options.Add(health);
         command.Options.Add(receivers);
@@ -114,6 +124,7 @@ internal static class ServeCommand
             ParseEndPoint(result.GetValue(listen)!, "--listen", defaultPort: null),
             [.. (result.GetValue(upstreams) ?? []).Select(u => ParseEndPoint(u, "--upstream", DnsPort))],
             result.GetValue(watch),
+            result.GetValue(watchDebounce),
             result.GetValue(verbose),
             result.GetValue(engine) == "arsoft",
             result.GetValue(health) is { } healthText ? ParseEndPoint(healthText, "--health-listen", defaultPort: null) : null,
@@ -135,10 +146,14 @@ internal static class ServeCommand
         settings.Live.Validate(settings.Result, settings.Cluster, settings.Watch, serving: true);
         ValidateEngineOptions(settings);
         var isLive = settings.Live.IsLive(settings.Result);
+        if (isLive && settings.WatchDebounce is not null)
+        {
+            throw new UsageException("--watch-debounce times manifest reloads; a live cluster is always watched");
+        }
+
         ClusterState state;
-        ClusterManifest? manifest = null;
-        ManifestOptions? manifestOptions = null;
         KubernetesFeed? feed = null;
+        ManifestWatcher? watcher = null;
         if (isLive)
         {
             // The server starts before the first list arrives: until the feed has synced it answers SERVFAIL
@@ -151,13 +166,24 @@ internal static class ServeCommand
         }
         else
         {
-            (state, manifest, manifestOptions) = settings.Cluster.Build(settings.Result, error);
+            // The files as they are before the first read: an edit made while the server starts is a change to the
+            // watcher, not lost between this read and the watcher's first look.
+            var paths = settings.Cluster.Paths(settings.Result);
+            var baseline = ManifestFileSnapshot.Take(paths, withContents: false);
+            (state, var manifest, var manifestOptions) = settings.Cluster.Build(settings.Result, error);
+            var quietPeriod = settings.WatchDebounce is { } ms ? TimeSpan.FromMilliseconds(ms) : ManifestWatcher.DefaultQuietPeriod;
+            watcher = new ManifestWatcher(paths, manifestOptions!, state, manifest!, baseline, settings.Watch, quietPeriod, error);
         }
 
         await using var feedLifetime = feed;
+        using var watcherLifetime = watcher;
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+
+        // SIGHUP reloads the manifests, as it makes CoreDNS (reload plugin) and most daemons re-read their
+        // configuration, rather than ending the process (its default action, POSIX.1-2017 signal.h).
+        using var sighup = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGHUP, Reload);
 
         await using var server = Engine.Create(state, settings, settings.Verbose ? (isTcp, remote, name, type, code, forwarded) => error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{DateTime.Now:HH:mm:ss.fff} {(isTcp ? "tcp" : "udp")} {remote} {Absolute(name)} {TypeText(type)} {Resolution.StatusText(code)}{(forwarded ? " (forwarded)" : string.Empty)}")) : null);
@@ -198,9 +224,7 @@ internal static class ServeCommand
         await output.FlushAsync().ConfigureAwait(false);
 
         using var stopWatching = new CancellationTokenSource();
-        var watcher = settings.Watch
-            ? new ManifestWatcher(settings.Cluster.Paths(settings.Result), manifestOptions!, state, manifest!, error).RunAsync(stopWatching.Token)
-            : Task.CompletedTask;
+        var watching = watcher?.RunAsync(stopWatching.Token) ?? Task.CompletedTask;
         if (feed is not null)
         {
             await feed.StartAsync().ConfigureAwait(false);
@@ -208,7 +232,7 @@ internal static class ServeCommand
 
         await stopped.Task.ConfigureAwait(false);
         await stopWatching.CancelAsync().ConfigureAwait(false);
-        await watcher.ConfigureAwait(false);
+        await watching.ConfigureAwait(false);
         if (feed is not null)
         {
             await feed.StopAsync().ConfigureAwait(false);
@@ -223,6 +247,19 @@ internal static class ServeCommand
         {
             context.Cancel = true; // exit through the normal path, with code 0
             stopped.TrySetResult();
+        }
+
+        void Reload(PosixSignalContext context)
+        {
+            context.Cancel = true; // keep running
+            if (watcher is null)
+            {
+                error.WriteLine("kubedns: nothing to reload (SIGHUP): a live cluster is always watched");
+            }
+            else
+            {
+                watcher.RequestReload();
+            }
         }
     }
 
@@ -243,6 +280,11 @@ internal static class ServeCommand
         if (settings.UdpBatchSize is < 1 or > NativeDnsServerOptions.MaxUdpBatchSize)
         {
             throw new UsageException($"--udp-batch: '{settings.UdpBatchSize}' is not between 1 and {NativeDnsServerOptions.MaxUdpBatchSize}");
+        }
+
+        if (settings.WatchDebounce is < 0 or > MaxWatchDebounce)
+        {
+            throw new UsageException($"--watch-debounce: '{settings.WatchDebounce}' is not between 0 and {MaxWatchDebounce} milliseconds");
         }
 
         if (settings.MaxTcpConnections is < 1)
@@ -347,6 +389,7 @@ internal static class ServeCommand
         IPEndPoint Listen,
         IReadOnlyList<IPEndPoint> Upstreams,
         bool Watch,
+        int? WatchDebounce,
         bool Verbose,
         bool ArSoft,
         IPEndPoint? Health,
@@ -415,7 +458,8 @@ internal static class ServeCommand
             var native = new NativeDnsServer(state, nativeOptions);
             if (log is not null)
             {
-                native.QueryAnswered += (_, e) => log(e.IsTcp, e.RemoteEndPoint, e.Name, e.Type, e.ResponseCode, e.Forwarded);
+                // The native engine gives the name in the core's text form; the log shows it as dig would (RFC 1035 §5.1).
+                native.QueryAnswered += (_, e) => log(e.IsTcp, e.RemoteEndPoint, Records.Wire.DnsName.Format(e.Name), e.Type, e.ResponseCode, e.Forwarded);
             }
 
             return new Engine(native, null);

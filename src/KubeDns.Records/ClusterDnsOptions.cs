@@ -55,7 +55,11 @@ public sealed class ClusterDnsOptions
     /// </summary>
     public string NameServerService { get; set; } = "kube-system/kube-dns";
 
-    /// <summary>When not empty, these addresses answer <c>ns.dns.&lt;zone&gt;</c> instead of <see cref="NameServerService"/>'s.</summary>
+    /// <summary>
+    /// When not empty, these addresses answer <c>ns.dns.&lt;zone&gt;</c> instead of <see cref="NameServerService"/>'s.
+    /// When this is empty and that service has no address either, <c>ns.dns.&lt;zone&gt;</c> answers 127.0.0.1, so the
+    /// apex NS record always has an address and the exported zone loads (specification.md §7).
+    /// </summary>
     public IList<string> NameServerAddresses { get; } = [];
 
     /// <summary>Pod records under <c>pod.&lt;zone&gt;</c> (behaviour.md §9). Default: <see cref="PodRecordMode.Disabled"/>.</summary>

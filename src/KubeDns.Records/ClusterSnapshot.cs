@@ -41,8 +41,9 @@ public sealed partial class ClusterSnapshot
         var ns = new StoredRecord(RecordType.NS, settings.Ttl, apex) { Target = nsName };
         _clusterApex = [_clusterSoa[0], ns];
         _reverseApex = [_reverseSoa[0], ns with { Target = reverseNsName }];
-        _nameServerAddresses = AddressRecords(data.NameServerAddresses, nsName, settings.Ttl);
-        _reverseNameServerAddresses = AddressRecords(data.NameServerAddresses, reverseNsName, settings.Ttl);
+        var nameServer = data.NameServerAddresses.Length > 0 ? data.NameServerAddresses : FallbackNameServer;
+        _nameServerAddresses = AddressRecords(nameServer, nsName, settings.Ttl);
+        _reverseNameServerAddresses = AddressRecords(nameServer, reverseNsName, settings.Ttl);
         _dnsVersion = [new StoredRecord(RecordType.TXT, DnsVersionTtl, NameRef.Relative("dns-version.")) { Data = new[] { "1.1.0" } }];
     }
 
@@ -116,6 +117,17 @@ public sealed partial class ClusterSnapshot
             Target = mname,
             Data = new SoaFields(rname, serial, SoaRefresh, SoaRetry, SoaExpire, settings.Ttl),
         };
+
+    /// <summary>
+    /// The name server's address when neither <see cref="ClusterDnsOptions.NameServerAddresses"/> nor the
+    /// <see cref="ClusterDnsOptions.NameServerService"/>'s records give one: 127.0.0.1, as CoreDNS serves its own bound
+    /// address when no endpoint of its own exists (specification.md §7). The apex NS record then always has an address,
+    /// so the zone is one BIND and Knot load (RFC 1035 §4.2.1 glue; named-checkzone refuses an in-zone NS without).
+    /// </summary>
+    private static readonly (UInt128 Address, bool IsV6)[] FallbackNameServer = [ParseAddress("127.0.0.1")];
+
+    private static (UInt128 Address, bool IsV6) ParseAddress(string text) =>
+        IPText.TryParse(text, out var value, out var isV6) ? (value, isV6) : throw new ArgumentException(text, nameof(text));
 
     private static StoredRecord[] AddressRecords((UInt128 Address, bool IsV6)[] addresses, NameRef owner, uint ttl)
     {

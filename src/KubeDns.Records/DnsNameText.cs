@@ -54,6 +54,9 @@ public readonly ref struct DnsNameText
             && Ascii.EqualsIgnoreCase(name[_head.Length..], _tail);
     }
 
+    /// <summary>The name with its trailing dot in presentation format (<see cref="Wire.DnsName.Format"/>), as a new string.</summary>
+    internal string ToPresentation() => Wire.DnsName.Format(ToString());
+
     /// <summary>The name with its trailing dot, as a new string.</summary>
     /// <returns>The name.</returns>
     public override string ToString() => string.Concat(_head, _tail, ".");

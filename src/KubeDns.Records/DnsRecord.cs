@@ -98,12 +98,15 @@ public readonly ref struct DnsRecord
     public IPAddress? GetAddress() =>
         _record.Type is RecordType.A or RecordType.AAAA ? IPText.ToIPAddress(_record.Address, _record.IsV6) : null;
 
-    /// <summary>The record as a zone-file line: <c>quote.kiada.svc.cluster.local. 5 IN A 10.96.161.97</c>.</summary>
+    /// <summary>
+    /// The record as a zone-file line: <c>quote.kiada.svc.cluster.local. 5 IN A 10.96.161.97</c>, names in
+    /// presentation format (<see cref="Wire.DnsName.Format"/>), as dig prints them.
+    /// </summary>
     /// <returns>The line.</returns>
     public override string ToString()
     {
         var text = new StringBuilder();
-        text.Append(Name.ToString()).Append(' ').Append(TimeToLive.ToString(CultureInfo.InvariantCulture)).Append(" IN ");
+        text.Append(Name.ToPresentation()).Append(' ').Append(TimeToLive.ToString(CultureInfo.InvariantCulture)).Append(" IN ");
         text.Append(Type is RecordType.None || !Enum.IsDefined(Type) ? $"TYPE{(ushort)Type}" : Type.ToString()).Append(' ');
         switch (Type)
         {
@@ -112,7 +115,7 @@ public readonly ref struct DnsRecord
                 text.Append(IPText.Format(_record.Address, _record.IsV6));
                 break;
             case RecordType.SRV:
-                text.Append(CultureInfo.InvariantCulture, $"{Priority} {Weight} {Port} ").Append(Target.ToString());
+                text.Append(CultureInfo.InvariantCulture, $"{Priority} {Weight} {Port} ").Append(Target.ToPresentation());
                 break;
             case RecordType.TXT:
                 foreach (var s in Text)
@@ -123,11 +126,11 @@ public readonly ref struct DnsRecord
                 text.Length--;
                 break;
             case RecordType.SOA:
-                text.Append(Target.ToString()).Append(' ').Append(ResponsibleMailbox.ToString())
+                text.Append(Target.ToPresentation()).Append(' ').Append(ResponsibleMailbox.ToPresentation())
                     .Append(CultureInfo.InvariantCulture, $" {Serial} {Refresh} {Retry} {Expire} {Minimum}");
                 break;
             default:
-                text.Append(Target.ToString());
+                text.Append(Target.ToPresentation());
                 break;
         }
 

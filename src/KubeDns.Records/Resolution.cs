@@ -161,13 +161,14 @@ public ref struct Resolution
     }
 
     /// <summary>
-    /// The resolution in the layout of <c>dig</c>: a status line, then the sections as zone-file lines.
+    /// The resolution in the layout of <c>dig</c>: a status line, then the sections as zone-file lines, names in
+    /// presentation format (<see cref="Wire.DnsName.Format"/>).
     /// </summary>
     /// <returns>The text.</returns>
     public override readonly string ToString()
     {
         var text = new StringBuilder();
-        text.Append(";; ").Append(QueryName).Append(". ").Append(Enum.IsDefined(QueryType) ? QueryType.ToString() : $"TYPE{(ushort)QueryType}")
+        text.Append(";; ").Append(Wire.DnsName.Format(QueryName)).Append(". ").Append(Enum.IsDefined(QueryType) ? QueryType.ToString() : $"TYPE{(ushort)QueryType}")
             .Append(" status: ").Append(StatusText(ResponseCode)).Append('\n');
         Append(text, ";; ANSWER SECTION:", Answer);
         Append(text, ";; AUTHORITY SECTION:", Authority);

@@ -11,7 +11,7 @@ public sealed class SearchCandidate
         Answer = answer;
     }
 
-    /// <summary>The absolute name tried, with its trailing dot.</summary>
+    /// <summary>The absolute name tried, with its trailing dot, in the text form <see cref="ClusterSnapshot.Resolve"/> takes.</summary>
     public string Name { get; }
 
     /// <summary>What kind of answer it got; <see cref="ResolutionKind.OutsideZones"/> when the upstream decides.</summary>
@@ -26,8 +26,12 @@ public sealed class SearchCandidate
     /// <summary>True when the name is outside every cluster zone, so the upstream resolver decides.</summary>
     public bool IsOutsideCluster => Kind == ResolutionKind.OutsideZones;
 
-    /// <summary>The candidate and its outcome: <c>cache.infra.svc.cluster.local. NOERROR</c>.</summary>
+    /// <summary>
+    /// The candidate, in presentation format (<see cref="Wire.DnsName.Format"/>), and its outcome:
+    /// <c>cache.infra.svc.cluster.local. NOERROR</c>.
+    /// </summary>
     /// <returns>The text.</returns>
-    public override string ToString() =>
-        IsOutsideCluster ? $"{Name} outside the cluster: upstream decides" : $"{Name} {Resolution.StatusText(ResponseCode)}";
+    public override string ToString() => IsOutsideCluster
+        ? $"{Wire.DnsName.Format(Name)} outside the cluster: upstream decides"
+        : $"{Wire.DnsName.Format(Name)} {Resolution.StatusText(ResponseCode)}";
 }

@@ -55,7 +55,11 @@ internal static class UpstreamExchange
 
                 if (length > 0)
                 {
+                    // The reply matched the question case-insensitively, at the same offset and length (IsReplyTo);
+                    // the client gets its own ID and its own question bytes back (specification.md §15.1), even
+                    // from an upstream that lower-cases names or drops the 0x20 pattern.
                     BinaryPrimitives.WriteUInt16BigEndian(reply.Span, clientId);
+                    query.Span[HeaderLength..QuestionEnd(query.Span)].CopyTo(reply.Span[HeaderLength..]);
                     return length;
                 }
             }

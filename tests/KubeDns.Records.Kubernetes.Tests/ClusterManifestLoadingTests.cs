@@ -201,6 +201,21 @@ public sealed class ClusterManifestLoadingTests : IDisposable
     }
 
     [Fact]
+    public void Files_ListsWhatLoadReads_InItsOrder()
+    {
+        Write("b.yml", Quote);
+        Write("a.yaml", Quote);
+        Write("README.md", "# not a manifest");
+        Directory.CreateDirectory(Path.Combine(_folder, "sub"));
+        File.WriteAllText(Path.Combine(_folder, "sub", "d.yaml"), Quote);
+        var missing = Path.Combine(_folder, "sub", "nope.yaml");
+
+        var files = ClusterManifest.Files([missing, _folder]);
+
+        Assert.Equal([missing, Path.Combine(_folder, "a.yaml"), Path.Combine(_folder, "b.yml")], files);
+    }
+
+    [Fact]
     public void Load_FilesAndFolders_Together()
     {
         var file = Write("quote.yaml", Quote.Replace("name: quote", "name: quote9", StringComparison.Ordinal).Replace("10.96.161.97", "10.96.161.99", StringComparison.Ordinal));

@@ -19,6 +19,12 @@ public enum HostileReply
 
     /// <summary>A reply that would be accepted, answer 6.6.6.6, but sent from another port of the upstream's address.</summary>
     OtherPort,
+
+    /// <summary>
+    /// No forged reply: the genuine reply with its question in lower case, as some resolvers send it (the same
+    /// question under RFC 4343).
+    /// </summary>
+    LowerCaseQuestion,
 }
 
 /// <summary>
@@ -128,12 +134,13 @@ internal sealed class HostileUpstream : IAsyncDisposable
 
             if (genuine)
             {
-                if (hostile != HostileReply.None)
+                if (hostile is not HostileReply.None and not HostileReply.LowerCaseQuestion)
                 {
                     await Task.Delay(GenuineDelay, token);
                 }
 
-                await _socket.SendToAsync(Reply(query, id, question, good), SocketFlags.None, from, token);
+                var echoed = hostile == HostileReply.LowerCaseQuestion ? [.. question.Select(b => b is >= (byte)'A' and <= (byte)'Z' ? (byte)(b | 0x20) : b)] : question;
+                await _socket.SendToAsync(Reply(query, id, echoed, good), SocketFlags.None, from, token);
             }
         }
     }

@@ -222,6 +222,27 @@ public abstract class UpstreamTests(Engine engine) : IAsyncLifetime
         Assert.Empty(reply.AnswerAddresses);
     }
 
+    /// <summary>
+    /// An upstream that lower-cases the question is still answering it (RFC 4343), and the client still gets its own
+    /// question back byte for byte, 0x20 letter case included (specification.md §15.1).
+    /// </summary>
+    [Theory]
+    [InlineData("udp")]
+    [InlineData("tcp")]
+    public async Task Forward_UpstreamLowerCasesQuestion_ClientGetsItsOwnQuestion(string transport)
+    {
+        await using var upstream = HostileUpstream.Start(HostileReply.LowerCaseQuestion);
+        await using var server = await TestServers.StartAsync(engine, ExampleCluster.Create(), o => o.Upstreams.Add(upstream.EndPoint));
+        var query = new RawQuery { Name = "WrOnGq.ExAmPlE.oRg" }.ToBytes();
+
+        var reply = transport == "tcp"
+            ? await RawDns.ExchangeTcpAsync(server.LocalEndPoint!, query)
+            : await RawDns.ExchangeUdpAsync(server.LocalEndPoint!, query);
+
+        Assert.Equal([IPAddress.Parse("192.0.2.1")], reply.AnswerAddresses);
+        Assert.Equal(RawDns.Question("WrOnGq.ExAmPlE.oRg"), reply.QuestionBytes);
+    }
+
     /// <summary>RFC 5452 §9.2: each upstream query has an ID of its own; the client gets its own ID back.</summary>
     [Fact]
     public async Task Forward_UpstreamQuery_FreshIdAndClientGetsItsOwn()
@@ -242,6 +263,28 @@ public abstract class UpstreamTests(Engine engine) : IAsyncLifetime
         Assert.NotEqual(clientIds, upstreamIds);
         Assert.True(upstreamIds.Distinct().Count() > 1, $"every upstream query had ID {upstreamIds[0]}");
         Assert.True(upstream.Received.Select(r => r.From.Port).Distinct().Count() > 1, "every upstream query came from one port");
+    }
+
+    /// <summary>
+    /// A name outside our zones with bytes above 127 (UTF-8 "café") is asked upstream with the client's bytes, not a
+    /// lossy copy, and the client gets its question back byte for byte (behaviour.md §15, docs/wire.md).
+    /// </summary>
+    [Theory]
+    [InlineData("udp")]
+    [InlineData("tcp")]
+    public async Task Forward_NonAsciiOutsideName_UpstreamAskedSameBytesAndQuestionEchoed(string transport)
+    {
+        await using var upstream = HostileUpstream.Start();
+        await using var server = await TestServers.StartAsync(engine, ExampleCluster.Create(), o => o.Upstreams.Add(upstream.EndPoint));
+        var query = new RawQuery { Id = 0x0E21, WireName = [5, (byte)'C', (byte)'a', (byte)'f', 0xC3, 0xA9, .. RawDns.EncodeName("example.org")] }.ToBytes();
+
+        var reply = transport == "tcp"
+            ? await RawDns.ExchangeTcpAsync(server.LocalEndPoint!, query)
+            : await RawDns.ExchangeUdpAsync(server.LocalEndPoint!, query);
+
+        Assert.Equal(HostileUpstream.QuestionOf(query), HostileUpstream.QuestionOf(Assert.Single(upstream.Received).Query));
+        Assert.Equal([IPAddress.Parse("192.0.2.1")], reply.AnswerAddresses);
+        Assert.Equal(HostileUpstream.QuestionOf(query), reply.QuestionBytes);
     }
 
     /// <summary>A client query without EDNS goes upstream without OPT; with EDNS, with our OPT.</summary>

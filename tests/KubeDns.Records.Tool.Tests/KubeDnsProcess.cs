@@ -18,6 +18,9 @@ internal sealed class KubeDnsProcess : IAsyncDisposable
     private readonly List<string> _output = [];
     private readonly TaskCompletionSource<string> _firstLine = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    // Released once per standard error line, so a wait for a line reacts as it arrives.
+    private readonly SemaphoreSlim _errorLines = new(0);
+
     private KubeDnsProcess(Process process) => _process = process;
 
     /// <summary>The tool's main assembly, as built next to this repository's test projects.</summary>
@@ -68,14 +71,10 @@ internal sealed class KubeDnsProcess : IAsyncDisposable
     /// <summary>Starts <c>kubedns serve …</c> and waits (bounded) for its "listening on" line.</summary>
     public static async Task<KubeDnsProcess> StartServeAsync(params string[] args)
     {
-        var process = Start(["serve", .. args]);
+        var process = StartServe(args);
         try
         {
-            var line = await process._firstLine.Task.WaitAsync(StartTimeout);
-            var match = System.Text.RegularExpressions.Regex.Match(line, @"^listening on udp://(\S+) tcp://(\S+)$");
-            Assert.True(match.Success, $"unexpected first line: '{line}'; stderr: {process.StandardError}");
-            Assert.Equal(match.Groups[1].Value, match.Groups[2].Value);
-            process.EndPoint = IPEndPoint.Parse(match.Groups[1].Value);
+            await process.WaitUntilListeningAsync();
             return process;
         }
         catch
@@ -85,19 +84,36 @@ internal sealed class KubeDnsProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Starts <c>kubedns serve …</c> without waiting; see <see cref="WaitUntilListeningAsync"/>.</summary>
+    public static KubeDnsProcess StartServe(params string[] args) => Start(["serve", .. args]);
+
+    /// <summary>Waits (bounded) for the "listening on" line and sets <see cref="EndPoint"/>.</summary>
+    public async Task WaitUntilListeningAsync()
+    {
+        var line = await _firstLine.Task.WaitAsync(StartTimeout);
+        var match = System.Text.RegularExpressions.Regex.Match(line, @"^listening on udp://(\S+) tcp://(\S+)$");
+        Assert.True(match.Success, $"unexpected first line: '{line}'; stderr: {StandardError}");
+        Assert.Equal(match.Groups[1].Value, match.Groups[2].Value);
+        EndPoint = IPEndPoint.Parse(match.Groups[1].Value);
+    }
+
     /// <summary>Sends a signal with /bin/kill and waits (bounded) for the exit code.</summary>
     public async Task<int> SignalAsync(string signal, TimeSpan timeout)
     {
-        using (var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, _process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })!)
-        {
-            await kill.WaitForExitAsync();
-            Assert.Equal(0, kill.ExitCode);
-        }
-
+        await SendSignalAsync(signal);
         using var cancel = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(cancel.Token);
         _process.WaitForExit();
         return _process.ExitCode;
+    }
+
+    /// <summary>Sends a signal with /bin/kill, without waiting for the process to exit.</summary>
+    public async Task SendSignalAsync(string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, _process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await kill.WaitForExitAsync(cancel.Token);
+        Assert.Equal(0, kill.ExitCode);
     }
 
     /// <summary>Waits (bounded) until standard error contains <paramref name="text"/>.</summary>
@@ -112,7 +128,7 @@ internal sealed class KubeDnsProcess : IAsyncDisposable
                 Assert.Fail($"kubedns exited ({_process.ExitCode}); stderr:\n{StandardError}");
             }
 
-            await Task.Delay(50);
+            await _errorLines.WaitAsync(TimeSpan.FromMilliseconds(50));
         }
     }
 
@@ -132,6 +148,7 @@ internal sealed class KubeDnsProcess : IAsyncDisposable
         finally
         {
             _process.Dispose();
+            _errorLines.Dispose();
         }
     }
 
@@ -175,6 +192,15 @@ internal sealed class KubeDnsProcess : IAsyncDisposable
                 lock (result._error)
                 {
                     result._error.Append(e.Data).Append('\n');
+                }
+
+                try
+                {
+                    result._errorLines.Release();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // A line drained after the process was disposed: nobody waits for it.
                 }
             }
         };

@@ -167,6 +167,86 @@ public class QueryTests
         Assert.StartsWith("kubedns: warning: Service shop/cart: spec.ports[0].name: ", warning, StringComparison.Ordinal);
     }
 
+    /// <summary>NAME is read as dig reads it (RFC 1035 §5.1): <c>\113</c> is the octet 113, 'q'.</summary>
+    [Fact]
+    public async Task Query_DecimalEscape_AnswersAsTheNameItSpells()
+    {
+        var (_, plain, _) = await KubeDnsProcess.RunAsync("query", "quote.kiada.svc.cluster.local");
+        var (exitCode, escaped, error) = await KubeDnsProcess.RunAsync("query", @"\113uote.kiada.svc.cluster.local");
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal("", error);
+        Assert.Equal(plain, escaped);
+        Assert.Equal(["quote.kiada.svc.cluster.local. 5 IN A 10.96.161.97"], Section(escaped, "ANSWER"));
+    }
+
+    /// <summary>
+    /// An escaped dot is an octet inside the label, not a separator: no Kubernetes name holds one, so the name does
+    /// not exist, as over the wire; the question is printed as dig prints it.
+    /// </summary>
+    [Theory]
+    [InlineData(@"a\.b.kiada.svc.cluster.local")]
+    [InlineData(@"a\046b.kiada.svc.cluster.local")]
+    public async Task Query_EscapedDot_IsNxdomainAndPrintedEscaped(string name)
+    {
+        var (exitCode, output, error) = await KubeDnsProcess.RunAsync("query", name);
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal("", error);
+        Assert.Contains("status: NXDOMAIN\n", output, StringComparison.Ordinal);
+        Assert.Contains(";a\\.b.kiada.svc.cluster.local.\t\tIN\tA\n", output, StringComparison.Ordinal);
+
+        var (_, json, _) = await KubeDnsProcess.RunAsync("query", name, "--json");
+        using var document = JsonDocument.Parse(json);
+        Assert.Equal(@"a\.b.kiada.svc.cluster.local.", document.RootElement.GetProperty("name").GetString());
+    }
+
+    /// <summary>The search walk of <c>--namespace</c> completes the decoded name, and prints each candidate escaped.</summary>
+    [Fact]
+    public async Task Query_NamespaceWalk_DecodesTheName()
+    {
+        var (exitCode, output, _) = await KubeDnsProcess.RunAsync("query", @"\113uote", "--namespace", "kiada");
+
+        Assert.Equal(0, exitCode);
+        Assert.StartsWith(";; tried quote.kiada.svc.cluster.local. NOERROR\n", output, StringComparison.Ordinal);
+        Assert.Equal(["quote.kiada.svc.cluster.local. 5 IN A 10.96.161.97"], Section(output, "ANSWER"));
+
+        var (_, dotted, _) = await KubeDnsProcess.RunAsync("query", @"quote\046kiada", "--namespace", "kiada");
+        Assert.StartsWith(";; tried quote\\.kiada.kiada.svc.cluster.local. NXDOMAIN\n", dotted, StringComparison.Ordinal);
+        Assert.Contains(@";; quote\.kiada: outside the cluster: upstream decides", dotted, StringComparison.Ordinal);
+    }
+
+    /// <summary>Text that is no domain name is a usage error naming NAME, the text and what is wrong where.</summary>
+    [Theory]
+    [InlineData(@"quote\25x.kiada.svc.cluster.local", @"has '\25x' at character 6")]
+    [InlineData(@"quote\256.kiada.svc.cluster.local", @"has '\256' at character 6")]
+    [InlineData(@"quote.kiada.svc.cluster.local\", @"ends in a lone '\' at character 30")]
+    [InlineData("quote..kiada.svc.cluster.local", "has an empty label at character 7")]
+    [InlineData("", "is empty")]
+    public async Task Query_MalformedName_IsAUsageError(string name, string problem)
+    {
+        var (exitCode, output, error) = await KubeDnsProcess.RunAsync("query", name);
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal("", output);
+        Assert.StartsWith($"kubedns: error: NAME: '{name}' {problem}", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Query_NameOverTheLimits_IsAUsageError()
+    {
+        var label = new string('a', 64);
+        var (exitCode, _, error) = await KubeDnsProcess.RunAsync("query", $"{label}.kiada.svc.cluster.local");
+
+        Assert.Equal(2, exitCode);
+        Assert.StartsWith($"kubedns: error: NAME: '{label}.kiada.svc.cluster.local' has a 64-octet label at character 1, more than the 63 a label holds (RFC 1035 §2.3.4)", error, StringComparison.Ordinal);
+
+        var name = string.Join('.', Enumerable.Repeat(new string('b', 63), 4));
+        (exitCode, _, error) = await KubeDnsProcess.RunAsync("query", name);
+        Assert.Equal(2, exitCode);
+        Assert.StartsWith($"kubedns: error: NAME: '{name}' is 257 octets, more than the 255 a name holds (RFC 1035 §2.3.4)", error, StringComparison.Ordinal);
+    }
+
     private static string[] Lines(string joined) => joined.Length == 0 ? [] : joined.Split('|');
 
     private static string[] Section(string output, string name)

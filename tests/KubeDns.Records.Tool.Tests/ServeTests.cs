@@ -87,11 +87,35 @@ public class ServeTests
         await Dig.RunAsync(server.EndPoint!, "+tcp", "nope.kiada.svc.cluster.local", "AAAA");
         await server.WaitForErrorAsync("nope.kiada.svc.cluster.local. AAAA NXDOMAIN", TimeSpan.FromSeconds(10));
 
+        // A dot inside a label is logged as dig writes it, not as a raw byte.
+        Assert.Equal("NXDOMAIN", Dig.Status(await Dig.RunAsync(server.EndPoint!, @"a\.b.kiada.svc.cluster.local")));
+        await server.WaitForErrorAsync(@" a\.b.kiada.svc.cluster.local. A NXDOMAIN", TimeSpan.FromSeconds(10));
+
         Assert.Equal(0, await server.SignalAsync("INT", StopTimeout));
         Assert.Single(server.StandardOutputLines);
         Assert.Contains(" udp 127.0.0.1:", server.StandardError, StringComparison.Ordinal);
         Assert.Contains("quote.kiada.svc.cluster.local. A NOERROR", server.StandardError, StringComparison.Ordinal);
         Assert.Contains(" tcp 127.0.0.1:", server.StandardError, StringComparison.Ordinal);
+    }
+
+    /// <summary><c>kubedns query</c> reads an escaped name as dig does, so it answers what the server answers dig.</summary>
+    [Fact]
+    public async Task Serve_EscapedNames_AnswerAsQueryAnswersThem()
+    {
+        await using var server = await KubeDnsProcess.StartServeAsync("--listen", "127.0.0.1:0");
+
+        foreach (var name in new[] { @"\113uote.kiada.svc.cluster.local", @"a\.b.kiada.svc.cluster.local", @"a\046b.kiada.svc.cluster.local" })
+        {
+            var overTheWire = await Dig.RunAsync(server.EndPoint!, name);
+            var (exitCode, inProcess, _) = await KubeDnsProcess.RunAsync("query", name);
+
+            Assert.Equal(0, exitCode);
+            Assert.Contains($"status: {Dig.Status(overTheWire)}\n", inProcess, StringComparison.Ordinal);
+            Assert.Equal(Dig.Section(overTheWire, "QUESTION"), Dig.Section(inProcess, "QUESTION"));
+            Assert.Equal(Dig.Section(overTheWire, "ANSWER"), Dig.Section(inProcess, "ANSWER"));
+        }
+
+        Assert.Equal(0, await server.SignalAsync("TERM", StopTimeout));
     }
 
     [Fact]

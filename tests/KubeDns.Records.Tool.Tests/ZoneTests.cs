@@ -142,6 +142,59 @@ public class ZoneTests
         await AssertZoneLoadsAsync(zone, output);
     }
 
+    /// <summary>
+    /// Manifests without a <c>kube-system/kube-dns</c> Service, as most real sets are: the name server still has an
+    /// address (127.0.0.1, as CoreDNS serves its own bound address), so BIND loads the zone (specification.md §7).
+    /// </summary>
+    [Fact]
+    public async Task Zone_NoNameServerService_NsHasAnAddressAndLoadsInNamedCheckzone()
+    {
+        using var folder = new TempFolder();
+        folder.Write("cart.yaml", """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: cart, namespace: shop}
+            spec:
+              clusterIP: 10.96.0.7
+              ports: [{name: http, port: 80}]
+            """);
+
+        var (exitCode, output, error) = await KubeDnsProcess.RunAsync("zone", "--manifests", folder.Path);
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal("", error);
+        Assert.Contains("\ncluster.local. 5 IN NS ns.dns.cluster.local.\nns.dns.cluster.local. 5 IN A 127.0.0.1\n", output, StringComparison.Ordinal);
+        await AssertZoneLoadsAsync("cluster.local", output);
+    }
+
+    [Fact]
+    public async Task Zone_NameServerAddressFlag_IsTheGlue()
+    {
+        var (exitCode, output, _) = await KubeDnsProcess.RunAsync("zone", "--nameserver-address", "10.96.0.53,fd00:10:96::53", "--nameserver-address", "10.96.0.54");
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains(
+            "\nns.dns.cluster.local. 5 IN A 10.96.0.53\nns.dns.cluster.local. 5 IN A 10.96.0.54\nns.dns.cluster.local. 5 IN AAAA fd00:10:96::53\n",
+            output,
+            StringComparison.Ordinal);
+        Assert.DoesNotContain("ns.dns.cluster.local. 5 IN A 10.96.0.10", output, StringComparison.Ordinal);
+        await AssertZoneLoadsAsync("cluster.local", output);
+    }
+
+    [Theory]
+    [InlineData("--nameserver-address", "10.96.0.300", "kubedns: error: --nameserver-address: '10.96.0.300' is not an IP address")]
+    [InlineData("--ttl", "5000", "kubedns: error: --ttl: 5000 is not in 0..3600")]
+    [InlineData("--zone", "bad_zone..", "kubedns: error: --zone: 'bad_zone..' is not a valid zone name")]
+    public async Task Zone_BadOptionValue_ExitsTwoNamingTheFlag(string flag, string value, string message)
+    {
+        var (exitCode, output, error) = await KubeDnsProcess.RunAsync("zone", flag, value);
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal("", output);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("ClusterDnsOptions", error, StringComparison.Ordinal);
+    }
+
     private static async Task AssertZoneLoadsAsync(string origin, string zone)
     {
         var file = Path.Combine(Path.GetTempPath(), $"kubedns-{Guid.NewGuid():N}.zone");

@@ -26,10 +26,7 @@ internal sealed partial class ManifestReader(ManifestOptions options, List<strin
     {
         if (Directory.Exists(path))
         {
-            var files = Directory.EnumerateFiles(path)
-                .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
-                .Order(StringComparer.Ordinal)
-                .ToList();
+            var files = FolderFiles(path);
             if (files.Count == 0)
             {
                 warnings.Add($"{path}: the folder has no .yaml, .yml or .json files");
@@ -45,6 +42,12 @@ internal sealed partial class ManifestReader(ManifestOptions options, List<strin
 
         ReadFile(path);
     }
+
+    /// <summary>The manifest files of a folder (not its subfolders), in the name order they are read in.</summary>
+    public static List<string> FolderFiles(string folder) =>
+        [.. Directory.EnumerateFiles(folder)
+            .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+            .Order(StringComparer.Ordinal)];
 
     public void ReadText(string source, string text)
     {

@@ -319,14 +319,28 @@ internal sealed class ClusterData
         foreach (var ns in affectedNamespaces)
         {
             // <ns>.svc exists while the namespace does and is allowed (behaviour.md §4, §5).
+            // A namespace name too long for the zone does not exist either (names at the limits, specification.md
+            // §4.1), and is reported once like a service or port name.
             var key = ServiceSynthesizer.NamespaceKey(ns);
-            if (refs.ContainsKey(ns) && Settings.IsNamespaceAllowed(ns) && ServiceSynthesizer.Unencodable(key, Settings) is null)
+            var namespaceKey = ObjectKey.ForNamespace(ns);
+            var oldWarnings = warnings.GetValueOrDefault(namespaceKey);
+            warnings.Remove(namespaceKey);
+            var problem = ServiceSynthesizer.Unencodable(key, Settings);
+            if (refs.ContainsKey(ns) && Settings.IsNamespaceAllowed(ns) && problem is null)
             {
                 index.Set(key, NameNode.EmptyNonTerminal);
+                continue;
             }
-            else
+
+            index.Remove(key);
+            if (problem is not null && refs.ContainsKey(ns) && Settings.IsNamespaceAllowed(ns))
             {
-                index.Remove(key);
+                var warning = ServiceSynthesizer.Warning(namespaceKey, "metadata.name", ns, problem, "the namespace has no names");
+                warnings[namespaceKey] = [warning];
+                if (oldWarnings is null || !oldWarnings.Exists(w => w.Message == warning.Message))
+                {
+                    addedWarnings.Add(warning);
+                }
             }
         }
 

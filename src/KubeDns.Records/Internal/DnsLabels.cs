@@ -30,14 +30,21 @@ internal static class DnsLabels
             var length = range.End.GetOffset(name.Length) - range.Start.GetOffset(name.Length);
             if (length > MaxLabelLength)
             {
-                return string.Create(CultureInfo.InvariantCulture, $"has a {length}-octet label, more than the {MaxLabelLength} a label holds (RFC 1035 §2.3.4)");
+                return LabelTooLong(length);
             }
         }
 
-        return name.Length > MaxNameLength
-            ? string.Create(CultureInfo.InvariantCulture, $"is {name.Length + 2} octets, more than the {Wire.DnsQuery.MaxNameLength} a name holds (RFC 1035 §2.3.4)")
-            : null;
+        return name.Length > MaxNameLength ? NameTooLong(name.Length + 2) : null;
     }
+
+    /// <summary>The words for a label over 63 octets, optionally where it starts (a character counted from 1).</summary>
+    public static string LabelTooLong(int octets, int? character = null) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"has a {octets}-octet label{(character is { } at ? $" at character {at}" : string.Empty)}, more than the {MaxLabelLength} a label holds (RFC 1035 §2.3.4)");
+
+    /// <summary>The words for a name whose wire form is over 255 octets.</summary>
+    public static string NameTooLong(int octets) =>
+        string.Create(CultureInfo.InvariantCulture, $"is {octets} octets, more than the {Wire.DnsQuery.MaxNameLength} a name holds (RFC 1035 §2.3.4)");
 
     /// <summary>RFC 1123 label as Kubernetes validates it: <c>[a-z0-9]([-a-z0-9]*[a-z0-9])?</c>, at most 63.</summary>
     public static bool IsRfc1123Label(ReadOnlySpan<char> s)

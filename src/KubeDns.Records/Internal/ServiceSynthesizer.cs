@@ -33,7 +33,7 @@ internal static class ServiceSynthesizer
     }
 
     /// <summary>A warning in the validator's form: object, field, value, then what is left out and why.</summary>
-    private static ClusterWarning Warning(ObjectKey key, string field, string value, string problem, string consequence) =>
+    public static ClusterWarning Warning(ObjectKey key, string field, string value, string problem, string consequence) =>
         new(key, $"{key}: {field}: '{value}': {problem}; {consequence}");
 
     private static void Synthesize(

@@ -116,6 +116,14 @@ internal ref struct DnsMessageWriter
     /// </summary>
     public bool TryWriteName(scoped ReadOnlySpan<char> text, bool compress)
     {
+        // A name holds 255 octets on the wire (RFC 1035 §2.3.4): text with its trailing dot is one octet shorter.
+        // The library never makes a longer name (record-synthesis.md, names at the limits); refusing one here keeps
+        // a caller's mistake from becoming a message no resolver can parse.
+        if (text.Length > DnsQuery.MaxNameTextLength)
+        {
+            return false;
+        }
+
         Span<int> starts = stackalloc int[MaxLabels];
         Span<uint> hashes = stackalloc uint[MaxLabels];
         var labels = SuffixHashes(text, starts, hashes);

@@ -166,8 +166,9 @@ public readonly ref struct DnsQuery
 
     /// <summary>
     /// Reads a possibly compressed name (RFC 1035 §4.1.4) as text. Pointers must point backwards (so they cannot
-    /// loop) and are followed at most <see cref="MaxPointerHops"/> times. A dot or NUL inside a label is written as
-    /// NUL, which no name of ours contains, so such a name can never match one.
+    /// loop) and are followed at most <see cref="MaxPointerHops"/> times. Octets become characters by
+    /// <see cref="DnsName.FromOctet"/>, the rule <see cref="DnsName.TryParse"/> shares: a dot or NUL inside a label is
+    /// written as NUL, which no name of ours contains, so such a name can never match one.
     /// </summary>
     internal static bool TryReadName(ReadOnlySpan<byte> message, ref int offset, Span<char> text, out int textLength, bool allowPointers = true)
     {
@@ -235,7 +236,7 @@ public readonly ref struct DnsQuery
 
                     foreach (var b in message.Slice(position + 1, length))
                     {
-                        text[textLength++] = b is (byte)'.' or 0 ? '\0' : (char)b;
+                        text[textLength++] = DnsName.FromOctet(b);
                     }
 
                     text[textLength++] = '.';

@@ -1,4 +1,5 @@
 using KubeDns.Records.Tests.TestData;
+using KubeDns.Records.Tests.Behaviour;
 
 namespace KubeDns.Records.Tests.Allocation;
 
@@ -12,6 +13,7 @@ public class ZeroAllocationTests
     private static readonly ClusterSnapshot InsecurePods = ExampleCluster.Create(o => o.Pods = PodRecordMode.Insecure).Current;
     private static readonly ClusterSnapshot VerifiedPods = ExampleCluster.Create(o => o.Pods = PodRecordMode.Verified).Current;
     private static readonly ClusterSnapshot Rotating = ExampleCluster.Create(o => o.RecordOrder = RecordOrder.Shuffle).Current;
+    private static readonly ClusterSnapshot Wildcards = WildcardShadowTests.Cluster().Current;
 
     [Theory]
     [InlineData("quote.kiada.svc.cluster.local.", RecordType.A)]
@@ -61,6 +63,24 @@ public class ZeroAllocationTests
     [InlineData("db-headless.data.svc.cluster.local.", RecordType.ANY)]
     public void Resolve_ShuffledOrder_AllocatesNothing(string name, RecordType type) =>
         AssertNoAllocation(Rotating, name, type);
+
+    /// <summary>
+    /// Wildcards on, with objects literally named <c>any</c> (the cluster of <see cref="WildcardShadowTests"/>, record-synthesis.md §5.3): a name a real object shadows,
+    /// and a name no wildcard matches, allocate nothing. (An expansion over several objects allocates its answer
+    /// arrays, wire.md "Allocation"; benchmarks measure it.)
+    /// </summary>
+    [Theory]
+    [InlineData("any.shop.svc.cluster.local.", RecordType.A)]
+    [InlineData("web.any.svc.cluster.local.", RecordType.A)]
+    [InlineData("any.pool.shop.svc.cluster.local.", RecordType.A)]
+    [InlineData("_any._tcp.cart.shop.svc.cluster.local.", RecordType.SRV)]
+    [InlineData("_http._tcp.any.shop.svc.cluster.local.", RecordType.SRV)]
+    [InlineData("pool.shop.svc.cluster.local.", RecordType.SRV)]
+    [InlineData("nope.any.svc.cluster.local.", RecordType.A)]
+    [InlineData("nope.*.svc.cluster.local.", RecordType.A)]
+    [InlineData("_udp.any.shop.svc.cluster.local.", RecordType.SRV)]
+    public void Resolve_WildcardOrShadowingName_AllocatesNothing(string name, RecordType type) =>
+        AssertNoAllocation(Wildcards, name, type);
 
     private static void AssertNoAllocation(ClusterSnapshot snapshot, string name, RecordType type)
     {

@@ -122,6 +122,32 @@ public class NameLimitTests
         Assert.StartsWith($"Service {Label63}/{Label63}: metadata.name: '{Label63}': ", warning.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// In a 191-character zone, <c>&lt;63&gt;.svc.Z</c> is 259 characters: the namespace has no names at all, so its
+    /// name is NXDOMAIN rather than an empty non-terminal, and it is reported once until it goes away.
+    /// </summary>
+    [Fact]
+    public void Resolve_NamespaceNameOver255Octets_DoesNotExistAndIsReportedOnce()
+    {
+        var zone = string.Join('.', new string('x', 63), new string('y', 63), new string('z', 63));
+        var state = new ClusterState(new ClusterDnsOptions { Zones = { [0] = zone } });
+        var warnings = Collect(state);
+        state.Apply(new ClusterChangeBatch().Upsert(new NamespaceDescriptor { Name = Label63 }).Upsert(new NamespaceDescriptor { Name = "a" }));
+        state.Apply(new ClusterChangeBatch().Upsert(Service("a", "b", "10.96.0.9", Port("http", 80))));
+        state.MarkSynced();
+
+        Assert.Equal(DnsResponseCode.NameError, state.Resolve($"{Label63}.svc.{zone}", RecordType.A).ResponseCode);
+        Assert.Equal(ResolutionKind.NoData, state.Resolve($"a.svc.{zone}", RecordType.A).Kind);
+        var warning = Assert.Single(warnings);
+        Assert.Equal(ObjectKey.ForNamespace(Label63), warning.Key);
+        Assert.StartsWith($"Namespace {Label63}: metadata.name: '{Label63}': {Label63}.svc.{zone}. is 261 octets", warning.Message, StringComparison.Ordinal);
+        Assert.Equal([warning.Message], state.Current.Warnings.Select(w => w.Message));
+
+        state.Apply(new ClusterChangeBatch().Delete(ObjectKey.ForNamespace(Label63)));
+        Assert.Empty(state.Current.Warnings);
+        Assert.Single(warnings);
+    }
+
     private static List<ClusterWarning> Collect(ClusterState state)
     {
         var warnings = new List<ClusterWarning>();

@@ -13,7 +13,7 @@ public class WildcardShadowTests
     private const string Z = "cluster.local.";
 
     /// <summary>Namespace <c>any</c> (web), namespace prod (web, db), namespace shop (any, cart, headless pool).</summary>
-    private static ClusterState Cluster(bool wildcards = true)
+    internal static ClusterState Cluster(bool wildcards = true)
     {
         var state = new ClusterState(new ClusterDnsOptions { Wildcards = wildcards });
         state.Apply(new ClusterChangeBatch()
