@@ -33,7 +33,7 @@ internal static class CoreReadme
         // quote.kiada.svc.cluster.local. 5 IN A 10.96.161.97
 
         var srv = answer.Answer[0];
-        Console.WriteLine($"{srv.Target}:{srv.Port}");                  // quote.kiada.svc.cluster.local.:80
+        Console.WriteLine($"{srv.Target} port {srv.Port}");              // quote.kiada.svc.cluster.local. port 80
         #endregion
     }
 }
