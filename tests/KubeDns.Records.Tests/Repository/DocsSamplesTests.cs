@@ -82,6 +82,25 @@ public partial class DocsSamplesTests
         Assert.True(notShown.Count == 0, $"samples no markdown block shows: {string.Join(", ", notShown)}");
     }
 
+    /// <summary>docs/examples/README.md shows the quick start's output: it is what the program prints, but the SOA serial.</summary>
+    [Fact]
+    public async Task QuickStart_PrintsTheOutputItsReadmeShows()
+    {
+        var readme = File.ReadAllText(Path.Combine(PackageHygieneTests.RepositoryRoot(), "docs", "examples", "README.md")).ReplaceLineEndings("\n");
+        var start = readme.IndexOf("Output:\n\n```\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, "docs/examples/README.md: no 'Output:' block");
+        start += "Output:\n\n```\n".Length;
+        var shown = readme[start..readme.IndexOf("```\n", start, StringComparison.Ordinal)];
+
+        var (exitCode, output, error) = await RunAsync("QuickStartAssembly");
+
+        Assert.True(exitCode == 0, $"QuickStart exited with {exitCode}: {error}");
+        Assert.Equal(WithoutSerial(shown), WithoutSerial(output.ReplaceLineEndings("\n")));
+
+        // The serial is the publication time (behaviour.md §7), different on every run.
+        static string WithoutSerial(string text) => SoaSerial().Replace(text, "${fields}SERIAL");
+    }
+
     /// <summary>The claim convention itself, on a block that is not a sample.</summary>
     [Fact]
     public void Claims_AreTrailingCommentsOrTheCommentLinesBelow()
@@ -209,10 +228,14 @@ public partial class DocsSamplesTests
         static string Normalize(string line) => Blanks().Replace(line, " ").Trim();
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunSampleAsync(string name)
+    private static Task<(int ExitCode, string Output, string Error)> RunSampleAsync(string name) =>
+        RunAsync("SamplesAssembly", name);
+
+    /// <summary>Runs a built program (named by its assembly metadata key) from docs/examples, 60 s at most.</summary>
+    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string assemblyKey, params string[] args)
     {
         var assembly = typeof(DocsSamplesTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "SamplesAssembly").Value!;
+            .Single(a => a.Key == assemblyKey).Value!;
         var start = new ProcessStartInfo("dotnet")
         {
             // From docs/examples, where the manifest samples find the example cluster as cluster/.
@@ -223,7 +246,10 @@ public partial class DocsSamplesTests
         };
         start.ArgumentList.Add("exec");
         start.ArgumentList.Add(assembly);
-        start.ArgumentList.Add(name);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
 
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
@@ -236,7 +262,7 @@ public partial class DocsSamplesTests
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"sample {name} did not finish within {RunTimeout}");
+            throw new TimeoutException($"{Path.GetFileName(assembly)} {string.Join(' ', args)} did not finish within {RunTimeout}");
         }
 
         return (process.ExitCode, await output, await error);
@@ -247,6 +273,9 @@ public partial class DocsSamplesTests
 
     [GeneratedRegex(@"<[a-z-]+>")]
     private static partial Regex Placeholder();
+
+    [GeneratedRegex(@"(?<fields> IN SOA \S+ \S+ )\d+")]
+    private static partial Regex SoaSerial();
 
     [GeneratedRegex(@"[ \t]+")]
     private static partial Regex Blanks();
