@@ -159,36 +159,8 @@ internal static class QueryCommand
         return type;
     }
 
-    /// <summary>dig's layout: header, flags and counts, question, then each non-empty section.</summary>
-    internal static string Dig(Resolution resolution)
-    {
-        var text = new StringBuilder();
-        var name = Absolute(DnsName.Format(resolution.QueryName));
-        var type = ServeCommand.TypeText(resolution.QueryType);
-        text.Append(CultureInfo.InvariantCulture, $";; ->>HEADER<<- opcode: QUERY, status: {Resolution.StatusText(resolution.ResponseCode)}\n");
-        text.Append(CultureInfo.InvariantCulture,
-            $";; flags: qr{(resolution.IsAuthoritative ? " aa" : string.Empty)}; QUERY: 1, ANSWER: {resolution.Answer.Count}, AUTHORITY: {resolution.Authority.Count}, ADDITIONAL: {resolution.Additional.Count}\n");
-        text.Append("\n;; QUESTION SECTION:\n;").Append(name).Append("\t\tIN\t").Append(type).Append('\n');
-        Section(text, "ANSWER", resolution.Answer);
-        Section(text, "AUTHORITY", resolution.Authority);
-        Section(text, "ADDITIONAL", resolution.Additional);
-        text.Append('\n');
-        return text.ToString();
-
-        static void Section(StringBuilder text, string title, RecordSection section)
-        {
-            if (section.IsEmpty)
-            {
-                return;
-            }
-
-            text.Append("\n;; ").Append(title).Append(" SECTION:\n");
-            foreach (var record in section)
-            {
-                text.Append(record.ToString()).Append('\n');
-            }
-        }
-    }
+    /// <summary>dig's layout (<see cref="Resolution.ToString"/>), ended by the blank line dig prints after the last section.</summary>
+    internal static string Dig(Resolution resolution) => resolution + "\n\n";
 
     /// <summary>
     /// <c>{"name", "type", "status", "authoritative", "answer": [{"name", "ttl", "class", "type", "data"}], "authority", "additional"}</c>,

@@ -60,4 +60,12 @@ public readonly ref struct DnsNameText
     /// <summary>The name with its trailing dot, as a new string.</summary>
     /// <returns>The name.</returns>
     public override string ToString() => string.Concat(_head, _tail, ".");
+
+    /// <summary>
+    /// The name with its trailing dot, as <see cref="ToString"/> gives it, so that <c>$"{record.Target}"</c> and
+    /// <c>Console.WriteLine(record.Name)</c> print the name: a ref struct converts to no <see cref="object"/>, and
+    /// without this operator the interpolation fails to compile (CS9244). Allocates, like <see cref="ToString"/>.
+    /// </summary>
+    /// <param name="name">The name.</param>
+    public static implicit operator string(DnsNameText name) => name.ToString();
 }

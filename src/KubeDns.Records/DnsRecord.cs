@@ -137,6 +137,15 @@ public readonly ref struct DnsRecord
         return text.ToString();
     }
 
+    /// <summary>
+    /// The record as a zone-file line, as <see cref="ToString"/> gives it, so that <c>Console.WriteLine(record)</c>
+    /// and <c>$"{record}"</c> print the line dig prints: a ref struct converts to no <see cref="object"/>, and
+    /// without this operator the first would pick <c>Console.WriteLine(bool)</c> and fail to compile. Allocates, like
+    /// <see cref="ToString"/>; it is for printing, never the query path.
+    /// </summary>
+    /// <param name="record">The record.</param>
+    public static implicit operator string(DnsRecord record) => record.ToString();
+
     private DnsNameText Resolve(NameRef name) =>
         name.IsZoneRelative ? new DnsNameText(name.Text, _zone) : new DnsNameText(name.Text, default);
 }

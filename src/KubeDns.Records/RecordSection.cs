@@ -73,6 +73,14 @@ public readonly ref struct RecordSection
         return text.ToString();
     }
 
+    /// <summary>
+    /// The records as zone-file lines, as <see cref="ToString"/> gives them, so that
+    /// <c>Console.Write(resolution.Answer)</c> prints the section: a ref struct converts to no <see cref="object"/>.
+    /// Allocates, like <see cref="ToString"/>.
+    /// </summary>
+    /// <param name="section">The section.</param>
+    public static implicit operator string(RecordSection section) => section.ToString();
+
     internal DnsRecord Make(in Segment segment, int index)
     {
         var source = segment.Source is null ? _query : segment.Source.AsSpan(0, segment.Source.Length - 1);

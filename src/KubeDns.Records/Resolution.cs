@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Text;
 using KubeDns.Records.Internal;
 
@@ -161,28 +162,48 @@ public ref struct Resolution
     }
 
     /// <summary>
-    /// The resolution in the layout of <c>dig</c>: a status line, then the sections as zone-file lines, names in
+    /// The resolution as <c>dig</c> prints a reply: the header line with the status, the flags and section counts,
+    /// the question, then each non-empty section as zone-file lines, a blank line before each section; names in
     /// presentation format (<see cref="Wire.DnsName.Format"/>).
     /// </summary>
+    /// <remarks>
+    /// <c>aa</c> is set for answers from our zones; there is no message ID, and no <c>rd</c>/<c>ra</c>, because a
+    /// resolution is not a message: a server adds those from the query it answers. The text has no trailing newline.
+    /// </remarks>
     /// <returns>The text.</returns>
     public override readonly string ToString()
     {
         var text = new StringBuilder();
-        text.Append(";; ").Append(Wire.DnsName.Format(QueryName)).Append(". ").Append(Enum.IsDefined(QueryType) ? QueryType.ToString() : $"TYPE{(ushort)QueryType}")
-            .Append(" status: ").Append(StatusText(ResponseCode)).Append('\n');
-        Append(text, ";; ANSWER SECTION:", Answer);
-        Append(text, ";; AUTHORITY SECTION:", Authority);
-        Append(text, ";; ADDITIONAL SECTION:", Additional);
+        var type = QueryType is not RecordType.None && Enum.IsDefined(QueryType)
+            ? QueryType.ToString()
+            : string.Create(CultureInfo.InvariantCulture, $"TYPE{(ushort)QueryType}");
+        text.Append(";; ->>HEADER<<- opcode: QUERY, status: ").Append(StatusText(ResponseCode)).Append('\n');
+        text.Append(";; flags: qr").Append(IsAuthoritative ? " aa" : string.Empty)
+            .Append(CultureInfo.InvariantCulture, $"; QUERY: 1, ANSWER: {Answer.Count}, AUTHORITY: {Authority.Count}, ADDITIONAL: {Additional.Count}\n");
+        text.Append("\n;; QUESTION SECTION:\n;").Append(Wire.DnsName.Format(QueryName)).Append(QueryName.EndsWith('.') ? "\t\tIN\t" : ".\t\tIN\t").Append(type).Append('\n');
+        Append(text, "ANSWER", Answer);
+        Append(text, "AUTHORITY", Authority);
+        Append(text, "ADDITIONAL", Additional);
+        text.Length--;
         return text.ToString();
 
-        static void Append(StringBuilder text, string heading, RecordSection section)
+        static void Append(StringBuilder text, string title, RecordSection section)
         {
             if (!section.IsEmpty)
             {
-                text.Append(heading).Append('\n').Append(section.ToString());
+                text.Append("\n;; ").Append(title).Append(" SECTION:\n").Append(section.ToString());
             }
         }
     }
+
+    /// <summary>
+    /// The resolution as text, as <see cref="ToString"/> gives it, so that <c>Console.WriteLine(resolution)</c> and
+    /// <c>$"{resolution}"</c> print it as dig does: a ref struct converts to no <see cref="object"/>, and without this
+    /// operator the first would pick <c>Console.WriteLine(bool)</c> and fail to compile. Allocates, like
+    /// <see cref="ToString"/>; it is for printing, never the query path.
+    /// </summary>
+    /// <param name="resolution">The resolution.</param>
+    public static implicit operator string(Resolution resolution) => resolution.ToString();
 
     /// <summary>The response code as <c>dig</c> prints it: NOERROR, NXDOMAIN, SERVFAIL, REFUSED …</summary>
     /// <param name="code">The response code.</param>

@@ -80,7 +80,8 @@ var snapshot = state.Current;
 foreach (var (name, type) in questions)
 {
     var resolution = snapshot.Resolve(name, type);
-    Console.WriteLine(resolution.ToString());
+    Console.WriteLine(resolution);
+    Console.WriteLine();
 }
 
 static EndpointDescriptor QuotePod(string address, string pod) => new()

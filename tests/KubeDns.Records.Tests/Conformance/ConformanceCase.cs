@@ -26,19 +26,25 @@ public sealed record ConformanceCase(
     {
         var name = Question[..Question.LastIndexOf(' ')];
         var type = Question[(Question.LastIndexOf(' ') + 1)..];
-        var text = new System.Text.StringBuilder();
-        text.Append(";; ").Append(name.TrimEnd('.')).Append(". ").Append(type).Append(" status: ").Append(Status).Append('\n');
-        Section(text, ";; ANSWER SECTION:", Answer);
         var authority = Authority ?? (Status != "NOERROR" || Answer.Length == 0 ? [Soa] : []);
+        var additional = Additional ?? [];
+
+        // The reply as dig prints it (Resolution.ToString): header, flags and counts, question, sections.
+        var text = new System.Text.StringBuilder();
+        text.Append(";; ->>HEADER<<- opcode: QUERY, status: ").Append(Status).Append('\n');
+        text.Append(";; flags: qr").Append(Status == "REFUSED" ? string.Empty : " aa")
+            .Append(System.Globalization.CultureInfo.InvariantCulture, $"; QUERY: 1, ANSWER: {Answer.Length}, AUTHORITY: {authority.Length}, ADDITIONAL: {additional.Length}\n");
+        text.Append("\n;; QUESTION SECTION:\n;").Append(name.TrimEnd('.')).Append(".\t\tIN\t").Append(type).Append('\n');
+        Section(text, ";; ANSWER SECTION:", Answer);
         Section(text, ";; AUTHORITY SECTION:", authority);
-        Section(text, ";; ADDITIONAL SECTION:", Additional ?? []);
-        return text.ToString().Replace("<serial>", serial.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        Section(text, ";; ADDITIONAL SECTION:", additional);
+        return text.ToString().TrimEnd('\n').Replace("<serial>", serial.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
 
         static void Section(System.Text.StringBuilder text, string heading, string[] lines)
         {
             if (lines.Length > 0)
             {
-                text.Append(heading).Append('\n');
+                text.Append('\n').Append(heading).Append('\n');
                 foreach (var line in lines)
                 {
                     text.Append(line).Append('\n');

@@ -1,0 +1,48 @@
+// Runs one documentation sample by name, from docs/examples (where `cluster/` is the example cluster):
+//   cd docs/examples && dotnet run --project Samples -- Readme
+// Exit codes: 0 the sample ran; 3 the sample is compiled but not run (the reason is printed); 2 no such sample.
+using Samples;
+
+var run = new Dictionary<string, Func<Task>>(StringComparer.Ordinal)
+{
+    ["Readme"] = () => Run(Readme.Run),
+    ["CoreReadme"] = () => Run(CoreReadme.Run),
+    ["KubernetesReadme"] = () => Run(KubernetesReadme.Run),
+    ["DependencyInjectionReadme"] = () => Run(DependencyInjectionReadme.Run),
+    ["HostingReadme"] = () => Run(HostingReadme.Run),
+    ["ArSoftReadmeHost"] = () => Run(ArSoftReadmeHost.Run),
+    ["ServerDocs"] = ServerDocs.RunAsync,
+    ["ManifestsDocs"] = () => Run(ManifestsDocs.Run),
+    ["WireNamesDocs"] = () => Run(WireNamesDocs.Run),
+};
+
+// Compiled with the project, so they cannot drift from the API; running them is not cheap or not safe.
+var notRun = new Dictionary<string, string>(StringComparer.Ordinal)
+{
+    ["ServerReadme"] = "binds the default endpoint 127.0.0.1:5353, which a test run must not take",
+    ["ArSoftReadme"] = "binds 127.0.0.1:5353, which a test run must not take",
+    ["ServerDocsHost"] = "binds port 53 and runs until the host is stopped",
+    ["LiveClusterDocs"] = "needs a Kubernetes API server",
+    ["WireDocs"] = "a fragment of a server loop: needs a socket and a received datagram",
+};
+
+if (args is [var name] && run.TryGetValue(name, out var sample))
+{
+    await sample();
+    return 0;
+}
+
+if (args is [var skipped] && notRun.TryGetValue(skipped, out var reason))
+{
+    await Console.Error.WriteLineAsync($"not run: {reason}");
+    return 3;
+}
+
+await Console.Error.WriteLineAsync($"usage: Samples NAME, NAME one of {string.Join(", ", run.Keys.Concat(notRun.Keys))}");
+return 2;
+
+static Task Run(Action sample)
+{
+    sample();
+    return Task.CompletedTask;
+}
