@@ -78,11 +78,13 @@ public class SkippedObjectsTests
         Assert.Contains("kubedns: warning: Service shop/cart: spec.ports[0].name: ", loud.Error, StringComparison.Ordinal);
         Assert.Contains("kubedns: skipped 11 objects", loud.Error, StringComparison.Ordinal);
         Assert.Equal(0, quiet.ExitCode);
-        Assert.Equal(loud.Output, quiet.Output);
+        Assert.Equal(WithoutSerial(loud.Output), WithoutSerial(quiet.Output));
         Assert.Equal("", quiet.Error);
         Assert.Equal(2, failing.ExitCode);
         Assert.StartsWith($"kubedns: error: {folder.Path}/bad.yaml: document 1 (Service shop/bad): spec.ports[0].port: 'abc' is not a number", failing.Error, StringComparison.Ordinal);
     }
+
+    private static string WithoutSerial(string zone) => Regex.Replace(zone, @"(IN SOA \S+ \S+ )\d+", "$1<serial>");
 
     /// <summary>
     /// A reload reports the skipped objects only when their summary changed: an edit of a Service does not repeat
