@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using k8s;
 using k8s.Models;
 using KubeDns.Records.Kubernetes.Internal;
 
@@ -27,8 +28,10 @@ public sealed class ClusterManifest
         List<EndpointSliceDescriptor> slices,
         List<PodDescriptor> pods,
         List<string> warnings,
+        List<SkippedManifestObject> skipped,
         Dictionary<string, SourceEntry> sources)
     {
+        SkippedObjects = skipped;
         Namespaces = namespaces;
         Services = services;
         EndpointSlices = slices;
@@ -55,10 +58,17 @@ public sealed class ClusterManifest
     public IReadOnlyList<PodDescriptor> Pods { get; }
 
     /// <summary>
-    /// What was completed or skipped, one line each: cluster IPs allocated, objects of kinds cluster DNS does not use,
-    /// Endpoints ignored because EndpointSlices exist for the same service.
+    /// What was completed or ignored, one line each: cluster IPs allocated, Endpoints ignored because EndpointSlices
+    /// exist for the same service, a folder without manifest files. Objects of kinds cluster DNS does not use are not
+    /// warnings; they are listed in <see cref="SkippedObjects"/>.
     /// </summary>
     public IReadOnlyList<string> Warnings { get; }
+
+    /// <summary>
+    /// The objects read but not used because cluster DNS does not use their kind (Deployments, ConfigMaps, CRDs, …),
+    /// in the order read. Real manifest sets hold many, so a program may summarise them by <see cref="SkippedManifestObject.Kind"/>.
+    /// </summary>
+    public IReadOnlyList<SkippedManifestObject> SkippedObjects { get; }
 
     /// <summary>
     /// Reads manifests from files and folders: YAML or JSON, several documents per file, <c>kind: List</c> and typed
@@ -82,7 +92,7 @@ public sealed class ClusterManifest
             reader.ReadPath(path);
         }
 
-        return Build(reader.Objects, options, errors, warnings);
+        return Build(reader.Objects, options, errors, warnings, reader.Skipped);
     }
 
     /// <summary>
@@ -144,13 +154,13 @@ public sealed class ClusterManifest
             reader.ReadText(name, text ?? string.Empty);
         }
 
-        return Build(reader.Objects, options, errors, warnings);
+        return Build(reader.Objects, options, errors, warnings, reader.Skipped);
     }
 
     /// <summary>
     /// Builds a cluster from KubernetesClient models (<see cref="V1Namespace"/>, <see cref="V1Service"/>,
     /// <see cref="V1EndpointSlice"/>, <see cref="V1Endpoints"/>, <see cref="V1Pod"/>), completing it as
-    /// <see cref="Load"/> does. Other objects are skipped with a warning.
+    /// <see cref="Load"/> does. Other objects are skipped and listed in <see cref="SkippedObjects"/>.
     /// </summary>
     /// <param name="objects">The objects.</param>
     /// <param name="options">Options; defaults when null.</param>
@@ -163,6 +173,7 @@ public sealed class ClusterManifest
         options ??= new ManifestOptions();
         var errors = new List<string>();
         var warnings = new List<string>();
+        var skipped = new List<SkippedManifestObject>();
         var list = new List<ManifestObject>();
         foreach (var item in objects)
         {
@@ -177,7 +188,16 @@ public sealed class ClusterManifest
             };
             if (kind is null)
             {
-                warnings.Add($"skipped: cluster DNS does not use {item?.GetType().Name ?? "null"}");
+                // A model built in code often leaves kind and apiVersion unset; its type's attribute has them.
+                var model = item as IKubernetesObject;
+                var entity = item?.GetType().GetCustomAttributes(typeof(KubernetesEntityAttribute), inherit: false).FirstOrDefault() as KubernetesEntityAttribute;
+                var objectMeta = (item as IMetadata<V1ObjectMeta>)?.Metadata;
+                skipped.Add(new SkippedManifestObject(
+                    model?.ApiVersion ?? (entity is null ? string.Empty : string.IsNullOrEmpty(entity.Group) ? entity.ApiVersion : $"{entity.Group}/{entity.ApiVersion}"),
+                    model?.Kind ?? entity?.Kind ?? item?.GetType().Name ?? "null",
+                    objectMeta?.NamespaceProperty ?? string.Empty,
+                    objectMeta?.Name ?? string.Empty,
+                    $"skipped: cluster DNS does not use {item?.GetType().Name ?? "null"}"));
                 continue;
             }
 
@@ -197,7 +217,7 @@ public sealed class ClusterManifest
             list.Add(new ManifestObject(kind, ns, metadata.Name, item!, Source: null));
         }
 
-        return Build(list, options, errors, warnings);
+        return Build(list, options, errors, warnings, skipped);
     }
 
     /// <summary>A batch that upserts every object.</summary>
@@ -287,13 +307,17 @@ public sealed class ClusterManifest
 
         var rest = error[(colon + 2)..];
         var fieldEnd = rest.IndexOf(": ", StringComparison.Ordinal);
-        var position = fieldEnd > 0 && !rest[..fieldEnd].Contains(' ', StringComparison.Ordinal)
-            ? entry.Source.PositionOf(rest[..fieldEnd])
-            : string.Empty;
-        return $"{entry.Source} ({entry.Label}): {rest}{position}";
+        if (fieldEnd <= 0 || rest[..fieldEnd].Contains(' ', StringComparison.Ordinal))
+        {
+            return $"{entry.Source} ({entry.Label}): {rest}";
+        }
+
+        // The core names the descriptor's field (spec.clusterIPs[0]); the user looks for the one in the file.
+        var field = rest[..fieldEnd];
+        return $"{entry.Source} ({entry.Label}): {entry.Source.FieldAsWritten(field)}{rest[fieldEnd..]}{entry.Source.PositionOf(field)}";
     }
 
-    private static ClusterManifest Build(List<ManifestObject> objects, ManifestOptions options, List<string> errors, List<string> warnings)
+    private static ClusterManifest Build(List<ManifestObject> objects, ManifestOptions options, List<string> errors, List<string> warnings, List<SkippedManifestObject> skipped)
     {
         var raw = new List<string>();
         var sources = new Dictionary<string, SourceEntry>(StringComparer.Ordinal);
@@ -408,7 +432,7 @@ public sealed class ClusterManifest
             throw new ManifestException(errors);
         }
 
-        return new ClusterManifest(namespaces, [.. services.Select(s => s.Descriptor)], slices, pods, warnings, sources);
+        return new ClusterManifest(namespaces, [.. services.Select(s => s.Descriptor)], slices, pods, warnings, skipped, sources);
 
         static string Where(ManifestObject item) => item.Source is null ? item.Label : $"{item.Source} ({item.Label})";
     }

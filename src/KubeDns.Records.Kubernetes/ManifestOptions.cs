@@ -18,4 +18,22 @@ public sealed class ManifestOptions
 
     /// <summary>The namespace of objects whose manifest names none, as <c>kubectl apply</c> without <c>-n</c>. Default <c>default</c>.</summary>
     public string DefaultNamespace { get; set; } = "default";
+
+    /// <summary>
+    /// Checks the options without reading a manifest, so that a program can report a bad option as a bad setting
+    /// rather than as rejected manifests. Loading checks them too.
+    /// </summary>
+    /// <exception cref="ManifestException">
+    /// An option is invalid. Each error starts with the option's name and gives the value, such as
+    /// <c>ManifestOptions.ServiceCidrs: '10.0.0.0/40' is not a network in CIDR notation …</c>.
+    /// </exception>
+    public void Validate()
+    {
+        var errors = new List<string>();
+        _ = new Internal.ClusterIPAllocator(ServiceCidrs, errors);
+        if (errors.Count > 0)
+        {
+            throw new ManifestException(errors);
+        }
+    }
 }

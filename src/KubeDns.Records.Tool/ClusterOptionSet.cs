@@ -45,7 +45,7 @@ internal sealed class ClusterOptionSet
     {
         Description = "Pod records: disabled (default), insecure or verified.",
         HelpName = "MODE",
-    }.AcceptOnlyFromAmong(FeatureOptions.PodModes);
+    }.OneOf(FeatureOptions.PodModes);
 
     public Option<bool> Wildcards { get; } = new("--wildcards")
     {
@@ -74,17 +74,38 @@ internal sealed class ClusterOptionSet
         HelpName = "IP,IP",
     };
 
+    public Option<bool> Quiet { get; } = new("--quiet", "-q")
+    {
+        Description = "Write only errors to standard error: no warnings, summaries or notices.",
+    };
+
+    public Option<bool> Verbose { get; } = new("--verbose", "-v")
+    {
+        Description = "Write more to standard error: every skipped manifest object; with serve, one line per query.",
+    };
+
     /// <summary>Where a live cluster's API server is (<c>--kubeconfig</c>, <c>--in-cluster</c>) and what to watch.</summary>
     public LiveClusterOptions Live { get; } = new();
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Manifests, ServiceCidrs, Zones, ReverseZones, Ttl, Pods, Wildcards, EndpointPodNames, Namespaces, IgnoreEmptyServices, NameServerAddresses })
+        foreach (var option in new Option[] { Manifests, ServiceCidrs, Zones, ReverseZones, Ttl, Pods, Wildcards, EndpointPodNames, Namespaces, IgnoreEmptyServices, NameServerAddresses, Quiet, Verbose })
         {
             command.Options.Add(option);
         }
 
         Live.AddTo(command);
+    }
+
+    /// <summary>Standard error as <c>--quiet</c> and <c>--verbose</c> ask.</summary>
+    /// <exception cref="UsageException">Both were given.</exception>
+    public Diagnostics Diagnostics(ParseResult result, TextWriter error)
+    {
+        var quiet = result.GetValue(Quiet);
+        var verbose = result.GetValue(Verbose);
+        return quiet && verbose
+            ? throw new UsageException("--quiet and --verbose are exclusive: pick less or more on standard error")
+            : new Diagnostics(error, quiet, verbose);
     }
 
     /// <summary>The manifest paths given; empty means the built-in example cluster.</summary>
@@ -140,8 +161,8 @@ internal sealed class ClusterOptionSet
     }
 
     /// <summary>
-    /// The library names the option it was given (<c>ClusterDnsOptions.Ttl: …</c>); the user typed a flag, so the
-    /// message names that flag instead (<c>--ttl: …</c>).
+    /// The library names the option it was given (<c>ClusterDnsOptions.Ttl: …</c>, <c>ManifestOptions.ServiceCidrs: …</c>);
+    /// the user typed a flag, so the message names that flag instead (<c>--ttl: …</c>).
     /// </summary>
     private static string FlagNamed(string error)
     {
@@ -164,14 +185,26 @@ internal sealed class ClusterOptionSet
         ("ClusterDnsOptions.Namespaces:", "--namespaces:"),
         ("ClusterDnsOptions.NameServerAddresses:", "--nameserver-address:"),
         ("ClusterDnsOptions.Pods:", "--pods:"),
+        ("ManifestOptions.ServiceCidrs:", "--service-cidr:"),
     ];
 
+    /// <summary>The options for reading manifests, checked before any manifest is read.</summary>
+    /// <exception cref="UsageException">An option value is invalid.</exception>
     public ManifestOptions ToManifestOptions(ParseResult result)
     {
         var options = new ManifestOptions();
         foreach (var cidr in result.GetValue(ServiceCidrs) ?? [])
         {
             options.ServiceCidrs.Add(cidr);
+        }
+
+        try
+        {
+            options.Validate();
+        }
+        catch (ManifestException e)
+        {
+            throw new UsageException(string.Join(Environment.NewLine, e.Errors.Select(FlagNamed)), e);
         }
 
         return options;
@@ -185,54 +218,49 @@ internal sealed class ClusterOptionSet
             : ClusterManifest.Load(paths, options);
 
     /// <summary>
-    /// Builds a synced cluster state from the command line: options, manifests, warnings on
-    /// <paramref name="error"/>. Returns the manifest applied, for <c>--watch</c>.
+    /// The cluster from manifests (or the example), loaded and synced, its warnings and the summary of skipped
+    /// objects on <paramref name="diagnostics"/>; or, with <c>--kubeconfig</c>/<c>--in-cluster</c>, a live cluster
+    /// listed once (query and zone: the feed runs until synced, then stops). Returns the manifest applied, for
+    /// <c>--watch</c>.
     /// </summary>
     /// <exception cref="UsageException">An option is bad.</exception>
     /// <exception cref="ManifestException">A manifest is bad.</exception>
-    /// <summary>
-    /// The cluster from manifests (or the example), loaded and synced; or, with <c>--kubeconfig</c>/<c>--in-cluster</c>,
-    /// a live cluster listed once (query and zone: the feed runs until synced, then stops).
-    /// </summary>
-    public (ClusterState State, ClusterManifest? Manifest, ManifestOptions? ManifestOptions) Build(ParseResult result, TextWriter error)
+    public (ClusterState State, ClusterManifest? Manifest, ManifestOptions? ManifestOptions) Build(ParseResult result, Diagnostics diagnostics)
     {
         Live.Validate(result, this, watchManifests: false);
         if (Live.IsLive(result))
         {
-            return (LoadLive(result, error), null, null);
+            return (LoadLive(result, diagnostics), null, null);
         }
 
         var dnsOptions = ToDnsOptions(result);
         var manifestOptions = ToManifestOptions(result);
         var manifest = Load(Paths(result), manifestOptions);
-        foreach (var warning in manifest.Warnings)
-        {
-            error.WriteLine($"kubedns: warning: {warning}");
-        }
+        diagnostics.Manifest(manifest, onlyWhenChanged: false);
 
-        var state = CreateState(dnsOptions, error);
+        var state = CreateState(dnsOptions, diagnostics);
         manifest.ApplyTo(state);
         state.MarkSynced();
         return (state, manifest, manifestOptions);
     }
 
     /// <summary>
-    /// A cluster state that prints each <see cref="ClusterWarning"/> to <paramref name="error"/> once, when it first
-    /// appears (a name DNS cannot encode, left out): <c>zone</c>, <c>query</c> and <c>serve</c> all build theirs here.
+    /// A cluster state that reports each <see cref="ClusterWarning"/> once, when it first appears (a name DNS cannot
+    /// encode, left out): <c>zone</c>, <c>query</c> and <c>serve</c> all build theirs here.
     /// </summary>
-    public static ClusterState CreateState(ClusterDnsOptions options, TextWriter error)
+    public static ClusterState CreateState(ClusterDnsOptions options, Diagnostics diagnostics)
     {
         var state = new ClusterState(options);
-        state.Warning += (_, warning) => error.WriteLine($"kubedns: warning: {warning}");
+        state.Warning += (_, warning) => diagnostics.Warning(warning.ToString());
         return state;
     }
 
-    private ClusterState LoadLive(ParseResult result, TextWriter error)
+    private ClusterState LoadLive(ParseResult result, Diagnostics diagnostics)
     {
         var dnsOptions = ToDnsOptions(result);
         var client = Live.CreateClient(result);
-        var state = CreateState(dnsOptions, error);
-        var logger = new StderrLogger(error, Microsoft.Extensions.Logging.LogLevel.Warning);
+        var state = CreateState(dnsOptions, diagnostics);
+        var logger = new StderrLogger(diagnostics.Writer, diagnostics.IsQuiet ? Microsoft.Extensions.Logging.LogLevel.Error : Microsoft.Extensions.Logging.LogLevel.Warning);
         var timeout = TimeSpan.FromSeconds(result.GetValue(Live.SyncTimeout));
         return LoadLiveAsync().GetAwaiter().GetResult();
 

@@ -20,7 +20,21 @@ internal static class KubeDnsCli
             ZoneCommand.Create(cluster, output, error),
         };
 
+        CommandLineErrors.ParseNumbersPlainly(root);
         var parsed = root.Parse(args);
+
+        // An unknown option first: the errors the parser gives for it (a missing or surplus argument) follow from it.
+        var unknown = CommandLineErrors.UnknownOptions(parsed);
+        if (unknown.Count > 0)
+        {
+            foreach (var line in unknown)
+            {
+                await error.WriteLineAsync($"kubedns: error: {line}").ConfigureAwait(false);
+            }
+
+            return ExitCodes.Usage;
+        }
+
         if (parsed.Errors.Count > 0)
         {
             foreach (var parseError in parsed.Errors)

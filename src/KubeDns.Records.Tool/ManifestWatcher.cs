@@ -35,7 +35,7 @@ internal sealed class ManifestWatcher : IDisposable
     private readonly ClusterState _state;
     private readonly bool _watch;
     private readonly TimeSpan _quietPeriod;
-    private readonly TextWriter _log;
+    private readonly Diagnostics _log;
 
     // At most one request waits: SIGHUPs that arrive while one is pending are the same request.
     private readonly SemaphoreSlim _reloadRequested = new(0, 1);
@@ -52,7 +52,7 @@ internal sealed class ManifestWatcher : IDisposable
     /// </param>
     /// <param name="watch">Poll the files for changes (<c>--watch</c>); otherwise reload on request only.</param>
     /// <param name="quietPeriod">How long files must stay unchanged before they are read.</param>
-    /// <param name="log">Standard error.</param>
+    /// <param name="log">Standard error, as --quiet and --verbose ask.</param>
     public ManifestWatcher(
         IReadOnlyList<string> paths,
         ManifestOptions options,
@@ -61,7 +61,7 @@ internal sealed class ManifestWatcher : IDisposable
         ManifestFileSnapshot baseline,
         bool watch,
         TimeSpan quietPeriod,
-        TextWriter log)
+        Diagnostics log)
     {
         _paths = paths;
         _options = options;
@@ -91,7 +91,7 @@ internal sealed class ManifestWatcher : IDisposable
         var polling = _watch && _paths.Count > 0;
         if (_watch && !polling)
         {
-            await _log.WriteLineAsync("kubedns: warning: --watch has nothing to watch: no --manifests were given (serving the built-in example cluster)").ConfigureAwait(false);
+            _log.Warning("--watch has nothing to watch: no --manifests were given (serving the built-in example cluster)");
         }
 
         while (!cancellationToken.IsCancellationRequested)
@@ -123,7 +123,7 @@ internal sealed class ManifestWatcher : IDisposable
     {
         if (_paths.Count == 0)
         {
-            await _log.WriteLineAsync($"kubedns: nothing to reload{trigger}: no --manifests were given (serving the built-in example cluster)").ConfigureAwait(false);
+            _log.Notice($"nothing to reload{trigger}: no --manifests were given (serving the built-in example cluster)");
             return;
         }
 
@@ -142,43 +142,40 @@ internal sealed class ManifestWatcher : IDisposable
             }
 
             var next = read.Manifest!;
-            foreach (var warning in next.Warnings)
-            {
-                await _log.WriteLineAsync($"kubedns: warning: {warning}").ConfigureAwait(false);
-            }
+            _log.Manifest(next, onlyWhenChanged: true);
 
             var before = ObjectCount(_current);
             if (ObjectCount(next) == 0 && before > 0)
             {
-                await _log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"kubedns: warning: the manifests hold no objects now{trigger}; still serving the last good cluster ({before} object{(before == 1 ? string.Empty : "s")}) until they do")).ConfigureAwait(false);
+                _log.Warning(string.Create(CultureInfo.InvariantCulture,
+                    $"the manifests hold no objects now{trigger}; still serving the last good cluster ({before} object{(before == 1 ? string.Empty : "s")}) until they do"));
             }
             else
             {
                 var changes = next.ChangesSince(_current).Count;
                 var snapshot = next.ApplyTo(_state, _current);
                 _current = next;
-                await _log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"kubedns: reloaded the manifests{trigger}: {changes} change{(changes == 1 ? string.Empty : "s")} applied (serial {snapshot.Serial})")).ConfigureAwait(false);
+                _log.Notice(string.Create(CultureInfo.InvariantCulture,
+                    $"reloaded the manifests{trigger}: {changes} change{(changes == 1 ? string.Empty : "s")} applied (serial {snapshot.Serial})"));
             }
         }
         catch (ManifestException e)
         {
             foreach (var line in e.Errors)
             {
-                await _log.WriteLineAsync($"kubedns: error: {line}").ConfigureAwait(false);
+                _log.Error(line);
             }
 
-            await _log.WriteLineAsync($"kubedns: the edit was rejected{trigger}; still serving the last good cluster").ConfigureAwait(false);
+            _log.Outcome($"the edit was rejected{trigger}; still serving the last good cluster");
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // The watcher outlives any failure: a dead watcher would silently ignore every later edit, fixes included.
-            await _log.WriteLineAsync($"kubedns: error: reloading the manifests failed: {e.GetType().Name}: {e.Message}").ConfigureAwait(false);
-            await _log.WriteLineAsync($"kubedns: the edit was rejected{trigger}; still serving the last good cluster").ConfigureAwait(false);
+            _log.Error($"reloading the manifests failed: {e.GetType().Name}: {e.Message}");
+            _log.Outcome($"the edit was rejected{trigger}; still serving the last good cluster");
         }
 
-        await _log.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        _log.Flush();
     }
 
     /// <summary>
@@ -225,8 +222,8 @@ internal sealed class ManifestWatcher : IDisposable
             before = settled;
             if (round == PatientRounds)
             {
-                await _log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"kubedns: warning: the manifests are still being written to; waiting until they stay unchanged for {_quietPeriod.TotalMilliseconds:0} ms")).ConfigureAwait(false);
+                _log.Warning(string.Create(CultureInfo.InvariantCulture,
+                    $"the manifests are still being written to; waiting until they stay unchanged for {_quietPeriod.TotalMilliseconds:0} ms"));
             }
         }
     }

@@ -35,7 +35,7 @@ internal static class QueryCommand
             Description = "With --namespace: whose search rules, glibc (default), musl or dig.",
             DefaultValueFactory = _ => "glibc",
             HelpName = "KIND",
-        }.AcceptOnlyFromAmong("glibc", "musl", "dig");
+        }.OneOf("glibc", "musl", "dig");
 
         var command = new Command("query", "Resolve a name in-process and print the answer as dig does.");
         command.Arguments.Add(name);
@@ -47,7 +47,7 @@ internal static class QueryCommand
         command.SetAction(result =>
         {
             var queryType = ParseType(result.GetValue(type)!);
-            var (state, _, _) = cluster.Build(result, error);
+            var (state, _, _) = cluster.Build(result, cluster.Diagnostics(result, error));
             var queryName = ParseName(result.GetValue(name)!);
             var asJson = result.GetValue(json);
             if (result.GetValue(podNamespace) is { } ns)

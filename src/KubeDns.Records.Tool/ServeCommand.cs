@@ -55,7 +55,7 @@ internal static class ServeCommand
             Description = "The server engine: native (default; answers from the core's wire layer) or arsoft (ARSoft.Tools.Net).",
             DefaultValueFactory = _ => "native",
             HelpName = "ENGINE",
-        }.AcceptOnlyFromAmong("native", "arsoft");
+        }.OneOf("native", "arsoft");
         var health = new Option<string>("--health-listen")
         {
             Description = "Serve /health, /ready (200 once synced, else 503) and /metrics (Prometheus) over HTTP on this address.",
@@ -95,10 +95,6 @@ internal static class ServeCommand
             Description = "With --rrl-rate: every Nth suppressed answer is sent as an empty truncated reply, so real clients retry over TCP (0 never, 1 always). Default 2.",
             HelpName = "N",
         };
-        var verbose = new Option<bool>("--verbose", "-v")
-        {
-            Description = "Log each query and its response code to standard error.",
-        };
 
         var command = new Command("serve", "Run the cluster DNS server on UDP and TCP until SIGINT or SIGTERM.");
         cluster.AddTo(command);
@@ -116,7 +112,6 @@ internal static class ServeCommand
         command.Options.Add(tcpPerClient);
         command.Options.Add(rrlRate);
         command.Options.Add(rrlSlip);
-        command.Options.Add(verbose);
         command.SetAction((result, _) => RunAsync(new Settings(
             cluster,
             cluster.Live,
@@ -125,7 +120,7 @@ internal static class ServeCommand
             [.. (result.GetValue(upstreams) ?? []).Select(u => ParseEndPoint(u, "--upstream", DnsPort))],
             result.GetValue(watch),
             result.GetValue(watchDebounce),
-            result.GetValue(verbose),
+            cluster.Diagnostics(result, error),
             result.GetValue(engine) == "arsoft",
             result.GetValue(health) is { } healthText ? ParseEndPoint(healthText, "--health-listen", defaultPort: null) : null,
             result.GetValue(receivers),
@@ -160,8 +155,8 @@ internal static class ServeCommand
             // where it would say NXDOMAIN (behaviour.md §12), which clients retry instead of caching.
             var dnsOptions = settings.Cluster.ToDnsOptions(settings.Result);
             var client = settings.Live.CreateClient(settings.Result);
-            state = ClusterOptionSet.CreateState(dnsOptions, error);
-            var logger = new StderrLogger(error, settings.Verbose ? LogLevel.Debug : LogLevel.Information);
+            state = ClusterOptionSet.CreateState(dnsOptions, settings.Diagnostics);
+            var logger = new StderrLogger(error, settings.Diagnostics.IsQuiet ? LogLevel.Error : settings.Diagnostics.IsVerbose ? LogLevel.Debug : LogLevel.Information);
             feed = new KubernetesFeed(state, client, settings.Live.ToFeedOptions(settings.Result, dnsOptions, logger));
         }
         else
@@ -170,9 +165,9 @@ internal static class ServeCommand
             // watcher, not lost between this read and the watcher's first look.
             var paths = settings.Cluster.Paths(settings.Result);
             var baseline = ManifestFileSnapshot.Take(paths, withContents: false);
-            (state, var manifest, var manifestOptions) = settings.Cluster.Build(settings.Result, error);
+            (state, var manifest, var manifestOptions) = settings.Cluster.Build(settings.Result, settings.Diagnostics);
             var quietPeriod = settings.WatchDebounce is { } ms ? TimeSpan.FromMilliseconds(ms) : ManifestWatcher.DefaultQuietPeriod;
-            watcher = new ManifestWatcher(paths, manifestOptions!, state, manifest!, baseline, settings.Watch, quietPeriod, error);
+            watcher = new ManifestWatcher(paths, manifestOptions!, state, manifest!, baseline, settings.Watch, quietPeriod, settings.Diagnostics);
         }
 
         await using var feedLifetime = feed;
@@ -185,7 +180,7 @@ internal static class ServeCommand
         // configuration, rather than ending the process (its default action, POSIX.1-2017 signal.h).
         using var sighup = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGHUP, Reload);
 
-        await using var server = Engine.Create(state, settings, settings.Verbose ? (isTcp, remote, name, type, code, forwarded) => error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        await using var server = Engine.Create(state, settings, settings.Diagnostics.IsVerbose ? (isTcp, remote, name, type, code, forwarded) => error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{DateTime.Now:HH:mm:ss.fff} {(isTcp ? "tcp" : "udp")} {remote} {Absolute(name)} {TypeText(type)} {Resolution.StatusText(code)}{(forwarded ? " (forwarded)" : string.Empty)}")) : null);
 
         try
@@ -254,7 +249,7 @@ internal static class ServeCommand
             context.Cancel = true; // keep running
             if (watcher is null)
             {
-                error.WriteLine("kubedns: nothing to reload (SIGHUP): a live cluster is always watched");
+                settings.Diagnostics.Notice("nothing to reload (SIGHUP): a live cluster is always watched");
             }
             else
             {
@@ -390,7 +385,7 @@ internal static class ServeCommand
         IReadOnlyList<IPEndPoint> Upstreams,
         bool Watch,
         int? WatchDebounce,
-        bool Verbose,
+        Diagnostics Diagnostics,
         bool ArSoft,
         IPEndPoint? Health,
         int? UdpReceivers,

@@ -20,7 +20,7 @@ internal static class ZoneCommand
         cluster.AddTo(command);
         command.SetAction(result =>
         {
-            var (state, _, _) = cluster.Build(result, error);
+            var (state, _, _) = cluster.Build(result, cluster.Diagnostics(result, error));
             try
             {
                 state.Current.WriteZoneFile(output, result.GetValue(zone));

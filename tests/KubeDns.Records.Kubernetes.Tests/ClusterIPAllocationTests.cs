@@ -116,17 +116,20 @@ public class ClusterIPAllocationTests
     }
 
     [Theory]
-    [InlineData("10.96.0.1/12", "service CIDR '10.96.0.1/12' is not a CIDR")]
-    [InlineData("nonsense", "service CIDR 'nonsense' is not a CIDR")]
-    [InlineData("10.0.0.0/31", "service CIDR '10.0.0.0/31' must be between /0 and /30")]
+    [InlineData("10.96.0.1/12", "ManifestOptions.ServiceCidrs: '10.96.0.1/12' is not a network in CIDR notation")]
+    [InlineData("nonsense", "ManifestOptions.ServiceCidrs: 'nonsense' is not a network in CIDR notation")]
+    [InlineData("10.0.0.0/40", "ManifestOptions.ServiceCidrs: '10.0.0.0/40' is not a network in CIDR notation")]
+    [InlineData("10.0.0.0/31", "ManifestOptions.ServiceCidrs: '10.0.0.0/31' is not between /0 and /30")]
     public void Allocate_BadServiceCidr_Fails(string cidr, string message)
     {
         var options = new ManifestOptions();
         options.ServiceCidrs.Add(cidr);
 
         var e = Assert.Throws<ManifestException>(() => ClusterManifest.Parse(Service("web", "10.96.0.5"), "x.yaml", options));
+        var validated = Assert.Throws<ManifestException>(options.Validate);
 
         Assert.StartsWith(message, e.Message, StringComparison.Ordinal);
+        Assert.Equal(e.Errors, validated.Errors);
     }
 
     [Fact]

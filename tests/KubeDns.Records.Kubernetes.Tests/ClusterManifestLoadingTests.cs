@@ -98,7 +98,10 @@ public sealed class ClusterManifestLoadingTests : IDisposable
             """, "get.yaml");
 
         Assert.Equal(["kiada"], manifest.Namespaces.Select(n => n.Name));
-        Assert.Equal(["get.yaml: document 1, items[1] (Deployment kiada/kiada): skipped: cluster DNS does not use apps/v1 Deployment"], manifest.Warnings);
+        Assert.Empty(manifest.Warnings);
+        var skipped = Assert.Single(manifest.SkippedObjects);
+        Assert.Equal(("apps/v1", "Deployment", "kiada", "kiada"), (skipped.ApiVersion, skipped.Kind, skipped.Namespace, skipped.Name));
+        Assert.Equal("get.yaml: document 1, items[1] (Deployment kiada/kiada): skipped: cluster DNS does not use apps/v1 Deployment", skipped.ToString());
     }
 
     [Fact]
@@ -118,7 +121,7 @@ public sealed class ClusterManifestLoadingTests : IDisposable
     }
 
     [Fact]
-    public void Parse_UnknownKinds_SkippedWithAWarningEach()
+    public void Parse_UnknownKinds_SkippedAndListed()
     {
         var manifest = ClusterManifest.Parse($"""
             apiVersion: example.com/v1
@@ -138,7 +141,8 @@ public sealed class ClusterManifestLoadingTests : IDisposable
                 "mixed.yaml: document 1 (Widget kiada/w): skipped: cluster DNS does not use example.com/v1 Widget",
                 "mixed.yaml: document 2 (EndpointSlice default/old): skipped: cluster DNS does not use discovery.k8s.io/v1beta1 EndpointSlice",
             ],
-            manifest.Warnings);
+            manifest.SkippedObjects.Select(s => s.ToString()));
+        Assert.Empty(manifest.Warnings);
     }
 
     /// <summary>
@@ -159,7 +163,7 @@ public sealed class ClusterManifestLoadingTests : IDisposable
         var manifest = ClusterManifest.Parse($"{configMap}---\n{annotated}\n", "loki.yaml");
 
         Assert.Equal(["quote"], manifest.Services.Select(s => s.Name));
-        Assert.Equal(["loki.yaml: document 1 (ConfigMap kiada/loki): skipped: cluster DNS does not use v1 ConfigMap"], manifest.Warnings);
+        Assert.Equal(["loki.yaml: document 1 (ConfigMap kiada/loki): skipped: cluster DNS does not use v1 ConfigMap"], manifest.SkippedObjects.Select(s => s.ToString()));
     }
 
     [Theory]
@@ -333,7 +337,22 @@ public sealed class ClusterManifestLoadingTests : IDisposable
     {
         var e = Assert.Throws<ManifestException>(() => ClusterManifest.Parse(Quote + "\n---\n" + Quote.Replace("name: quote", "name: quote2", StringComparison.Ordinal), "q.yaml"));
 
-        Assert.Equal("q.yaml: document 2 (Service kiada/quote2): spec.clusterIPs[0]: '10.96.161.97' is already allocated to Service kiada/quote (line 18, column 14)", e.Message);
+        Assert.Equal("q.yaml: document 2 (Service kiada/quote2): spec.clusterIP: '10.96.161.97' is already allocated to Service kiada/quote (line 18, column 14)", e.Message);
+    }
+
+    /// <summary>The core names the descriptor's field; the error names the one the file has, where it is.</summary>
+    [Theory]
+    [InlineData("clusterIP: 10.96.0.300", "spec.clusterIP", "(line 7, column 14)")]
+    [InlineData("clusterIPs: [10.96.0.300]", "spec.clusterIPs[0]", "(line 7, column 16)")]
+    public void ApplyTo_BadClusterIP_NamesTheFieldAsWritten(string field, string named, string position)
+    {
+        var manifest = ClusterManifest.Parse(Quote.Replace("clusterIP: 10.96.161.97", field, StringComparison.Ordinal), "q.yaml");
+
+        var e = Assert.Throws<ManifestException>(() => manifest.ApplyTo(new ClusterState()));
+
+        var error = Assert.Single(e.Errors);
+        Assert.StartsWith($"q.yaml: document 1 (Service kiada/quote): {named}: '10.96.0.300' ", error, StringComparison.Ordinal);
+        Assert.EndsWith(position, error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -455,9 +474,10 @@ public sealed class ClusterManifestLoadingTests : IDisposable
 
         Assert.Single(Assert.Single(manifest.Services).ClusterIPs);
         Assert.Equal<string>(["10.244.0.5"], Assert.Single(Assert.Single(manifest.EndpointSlices).Endpoints).Addresses);
-        Assert.Equal(2, manifest.Warnings.Count);
-        Assert.Equal("skipped: cluster DNS does not use V1ConfigMap", manifest.Warnings[0]);
-        Assert.StartsWith("Service shop/web: spec.clusterIP: not set; allocated 10.", manifest.Warnings[1], StringComparison.Ordinal);
+        var skipped = Assert.Single(manifest.SkippedObjects);
+        Assert.Equal("skipped: cluster DNS does not use V1ConfigMap", skipped.ToString());
+        Assert.Equal(("v1", "ConfigMap", "settings"), (skipped.ApiVersion, skipped.Kind, skipped.Name));
+        Assert.StartsWith("Service shop/web: spec.clusterIP: not set; allocated 10.", Assert.Single(manifest.Warnings), StringComparison.Ordinal);
     }
 
     [Fact]

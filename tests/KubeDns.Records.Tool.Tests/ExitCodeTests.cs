@@ -14,7 +14,7 @@ public class ExitCodeTests
     [InlineData(new[] { "query", "x", "--zone", "bad..zone" }, "bad..zone")]
     [InlineData(new[] { "query", "x", "--reverse-zone", "example.com" }, "example.com")]
     [InlineData(new[] { "query", "x", "--pods", "sometimes" }, "sometimes")]
-    [InlineData(new[] { "query", "x", "--service-cidr", "10.96.0.1/12" }, "service CIDR '10.96.0.1/12' is not a CIDR")]
+    [InlineData(new[] { "query", "x", "--service-cidr", "10.96.0.1/12" }, "--service-cidr: '10.96.0.1/12' is not a network in CIDR notation")]
     public async Task BadArguments_ExitTwo(string[] args, string message)
     {
         var (exitCode, output, error) = await KubeDnsProcess.RunAsync(args);

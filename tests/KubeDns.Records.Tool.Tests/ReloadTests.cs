@@ -144,7 +144,7 @@ public class ReloadTests
     [Fact]
     public async Task Serve_WatchEditWhileStarting_IsApplied()
     {
-        // The ConfigMap makes the first read print a warning, which tells the test that the read is done.
+        // The ConfigMap makes the first read print the skipped-objects line, which tells the test that the read is done.
         const string ConfigMap = """
             ---
             apiVersion: v1
@@ -158,7 +158,7 @@ public class ReloadTests
         // --health-listen: one more thing the server starts before the watcher looks at the files.
         await using var server = KubeDnsProcess.StartServe(
             "--listen", "127.0.0.1:0", "--health-listen", "127.0.0.1:0", "--manifests", folder.Path, "--watch");
-        await server.WaitForErrorAsync("skipped: cluster DNS does not use v1 ConfigMap", TimeSpan.FromSeconds(30));
+        await server.WaitForErrorAsync("kubedns: skipped 1 object of 1 kind", TimeSpan.FromSeconds(30));
         folder.Write("shop.yaml", Services("10.96.0.78", "10.96.0.79") + ConfigMap);
         await server.WaitUntilListeningAsync();
 

@@ -15,6 +15,12 @@ namespace KubeDns.Records.Kubernetes.Internal;
 /// </summary>
 internal sealed class ClusterIPAllocator
 {
+    /// <summary>
+    /// The option errors name, as <c>ClusterDnsOptions.Ttl: …</c> does, so that a program can name its own setting
+    /// instead (the tool says <c>--service-cidr: …</c>).
+    /// </summary>
+    private const string OptionName = $"{nameof(ManifestOptions)}.{nameof(ManifestOptions.ServiceCidrs)}";
+
     private readonly Range?[] _ranges = new Range?[2];
     private readonly Dictionary<(bool IsV6, UInt128 Address), string> _used = [];
 
@@ -24,7 +30,7 @@ internal sealed class ClusterIPAllocator
         {
             if (!IPNetwork.TryParse(cidr, out var network) || !HostBitsZero(network, cidr))
             {
-                errors.Add($"service CIDR '{cidr}' is not a CIDR such as 10.96.0.0/12 or fd00:10:96::/112 (host bits must be zero)");
+                errors.Add($"{OptionName}: '{cidr}' is not a network in CIDR notation, such as 10.96.0.0/12 or fd00:10:96::/112 (a prefix length of at most 32 for IPv4 and 128 for IPv6, host bits zero)");
                 continue;
             }
 
@@ -33,13 +39,13 @@ internal sealed class ClusterIPAllocator
             var hostBits = bits - network.PrefixLength;
             if (hostBits < 2 || (isV6 && hostBits > 64))
             {
-                errors.Add($"service CIDR '{cidr}' must be between /{(isV6 ? 64 : 0)} and /{bits - 2}");
+                errors.Add($"{OptionName}: '{cidr}' is not between /{(isV6 ? 64 : 0)} and /{bits - 2}");
                 continue;
             }
 
             if (_ranges[isV6 ? 1 : 0] is { } existing && existing.Given)
             {
-                errors.Add($"service CIDR '{cidr}': only one {(isV6 ? "IPv6" : "IPv4")} range may be given ({existing.Text} was given first)");
+                errors.Add($"{OptionName}: '{cidr}': only one {(isV6 ? "IPv6" : "IPv4")} range may be given ({existing.Text} was given first)");
                 continue;
             }
 

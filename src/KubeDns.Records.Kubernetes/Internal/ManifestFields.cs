@@ -43,6 +43,32 @@ internal static class ManifestFields
         return null;
     }
 
+    /// <summary>
+    /// The field as the manifest spells it, for errors: <c>spec.clusterIP</c> for <c>spec.clusterIPs[0]</c> when the
+    /// file has only the singular field (the API server fills <c>clusterIPs[0]</c> from it), <c>status.podIPs[0].ip</c>
+    /// or <c>status.podIP</c> for <c>status.podIPs[0]</c>. Other fields, and fields the file has, are returned as given.
+    /// </summary>
+    public static string AsWritten(YamlTreeNode root, string field)
+    {
+        if (root.Find(field) is not null)
+        {
+            return field;
+        }
+
+        foreach (var alternative in Alternatives(field))
+        {
+            // Only a spelling of the same value: spec.clusterIP is clusterIPs[0], never clusterIPs[1].
+            var same = field is "spec.clusterIPs" or "spec.clusterIPs[0]" or "status.podIPs" or "status.podIPs[0]"
+                || alternative == field + ".ip";
+            if (same && root.Find(alternative) is not null)
+            {
+                return alternative;
+            }
+        }
+
+        return field;
+    }
+
     private static IEnumerable<string> Alternatives(string field)
     {
         if (field.StartsWith("spec.clusterIPs", StringComparison.Ordinal))

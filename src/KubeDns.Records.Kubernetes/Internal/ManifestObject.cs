@@ -30,6 +30,9 @@ internal sealed class ObjectSource(string file, int document, int? item, YamlTre
         return node is null ? string.Empty : Position(node.Start);
     }
 
+    /// <summary>The field as the manifest spells it (<see cref="ManifestFields.AsWritten"/>); as given without a node.</summary>
+    public string FieldAsWritten(string field) => Node is null ? field : ManifestFields.AsWritten(Node, field);
+
     public static string Position(YamlDotNet.Core.Mark mark) =>
         string.Create(CultureInfo.InvariantCulture, $" (line {mark.Line}, column {mark.Column})");
 }

@@ -9,7 +9,7 @@ namespace KubeDns.Records.Kubernetes.Internal;
 /// Reads manifests: files and folders, YAML or JSON, several documents per file, <c>kind: List</c> and typed lists
 /// (<c>ServiceList</c>). Each object is handed to KubernetesClient on its own (its loader fails a whole file on one
 /// unknown kind or a List), with its source text padded so that error positions are file positions. Objects of
-/// kinds cluster DNS does not use are skipped with a warning. Errors name file, document, object and field.
+/// kinds cluster DNS does not use are skipped and listed (<see cref="Skipped"/>). Errors name file, document, object and field.
 /// </summary>
 internal sealed partial class ManifestReader(ManifestOptions options, List<string> errors, List<string> warnings)
 {
@@ -17,6 +17,9 @@ internal sealed partial class ManifestReader(ManifestOptions options, List<strin
     public static readonly string[] Extensions = [".yaml", ".yml", ".json"];
 
     public List<ManifestObject> Objects { get; } = [];
+
+    /// <summary>The objects of kinds cluster DNS does not use, in the order read.</summary>
+    public List<SkippedManifestObject> Skipped { get; } = [];
 
     /// <summary>The files read, in order.</summary>
     public List<string> Files { get; } = [];
@@ -156,7 +159,7 @@ internal sealed partial class ManifestReader(ManifestOptions options, List<strin
         var type = ModelType(apiVersion, kind);
         if (type is null)
         {
-            warnings.Add($"{where} ({label}): skipped: cluster DNS does not use {apiVersion} {kind}");
+            Skipped.Add(new SkippedManifestObject(apiVersion, kind, ns, name ?? string.Empty, $"{where} ({label}): skipped: cluster DNS does not use {apiVersion} {kind}"));
             return;
         }
 
