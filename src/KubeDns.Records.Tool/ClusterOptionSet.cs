@@ -22,6 +22,17 @@ internal sealed class ClusterOptionSet
         HelpName = "CIDR",
     };
 
+    public Option<bool> SimulateWorkloads { get; } = new("--simulate-workloads")
+    {
+        Description = "Create the pods that Deployments, StatefulSets, ReplicaSets, DaemonSets and Jobs would run, and give Pods without status an IP, all Running and Ready.",
+    };
+
+    public Option<string> PodCidr { get; } = new("--pod-cidr")
+    {
+        Description = $"The pod IP range of --simulate-workloads (default {ManifestOptions.DefaultPodCidr}).",
+        HelpName = "CIDR",
+    };
+
     public Option<string[]> Zones { get; } = new("--zone")
     {
         Description = "A cluster zone (repeatable; the first is primary). Default cluster.local.",
@@ -73,7 +84,7 @@ internal sealed class ClusterOptionSet
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Manifests, ServiceCidrs, Zones, ReverseZones, Ttl, Pods, Wildcards, EndpointPodNames, Namespaces, IgnoreEmptyServices })
+        foreach (var option in new Option[] { Manifests, ServiceCidrs, SimulateWorkloads, PodCidr, Zones, ReverseZones, Ttl, Pods, Wildcards, EndpointPodNames, Namespaces, IgnoreEmptyServices })
         {
             command.Options.Add(option);
         }
@@ -127,12 +138,31 @@ internal sealed class ClusterOptionSet
         }
     }
 
+    /// <summary>The manifest options.</summary>
+    /// <exception cref="UsageException">An option value is invalid.</exception>
     public ManifestOptions ToManifestOptions(ParseResult result)
     {
-        var options = new ManifestOptions();
+        var options = new ManifestOptions { SimulateWorkloads = result.GetValue(SimulateWorkloads) };
         foreach (var cidr in result.GetValue(ServiceCidrs) ?? [])
         {
             options.ServiceCidrs.Add(cidr);
+        }
+
+        if (result.GetValue(PodCidr) is { } podCidr)
+        {
+            if (!options.SimulateWorkloads)
+            {
+                throw new UsageException("--pod-cidr gives the IPs of simulated pods; it needs --simulate-workloads");
+            }
+
+            try
+            {
+                options.PodCidr = podCidr;
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException($"--pod-cidr: {e.Message}", e);
+            }
         }
 
         return options;
@@ -171,10 +201,30 @@ internal sealed class ClusterOptionSet
             error.WriteLine($"kubedns: warning: {warning}");
         }
 
+        WriteServicesWithoutPods(manifest, manifestOptions, error);
         var state = CreateState(dnsOptions, error);
         manifest.ApplyTo(state);
         state.MarkSynced();
         return (state, manifest, manifestOptions);
+    }
+
+    /// <summary>
+    /// Says once per load which Services select no pod with an IP (<see cref="ClusterManifest.ServicesWithoutPods"/>),
+    /// and, without <c>--simulate-workloads</c>, that the flag creates their workloads' pods.
+    /// </summary>
+    public static void WriteServicesWithoutPods(ClusterManifest manifest, ManifestOptions options, TextWriter error)
+    {
+        var names = manifest.ServicesWithoutPods;
+        if (names.Count == 0)
+        {
+            return;
+        }
+
+        var list = string.Join(", ", names);
+        var services = names.Count == 1 ? "1 Service selects" : $"{names.Count} Services select";
+        error.WriteLine(options.SimulateWorkloads
+            ? $"kubedns: warning: {services} no pod, even with workloads simulated ({list}): check the selectors"
+            : $"kubedns: warning: {services} pods that do not exist or have no IP ({list}); --simulate-workloads creates the pods their workloads would run");
     }
 
     /// <summary>
