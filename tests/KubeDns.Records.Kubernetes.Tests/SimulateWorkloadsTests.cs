@@ -103,7 +103,7 @@ public sealed partial class SimulateWorkloadsTests
         Assert.Equal(3, slice.Endpoints.Length);
         Assert.All(slice.Endpoints, e => Assert.True(e.Ready));
         Assert.Equal(8080, Assert.Single(slice.Ports).Port); // the named target port of the template's container
-        Assert.Contains("simulated 3 pods for 1 workloads, Running and Ready, with IPs from 10.244.0.0/16", manifest.Warnings);
+        Assert.Contains("simulated 3 pods for 1 workload, Running and Ready, with IPs from 10.244.0.0/16", manifest.Warnings);
         Assert.Empty(manifest.ServicesWithoutPods);
     }
 
@@ -289,6 +289,25 @@ public sealed partial class SimulateWorkloadsTests
             """, "api.yaml", Simulating()));
 
         Assert.Equal(["api.yaml: document 1 (Deployment default/api): spec.template: is required (line 5, column 3)"], e.Errors);
+    }
+
+    [Fact]
+    public void Simulate_NegativeReplicas_IsAnErrorAtTheField()
+    {
+        var e = Assert.Throws<ManifestException>(() => ClusterManifest.Parse(Workload("apps/v1", "StatefulSet", "db", "replicas: -1"), "db.yaml", Simulating()));
+
+        Assert.Equal(["db.yaml: document 1 (StatefulSet default/db): spec.replicas: -1 is negative (line 7, column 13)"], e.Errors);
+    }
+
+    [Fact]
+    public void Simulate_MorePodsThanAClusterHolds_IsAnErrorNamingTheLargestWorkload()
+    {
+        var e = Assert.Throws<ManifestException>(() => ClusterManifest.Parse(
+            Workload("apps/v1", "Deployment", "api", "replicas: 100000") + "\n---\n" + Workload("apps/v1", "StatefulSet", "db", "replicas: 50001"),
+            "big.yaml",
+            Simulating()));
+
+        Assert.Equal(["simulating workloads would create 150001 pods, more than the 150000 a Kubernetes cluster supports; the largest is Deployment default/api with 100000"], e.Errors);
     }
 
     [Fact]

@@ -192,15 +192,15 @@ internal static class WorkloadSimulator
         var parts = new List<string>();
         if (made.Count > 0)
         {
-            parts.Add($"{made.Count} pods for {planned.Count(p => p.Count > 0)} workloads");
+            parts.Add($"{Count(made.Count, "pod")} for {Count(planned.Count(p => p.Count > 0), "workload")}");
         }
 
         if (bare > 0)
         {
-            parts.Add($"{bare} Pods written without status");
+            parts.Add($"{Count(bare, "Pod")} written without status");
         }
 
-        var leftText = left == 0 ? string.Empty : $"; {left} workloads left to the pods or owners the manifests give";
+        var leftText = left == 0 ? string.Empty : $"; {Count(left, "workload")} left to the pods or owners the manifests give";
         warnings.Add($"simulated {string.Join(" and ", parts)}, Running and Ready, with IPs from {allocator.Text}{leftText}");
         return result;
     }
@@ -388,6 +388,8 @@ internal static class WorkloadSimulator
 
         return $"{largest.Owner.Label} with {largest.Count}";
     }
+
+    private static string Count(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 
     private static string Encode(UInt128 hash, int length)
     {
