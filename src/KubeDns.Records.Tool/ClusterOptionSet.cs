@@ -201,7 +201,12 @@ internal sealed class ClusterOptionSet
             error.WriteLine($"kubedns: warning: {warning}");
         }
 
-        WriteServicesWithoutPods(manifest, manifestOptions, error);
+        if (Paths(result).Count > 0)
+        {
+            // The built-in example's web-svc selects no pods on purpose (the seed's `kubectl create service`); the
+            // hint is for the user's own manifests.
+            WriteServicesWithoutPods(manifest, manifestOptions, error);
+        }
         var state = CreateState(dnsOptions, error);
         manifest.ApplyTo(state);
         state.MarkSynced();
