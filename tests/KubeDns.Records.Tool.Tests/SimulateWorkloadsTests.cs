@@ -83,6 +83,17 @@ public class SimulateWorkloadsTests
         Assert.Contains("kubedns: error: --pod-cidr gives the IPs of simulated pods; it needs --simulate-workloads", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--simulate-workloads")]
+    [InlineData("--pod-cidr", "10.1.0.0/16")]
+    public async Task LiveCluster_WithSimulationOptions_IsAUsageError(params string[] option)
+    {
+        var (exitCode, _, error) = await KubeDnsProcess.RunAsync(["query", "web-0.nginx.default.svc.cluster.local", "--kubeconfig", "/nonexistent/kubeconfig", .. option]);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains($"kubedns: error: {option[0]} completes manifests; a live cluster's pods are real", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task PodCidr_Given_AddressesComeFromIt()
     {
