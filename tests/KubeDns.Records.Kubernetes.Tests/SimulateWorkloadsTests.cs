@@ -120,6 +120,17 @@ public sealed partial class SimulateWorkloadsTests
     }
 
     [Fact]
+    public void Simulate_ManyReplicas_EachGetsAPodOfItsOwn()
+    {
+        // 40,000 five-letter suffixes out of 27^5 collide 21 times: each clash must still give a pod.
+        var manifest = ClusterManifest.Parse(Workload("apps/v1", "ReplicaSet", "api", "replicas: 40000"), "rs.yaml", Simulating());
+
+        Assert.Equal(40000, manifest.Pods.Select(p => p.Name).Distinct().Count());
+        Assert.Equal(40000, manifest.Pods.Select(p => p.IPs[0]).Distinct().Count());
+        Assert.DoesNotContain(manifest.Warnings, w => w.Contains("is not created", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Simulate_ReplicaSetOwnedByADeployment_DoesNotDoubleThePods()
     {
         var manifest = ClusterManifest.Parse(

@@ -132,7 +132,7 @@ internal static class WorkloadSimulator
         {
             for (var i = 0; i < count; i++)
             {
-                var pod = Create(owner, template, i, out var index);
+                var pod = Create(owner, template, i, names, out var index);
                 var label = ManifestObject.LabelOf("Pod", owner.Namespace, pod.Metadata.Name);
                 if (!names.Add(label))
                 {
@@ -259,16 +259,16 @@ internal static class WorkloadSimulator
     /// <c>&lt;name&gt;-&lt;ordinal&gt;</c> with hostname and subdomain, a Deployment's
     /// <c>&lt;name&gt;-&lt;template hash&gt;-&lt;suffix&gt;</c>, an Indexed Job's <c>&lt;name&gt;-&lt;index&gt;-&lt;suffix&gt;</c>
     /// with hostname <c>&lt;name&gt;-&lt;index&gt;</c>, others <c>&lt;name&gt;-&lt;suffix&gt;</c>. The hash and suffix are
-    /// derived from the workload's namespace and name, so they are the same on every load.
+    /// derived from the workload's kind, namespace and name and the pod's number, so they are the same on every load;
+    /// a suffix some pod already has (<paramref name="taken"/>, pod labels) is hashed again with an attempt number.
     /// </summary>
-    private static V1Pod Create(ManifestObject owner, V1PodTemplateSpec template, int i, out int index)
+    private static V1Pod Create(ManifestObject owner, V1PodTemplateSpec template, int i, HashSet<string> taken, out int index)
     {
         var labels = new Dictionary<string, string>(template.Metadata?.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal);
         var spec = template.Spec;
         var hostname = spec?.Hostname;
         var subdomain = spec?.Subdomain;
         var key = $"{owner.Kind}/{owner.Namespace}/{owner.Name}";
-        var suffix = Encode(ClusterIPAllocator.Hash($"{key}/{i.ToString(CultureInfo.InvariantCulture)}"), 5);
         index = i;
         string name;
         switch (owner.Model)
@@ -285,7 +285,7 @@ internal static class WorkloadSimulator
                 break;
             case V1Deployment:
                 var templateHash = Encode(ClusterIPAllocator.Hash(key), 10);
-                name = $"{owner.Name}-{templateHash}-{suffix}";
+                name = Unique(attempt => $"{owner.Name}-{templateHash}-{Suffix(attempt)}");
                 labels["pod-template-hash"] = templateHash;
                 break;
             case V1Job job:
@@ -295,22 +295,22 @@ internal static class WorkloadSimulator
                 {
                     // Indexed Jobs give each pod the hostname <job>-<index> (Job concepts, "Completion mode").
                     var text = i.ToString(CultureInfo.InvariantCulture);
-                    name = $"{owner.Name}-{text}-{suffix}";
+                    name = Unique(attempt => $"{owner.Name}-{text}-{Suffix(attempt)}");
                     hostname = $"{owner.Name}-{text}";
                     labels["batch.kubernetes.io/job-completion-index"] = text;
                 }
                 else
                 {
-                    name = $"{owner.Name}-{suffix}";
+                    name = Unique(attempt => $"{owner.Name}-{Suffix(attempt)}");
                 }
 
                 break;
             default:
-                name = $"{owner.Name}-{suffix}";
+                name = Unique(attempt => $"{owner.Name}-{Suffix(attempt)}");
                 break;
         }
 
-        return new V1Pod
+        var pod = new V1Pod
         {
             ApiVersion = "v1",
             Kind = "Pod",
@@ -329,6 +329,24 @@ internal static class WorkloadSimulator
                 NodeName = spec?.NodeName,
             },
         };
+        return pod;
+
+        // 27^5 suffixes: a thousand replicas collide with a few percent chance, as random names would; a clash is
+        // hashed again, as the controller retries a taken generated name.
+        string Suffix(int attempt) => Encode(ClusterIPAllocator.Hash(
+            string.Create(CultureInfo.InvariantCulture, $"{key}/{i}{(attempt == 0 ? string.Empty : "/" + attempt.ToString(CultureInfo.InvariantCulture))}")), 5);
+
+        string Unique(Func<int, string> candidate)
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                var name = candidate(attempt);
+                if (!taken.Contains(ManifestObject.LabelOf("Pod", owner.Namespace, name)))
+                {
+                    return name;
+                }
+            }
+        }
     }
 
     /// <summary>
