@@ -128,6 +128,14 @@ internal static class WorkloadSimulator
             return result;
         }
 
+        // Workloads in namespace/name order, so that which of two clashing generated names is hashed again does not
+        // depend on file order.
+        planned.Sort((a, b) =>
+        {
+            var order = string.CompareOrdinal(a.Owner.Namespace, b.Owner.Namespace);
+            order = order != 0 ? order : string.CompareOrdinal(a.Owner.Name, b.Owner.Name);
+            return order != 0 ? order : string.CompareOrdinal(a.Owner.Kind, b.Owner.Kind);
+        });
         foreach (var (owner, template, count) in planned)
         {
             for (var i = 0; i < count; i++)
@@ -168,17 +176,17 @@ internal static class WorkloadSimulator
             order = order != 0 ? order : string.CompareOrdinal(a.Kind, b.Kind);
             return order != 0 ? order : a.Index.CompareTo(b.Index);
         });
-        var given = 0;
+        var allocated = 0;
         foreach (var (_, _, _, _, pod) in pending)
         {
             var ip = allocator.Allocate();
             if (ip is null)
             {
-                errors.Add($"pod CIDR '{allocator.Text}' is too small: {pending.Count} simulated pods need an address, and {given} were free");
+                errors.Add($"pod CIDR '{allocator.Text}' is too small: {pending.Count} simulated pods need an address, and {allocated} were free");
                 return result;
             }
 
-            given++;
+            allocated++;
             pod.Status = new V1PodStatus
             {
                 Phase = "Running",
