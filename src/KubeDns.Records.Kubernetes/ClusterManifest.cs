@@ -29,6 +29,7 @@ public sealed class ClusterManifest
         List<PodDescriptor> pods,
         List<string> warnings,
         List<SkippedManifestObject> skipped,
+        List<string> servicesWithoutPods,
         Dictionary<string, SourceEntry> sources)
     {
         SkippedObjects = skipped;
@@ -37,6 +38,7 @@ public sealed class ClusterManifest
         EndpointSlices = slices;
         Pods = pods;
         Warnings = warnings;
+        ServicesWithoutPods = servicesWithoutPods;
         _sources = sources;
         _objects = [];
         foreach (var descriptor in namespaces.Cast<object>().Concat(services).Concat(slices).Concat(pods))
@@ -69,6 +71,15 @@ public sealed class ClusterManifest
     /// in the order read. Real manifest sets hold many, so a program may summarise them by <see cref="SkippedManifestObject.Kind"/>.
     /// </summary>
     public IReadOnlyList<SkippedManifestObject> SkippedObjects { get; }
+
+    /// <summary>
+    /// The Services (<c>namespace/name</c>, in manifest order) whose endpoints are derived from pods but whose selector
+    /// matches no pod that has an IP, so they have no endpoints: typically Services of Deployments or StatefulSets
+    /// whose pods are not in the manifests, or of Pods written without status. Their names answer NXDOMAIN (a
+    /// headless Service) or have no SRV targets. <see cref="ManifestOptions.SimulateWorkloads"/> creates the pods
+    /// their workloads would run; what is left here then selects nothing even so. Not repeated in <see cref="Warnings"/>.
+    /// </summary>
+    public IReadOnlyList<string> ServicesWithoutPods { get; }
 
     /// <summary>
     /// Reads manifests from files and folders: YAML or JSON, several documents per file, <c>kind: List</c> and typed
@@ -159,7 +170,9 @@ public sealed class ClusterManifest
 
     /// <summary>
     /// Builds a cluster from KubernetesClient models (<see cref="V1Namespace"/>, <see cref="V1Service"/>,
-    /// <see cref="V1EndpointSlice"/>, <see cref="V1Endpoints"/>, <see cref="V1Pod"/>), completing it as
+    /// <see cref="V1EndpointSlice"/>, <see cref="V1Endpoints"/>, <see cref="V1Pod"/>, and with
+    /// <see cref="ManifestOptions.SimulateWorkloads"/> <see cref="V1Deployment"/>, <see cref="V1ReplicaSet"/>,
+    /// <see cref="V1StatefulSet"/>, <see cref="V1DaemonSet"/> and <see cref="V1Job"/>), completing it as
     /// <see cref="Load"/> does. Other objects are skipped and listed in <see cref="SkippedObjects"/>.
     /// </summary>
     /// <param name="objects">The objects.</param>
@@ -184,7 +197,8 @@ public sealed class ClusterManifest
                 V1EndpointSlice e => ("EndpointSlice", e.Metadata),
                 V1Endpoints e => ("Endpoints", e.Metadata),
                 V1Pod p => ("Pod", p.Metadata),
-                _ => (null, null),
+                _ when options.SimulateWorkloads && WorkloadSimulator.KindOf(item) is { } workload => workload,
+                _ => ((string?)null, (V1ObjectMeta?)null),
             };
             if (kind is null)
             {
@@ -319,7 +333,6 @@ public sealed class ClusterManifest
 
     private static ClusterManifest Build(List<ManifestObject> objects, ManifestOptions options, List<string> errors, List<string> warnings, List<SkippedManifestObject> skipped)
     {
-        var raw = new List<string>();
         var sources = new Dictionary<string, SourceEntry>(StringComparer.Ordinal);
         var unique = new List<ManifestObject>();
         foreach (var item in objects)
@@ -334,6 +347,17 @@ public sealed class ClusterManifest
 
             sources.Add(item.Label, new SourceEntry(item.Source, item.Label, Via: null));
             unique.Add(item);
+        }
+
+        var raw = new List<string>();
+        if (options.SimulateWorkloads)
+        {
+            var made = new List<(ManifestObject Pod, ManifestObject Owner)>();
+            unique = WorkloadSimulator.Run(unique, options, raw, warnings, made);
+            foreach (var (pod, owner) in made)
+            {
+                sources.Add(pod.Label, new SourceEntry(owner.Source, owner.Label, "simulated pod"));
+            }
         }
 
         var namespaces = new List<NamespaceDescriptor>();
@@ -405,11 +429,17 @@ public sealed class ClusterManifest
 
         // Services with selectors and no slices: what the EndpointSlice controller would make from the pods.
         var podsByNamespace = activePods.ToLookup(p => KubernetesDescriptors.NamespaceOf(p.Metadata), StringComparer.Ordinal);
+        var withoutPods = new List<string>();
         foreach (var (model, descriptor, families) in services)
         {
             if (covered.Contains($"{descriptor.Namespace}/{descriptor.Name}") || !EndpointController.Manages(model))
             {
                 continue;
+            }
+
+            if (!podsByNamespace[descriptor.Namespace].Any(p => KubernetesDescriptors.PodIPs(p).Length > 0 && EndpointController.Matches(model.Spec.Selector, p.Metadata?.Labels)))
+            {
+                withoutPods.Add($"{descriptor.Namespace}/{descriptor.Name}");
             }
 
             var derivedFamilies = descriptor.IsHeadless
@@ -432,7 +462,7 @@ public sealed class ClusterManifest
             throw new ManifestException(errors);
         }
 
-        return new ClusterManifest(namespaces, [.. services.Select(s => s.Descriptor)], slices, pods, warnings, skipped, sources);
+        return new ClusterManifest(namespaces, [.. services.Select(s => s.Descriptor)], slices, pods, warnings, skipped, withoutPods, sources);
 
         static string Where(ManifestObject item) => item.Source is null ? item.Label : $"{item.Source} ({item.Label})";
     }

@@ -1,3 +1,5 @@
+using KubeDns.Records.Kubernetes.Internal;
+
 namespace KubeDns.Records.Kubernetes;
 
 /// <summary>How <see cref="ClusterManifest"/> reads manifests and completes what people leave out of them.</summary>
@@ -8,6 +10,11 @@ public sealed class ManifestOptions
 
     /// <summary>The IPv6 service range used when none is given.</summary>
     public const string DefaultIPv6ServiceCidr = "fd00:10:96::/112";
+
+    /// <summary>The pod range used when none is given: the range Flannel and kubeadm's examples use.</summary>
+    public const string DefaultPodCidr = "10.244.0.0/16";
+
+    private string _podCidr = DefaultPodCidr;
 
     /// <summary>
     /// The service IP ranges (the API server's <c>--service-cluster-ip-range</c>), at most one per family, from which
@@ -34,6 +41,40 @@ public sealed class ManifestOptions
         if (errors.Count > 0)
         {
             throw new ManifestException(errors);
+        }
+    }
+
+    /// <summary>
+    /// Creates the pods that workload controllers would run, so that Services selecting them get endpoints: the
+    /// replicas of Deployments, ReplicaSets and StatefulSets (ordinal names, hostname and subdomain), one pod per
+    /// DaemonSet, the running pods of Jobs, and an IP for each Pod written without <c>status</c>. Every such pod is
+    /// Running and Ready, with an IP from <see cref="PodCidr"/>. Off by default: without it, workloads are skipped
+    /// and <see cref="ClusterManifest.ServicesWithoutPods"/> names the Services left without endpoints. The rules
+    /// are in docs/manifests.md.
+    /// </summary>
+    public bool SimulateWorkloads { get; set; }
+
+    /// <summary>
+    /// The pod IP range (the cluster's <c>--cluster-cidr</c>) from which simulated pods get their IPs, in order,
+    /// from its first usable address. IPv4 or IPv6, host bits zero. Default <see cref="DefaultPodCidr"/>. Read
+    /// only when <see cref="SimulateWorkloads"/> is set.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">The value is null.</exception>
+    /// <exception cref="FormatException">
+    /// The value is not a CIDR, has host bits set, or holds fewer than two addresses; the message names the value.
+    /// </exception>
+    public string PodCidr
+    {
+        get => _podCidr;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            if (PodAddressAllocator.Check(value) is { } error)
+            {
+                throw new FormatException(error);
+            }
+
+            _podCidr = value;
         }
     }
 }

@@ -22,6 +22,17 @@ internal sealed class ClusterOptionSet
         HelpName = "CIDR",
     };
 
+    public Option<bool> SimulateWorkloads { get; } = new("--simulate-workloads")
+    {
+        Description = "Create the pods that Deployments, StatefulSets, ReplicaSets, DaemonSets and Jobs would run, and give Pods without status an IP, all Running and Ready.",
+    };
+
+    public Option<string> PodCidr { get; } = new("--pod-cidr")
+    {
+        Description = $"The pod IP range of --simulate-workloads (default {ManifestOptions.DefaultPodCidr}).",
+        HelpName = "CIDR",
+    };
+
     public Option<string[]> Zones { get; } = new("--zone")
     {
         Description = "A cluster zone (repeatable; the first is primary). Default cluster.local.",
@@ -89,7 +100,7 @@ internal sealed class ClusterOptionSet
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Manifests, ServiceCidrs, Zones, ReverseZones, Ttl, Pods, Wildcards, EndpointPodNames, Namespaces, IgnoreEmptyServices, NameServerAddresses, Quiet, Verbose })
+        foreach (var option in new Option[] { Manifests, ServiceCidrs, SimulateWorkloads, PodCidr, Zones, ReverseZones, Ttl, Pods, Wildcards, EndpointPodNames, Namespaces, IgnoreEmptyServices, NameServerAddresses, Quiet, Verbose })
         {
             command.Options.Add(option);
         }
@@ -192,10 +203,27 @@ internal sealed class ClusterOptionSet
     /// <exception cref="UsageException">An option value is invalid.</exception>
     public ManifestOptions ToManifestOptions(ParseResult result)
     {
-        var options = new ManifestOptions();
+        var options = new ManifestOptions { SimulateWorkloads = result.GetValue(SimulateWorkloads) };
         foreach (var cidr in result.GetValue(ServiceCidrs) ?? [])
         {
             options.ServiceCidrs.Add(cidr);
+        }
+
+        if (result.GetValue(PodCidr) is { } podCidr)
+        {
+            if (!options.SimulateWorkloads)
+            {
+                throw new UsageException("--pod-cidr gives the IPs of simulated pods; it needs --simulate-workloads");
+            }
+
+            try
+            {
+                options.PodCidr = podCidr;
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException($"--pod-cidr: {e.Message}", e);
+            }
         }
 
         try
@@ -237,6 +265,13 @@ internal sealed class ClusterOptionSet
         var manifestOptions = ToManifestOptions(result);
         var manifest = Load(Paths(result), manifestOptions);
         diagnostics.Manifest(manifest, onlyWhenChanged: false);
+
+        if (Paths(result).Count > 0)
+        {
+            // The built-in example's web-svc selects no pods on purpose (the seed's `kubectl create service`); the
+            // hint is for the user's own manifests.
+            diagnostics.ServicesWithoutPods(manifest, manifestOptions.SimulateWorkloads);
+        }
 
         var state = CreateState(dnsOptions, diagnostics);
         manifest.ApplyTo(state);

@@ -87,6 +87,25 @@ internal sealed class Diagnostics(TextWriter error, bool quiet, bool verbose)
     }
 
     /// <summary>
+    /// Says which Services select no pod with an IP (<see cref="ClusterManifest.ServicesWithoutPods"/>), and, without
+    /// <c>--simulate-workloads</c>, that the flag creates their workloads' pods; unless <c>--quiet</c>.
+    /// </summary>
+    public void ServicesWithoutPods(ClusterManifest manifest, bool simulated)
+    {
+        var names = manifest.ServicesWithoutPods;
+        if (names.Count == 0)
+        {
+            return;
+        }
+
+        var list = string.Join(", ", names);
+        var services = names.Count == 1 ? "1 Service selects" : string.Create(CultureInfo.InvariantCulture, $"{names.Count} Services select");
+        Warning(simulated
+            ? $"{services} no pod, even with workloads simulated ({list}): check the selectors"
+            : $"{services} pods that do not exist or have no IP ({list}); --simulate-workloads creates the pods their workloads would run");
+    }
+
+    /// <summary>
     /// <c>skipped 117 objects of 9 kinds that cluster DNS does not use (ConfigMap 30, Deployment 12, …)</c>: every
     /// kind with its count, the most frequent first, then by name; null when nothing was skipped.
     /// </summary>

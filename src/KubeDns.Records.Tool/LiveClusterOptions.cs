@@ -108,6 +108,14 @@ internal sealed class LiveClusterOptions
             throw new UsageException("--service-cidr completes manifests; a live cluster's API server allocates cluster IPs");
         }
 
+        foreach (var option in new Option[] { cluster.SimulateWorkloads, cluster.PodCidr })
+        {
+            if (result.GetResult(option) is { Implicit: false })
+            {
+                throw new UsageException($"{option.Name} completes manifests; a live cluster's pods are real");
+            }
+        }
+
         if (result.GetResult(Context) is { Implicit: false } && kubeconfig is null)
         {
             throw new UsageException("--context needs --kubeconfig");

@@ -143,6 +143,7 @@ internal sealed class ManifestWatcher : IDisposable
 
             var next = read.Manifest!;
             _log.Manifest(next, onlyWhenChanged: true);
+            _log.ServicesWithoutPods(next, _options.SimulateWorkloads);
 
             var before = ObjectCount(_current);
             if (ObjectCount(next) == 0 && before > 0)

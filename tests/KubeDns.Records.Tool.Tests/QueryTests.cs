@@ -249,7 +249,7 @@ public class QueryTests
 
     private static string[] Lines(string joined) => joined.Length == 0 ? [] : joined.Split('|');
 
-    private static string[] Section(string output, string name)
+    internal static string[] Section(string output, string name)
     {
         var lines = output.Split('\n');
         var start = Array.IndexOf(lines, $";; {name} SECTION:");

@@ -105,7 +105,7 @@ internal sealed class ClusterIPAllocator
     }
 
     /// <summary>IPNetwork.TryParse accepts host bits (10.96.0.1/12); the API server does not.</summary>
-    private static bool HostBitsZero(IPNetwork network, string cidr)
+    internal static bool HostBitsZero(IPNetwork network, string cidr)
     {
         var slash = cidr.IndexOf('/', StringComparison.Ordinal);
         return slash > 0 && IPAddress.TryParse(cidr.AsSpan(0, slash), out var address) && address.Equals(network.BaseAddress);
@@ -118,7 +118,7 @@ internal sealed class ClusterIPAllocator
         return new Range(cidr, ToNumber(network.BaseAddress), (UInt128)1 << ((isV6 ? 128 : 32) - network.PrefixLength), isV6, Given: false);
     }
 
-    private static UInt128 Hash(string text)
+    internal static UInt128 Hash(string text)
     {
         // FNV-1a, 64 bits: stable across runs and platforms, unlike string.GetHashCode.
         var hash = 14695981039346656037UL;
@@ -130,7 +130,7 @@ internal sealed class ClusterIPAllocator
         return hash;
     }
 
-    private static UInt128 ToNumber(IPAddress address)
+    internal static UInt128 ToNumber(IPAddress address)
     {
         Span<byte> bytes = stackalloc byte[16];
         if (address.IsIPv4MappedToIPv6)
@@ -144,7 +144,7 @@ internal sealed class ClusterIPAllocator
             : BinaryPrimitives.ReadUInt128BigEndian(bytes);
     }
 
-    private static IPAddress ToAddress(UInt128 number, bool isV6)
+    internal static IPAddress ToAddress(UInt128 number, bool isV6)
     {
         Span<byte> bytes = stackalloc byte[16];
         if (!isV6)

@@ -101,7 +101,8 @@ internal static class EndpointController
     public static bool IsReady(V1Pod pod) =>
         pod.Status?.Conditions?.Any(c => c?.Type == "Ready" && c.Status == "True") == true;
 
-    private static bool Matches(IDictionary<string, string> selector, IDictionary<string, string>? labels)
+    /// <summary>Every label of the selector is on the object with the same value (an equality-based selector).</summary>
+    public static bool Matches(IDictionary<string, string> selector, IDictionary<string, string>? labels)
     {
         foreach (var (key, value) in selector)
         {

@@ -156,7 +156,7 @@ internal sealed partial class ManifestReader(ManifestOptions options, List<strin
         var isNamespace = kind == "Namespace";
         var ns = isNamespace ? string.Empty : metadata?.ScalarAt("namespace") ?? options.DefaultNamespace;
         var label = ManifestObject.LabelOf(kind, ns, name ?? "?");
-        var type = ModelType(apiVersion, kind);
+        var type = ModelType(apiVersion, kind) ?? (options.SimulateWorkloads ? WorkloadSimulator.ModelType(apiVersion, kind) : null);
         if (type is null)
         {
             Skipped.Add(new SkippedManifestObject(apiVersion, kind, ns, name ?? string.Empty, $"{where} ({label}): skipped: cluster DNS does not use {apiVersion} {kind}"));
@@ -229,7 +229,8 @@ internal sealed partial class ManifestReader(ManifestOptions options, List<strin
         _ when type == typeof(V1Endpoints) => KubernetesYaml.Deserialize<V1Endpoints>(text, strict: true),
         _ when type == typeof(V1Pod) => KubernetesYaml.Deserialize<V1Pod>(text, strict: true),
         _ when type == typeof(V1Namespace) => KubernetesYaml.Deserialize<V1Namespace>(text, strict: true),
-        _ => KubernetesYaml.Deserialize<V1EndpointSlice>(text, strict: true),
+        _ when type == typeof(V1EndpointSlice) => KubernetesYaml.Deserialize<V1EndpointSlice>(text, strict: true),
+        _ => WorkloadSimulator.Deserialize(type, text),
     };
 
     private static bool IsNull(YamlTreeNode node) =>
