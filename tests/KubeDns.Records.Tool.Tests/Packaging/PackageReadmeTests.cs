@@ -70,8 +70,9 @@ public partial class PackageReadmeTests
             }
         }
 
-        // A path named in prose is as dead on nuget.org as a relative link.
-        foreach (Match mention in RepositoryPath().Matches(Link().Replace(text, string.Empty)))
+        // A path named in prose is as dead on nuget.org as a relative link. HTML comments are not shown (the
+        // `<!-- sample: … -->` markers that tie a code block to its sample, docs/examples/README.md).
+        foreach (Match mention in RepositoryPath().Matches(Link().Replace(HtmlComment().Replace(text, string.Empty), string.Empty)))
         {
             problems.Add($"'{mention.Value}' is named without a link; link it as {Cli.RepositoryUrl}/blob/main/{mention.Value}");
         }
@@ -146,6 +147,9 @@ public partial class PackageReadmeTests
 
     [GeneratedRegex(@"(?<![\w./-])(?:\.\./)*(?:docs|src|tests|benchmarks)/[\w./-]*[\w]")]
     private static partial Regex RepositoryPath();
+
+    [GeneratedRegex("<!--.*?-->", RegexOptions.Singleline)]
+    private static partial Regex HtmlComment();
 
     [GeneratedRegex(@"^#{1,6}[ \t]+(?<title>.+?)[ \t#]*$", RegexOptions.Multiline)]
     private static partial Regex Heading();
