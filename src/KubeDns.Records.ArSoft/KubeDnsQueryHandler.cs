@@ -12,7 +12,7 @@ namespace KubeDns.Records.ArSoft;
 /// <summary>
 /// Answers ARSoft.Tools.Net queries from a <see cref="ClusterState"/>: subscribe <see cref="OnQueryReceivedAsync"/>
 /// to <c>DnsServer.QueryReceived</c>, or call <see cref="RespondAsync"/>. Does what ARSoft leaves to handlers
-/// (behaviour.md §15): opcode, class, QDCOUNT and EDNS-version checks, AA, the SOA of negative answers, the EDNS
+/// (specification.md §15): opcode, class, QDCOUNT and EDNS-version checks, AA, the SOA of negative answers, the EDNS
 /// payload size, whole-RRset UDP truncation, SERVFAIL before sync, and forwarding to upstreams when configured.
 /// Question names are read with the core's reader, as on the native engine (a dot inside a label never matches a
 /// name of ours); under <see cref="KubeDnsServer"/> from the client's own bytes, which are also what is forwarded
@@ -132,7 +132,7 @@ public sealed class KubeDnsQueryHandler : IDisposable
 
         if (question.RecordClass != RecordClass.INet || question.RecordType is ArSoftRecordType.Axfr or ArSoftRecordType.Ixfr)
         {
-            // Only class IN is served, and zone transfers are replaced by the zone export (behaviour.md §1, §15).
+            // Only class IN is served, and zone transfers are replaced by the zone export (specification.md §1, §15).
             return Refuse(response, ReturnCode.Refused, DnsResponseCode.Refused, name, type);
         }
 
@@ -183,7 +183,7 @@ public sealed class KubeDnsQueryHandler : IDisposable
 
         if (!isTcp)
         {
-            // Our answers and relayed ones alike keep only whole RRsets that fit (behaviour.md §15).
+            // Our answers and relayed ones alike keep only whole RRsets that fit (specification.md §15).
             UdpTruncation.Apply(response, question.Name, clientEdns is not null, limit);
         }
 
@@ -229,7 +229,7 @@ public sealed class KubeDnsQueryHandler : IDisposable
         return answer;
     }
 
-    /// <summary>Relays an upstream reply: its code, sections and TC bit; not authoritative (behaviour.md §15).</summary>
+    /// <summary>Relays an upstream reply: its code, sections and TC bit; not authoritative (specification.md §15).</summary>
     private static void Relay(DnsMessage upstream, DnsMessage response)
     {
         response.IsAuthoritiveAnswer = false;

@@ -5,7 +5,7 @@ using KubeDns.Records.Forwarding;
 
 namespace KubeDns.Records.ArSoft;
 
-/// <summary>How a <see cref="KubeDnsServer"/> listens and what it does with names it does not own (behaviour.md §15).</summary>
+/// <summary>How a <see cref="KubeDnsServer"/> listens and what it does with names it does not own (specification.md §15).</summary>
 public sealed class KubeDnsServerOptions
 {
     /// <summary>The smallest UDP payload size DNS allows (RFC 1035 §4.2.1).</summary>

@@ -27,7 +27,7 @@ internal sealed class KubeDnsTcpTransport(Socket listener, TimeSpan idleTimeout,
     private readonly CancellationTokenSource _stopping = new();
     private int _closed;
 
-    /// <summary>TCP never truncates (behaviour.md §15); a larger answer becomes SERVFAIL in ARSoft.</summary>
+    /// <summary>TCP never truncates (specification.md §15); a larger answer becomes SERVFAIL in ARSoft.</summary>
     public ushort DefaultAllowedResponseSize => ushort.MaxValue;
 
     public bool SupportsMultipleResponses => false;

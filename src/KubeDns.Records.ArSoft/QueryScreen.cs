@@ -4,7 +4,7 @@ namespace KubeDns.Records.ArSoft;
 
 /// <summary>
 /// A bounds-checked walk over a received message before ARSoft parses it. ARSoft sends nothing for a query it
-/// cannot parse (no FORMERR) and would answer a response; behaviour.md §15 asks for FORMERR when the header is
+/// cannot parse (no FORMERR) and would answer a response; specification.md §15 asks for FORMERR when the header is
 /// readable, and silence for responses and fragments shorter than a header.
 /// </summary>
 internal static class QueryScreen

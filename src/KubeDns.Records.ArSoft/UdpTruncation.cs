@@ -5,7 +5,7 @@ using ArSoftRecordType = ARSoft.Tools.Net.Dns.RecordType;
 namespace KubeDns.Records.ArSoft;
 
 /// <summary>
-/// Fits a UDP response into the client's size before ARSoft encodes it (behaviour.md §15): the additional section
+/// Fits a UDP response into the client's size before ARSoft encodes it (specification.md §15): the additional section
 /// goes first (no TC, RFC 2181 §9); if it still does not fit, TC is set and only the whole answer RRsets that fit
 /// stay. ARSoft's own truncation would cut inside an RRset. Sizes are estimated from the records with name
 /// compression against the question (which ARSoft applies), an upper bound of what ARSoft writes.

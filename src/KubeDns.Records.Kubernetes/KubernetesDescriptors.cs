@@ -87,7 +87,7 @@ public static class KubernetesDescriptors
     /// <summary>
     /// Maps a Pod to its name and IPs (<c>status.podIPs</c>, else <c>status.podIP</c>); null for a pod that is
     /// terminating (<c>metadata.deletionTimestamp</c> set) or finished (phase Succeeded or Failed), which cluster DNS
-    /// must not see (behaviour.md §2).
+    /// must not see (specification.md §2).
     /// </summary>
     /// <param name="value">The pod; a missing namespace means <c>default</c>.</param>
     /// <returns>The descriptor, or null.</returns>

@@ -7,7 +7,7 @@ namespace KubeDns.Records.Kubernetes;
 /// Feeds a <see cref="ClusterState"/> from a live Kubernetes API server, the way CoreDNS's kubernetes plugin does:
 /// it lists and then watches Namespaces, Services and EndpointSlices (and Pods with
 /// <see cref="KubernetesFeedOptions.WatchPods"/>), applies every change (a burst merged into one atomic batch), and
-/// marks the state synced once the initial lists are applied (behaviour.md §12: until then would-be NXDOMAIN answers
+/// marks the state synced once the initial lists are applied (specification.md §12: until then would-be NXDOMAIN answers
 /// are SERVFAIL). Watches resume from the last resource version seen; a <c>410 Gone</c> relists and applies only the
 /// difference, so the served cluster never goes empty while the feed reconnects; errors back off exponentially.
 /// </summary>

@@ -4,7 +4,7 @@ using KubeDns.Records.Wire;
 namespace KubeDns.Records.Server;
 
 /// <summary>
-/// Completes an answer that ends in a CNAME to a name outside the cluster zones (behaviour.md §11, §15): asks the
+/// Completes an answer that ends in a CNAME to a name outside the cluster zones (specification.md §11, §15): asks the
 /// upstream for the target and appends its answer records after our CNAMEs, with the upstream's TTLs and response
 /// code. The upstream's names may be compressed against its own message, so they are written out in full.
 /// </summary>

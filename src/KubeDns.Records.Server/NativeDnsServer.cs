@@ -347,7 +347,7 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
     private static bool MayRecurse(ReadOnlySpan<byte> query, bool clientAllowed) => clientAllowed && query.Length > 2 && (query[2] & 0x01) != 0;
 
     /// <summary>
-    /// Asks the forwarder; SERVFAIL when no upstream answers (behaviour.md §15). REFUSED, without asking, when the query
+    /// Asks the forwarder; SERVFAIL when no upstream answers (specification.md §15). REFUSED, without asking, when the query
     /// may not recurse (<see cref="MayRecurse"/>).
     /// </summary>
     private async ValueTask<int> ForwardAsync(ReadOnlyMemory<byte> query, Memory<byte> response, DnsTransport transport, bool clientAllowed, CancellationToken token)
@@ -373,7 +373,7 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
 
     /// <summary>
     /// An answer ending in a CNAME to an outside name: resolve the target upstream and append its records
-    /// (behaviour.md §11, §15), keeping the upstream's TTLs and response code. A query that may not recurse gets our
+    /// (specification.md §11, §15), keeping the upstream's TTLs and response code. A query that may not recurse gets our
     /// answer as it is: the CNAME, authoritative, with the target not chased.
     /// </summary>
     private async ValueTask<int> CompleteExternalTargetAsync(ClusterSnapshot snapshot, ReadOnlyMemory<byte> query, Memory<byte> response, int length, DnsTransport transport, bool clientAllowed, CancellationToken token)

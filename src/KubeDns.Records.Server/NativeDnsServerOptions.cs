@@ -75,7 +75,7 @@ public sealed class NativeDnsServerOptions
 
     /// <summary>
     /// Answers names outside every zone and reverse names nobody owns; sets RA. Without one they get REFUSED and
-    /// NXDOMAIN (behaviour.md §15). See <see cref="UdpDnsForwarder"/>.
+    /// NXDOMAIN (specification.md §15). See <see cref="UdpDnsForwarder"/>.
     /// </summary>
     public IDnsForwarder? Forwarder { get; set; }
 

@@ -4,7 +4,7 @@ using KubeDns.Records.Wire;
 namespace KubeDns.Records.Server;
 
 /// <summary>
-/// Makes a forwarded reply fit the client (behaviour.md §15): over UDP it must not exceed min(client's EDNS size,
+/// Makes a forwarded reply fit the client (specification.md §15): over UDP it must not exceed min(client's EDNS size,
 /// ours), or 512 without EDNS; a larger reply, or one the upstream truncated, becomes TC with an empty answer
 /// (whole RRsets only), and the OPT the client sees carries our payload size, not the upstream's.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace KubeDns.Records.Tool;
 
-/// <summary>The example cluster of behaviour.md §14.1, embedded from docs/examples/cluster: what serves without <c>--manifests</c>.</summary>
+/// <summary>The example cluster of specification.md §14.1, embedded from docs/examples/cluster: what serves without <c>--manifests</c>.</summary>
 internal static class ExampleClusterResource
 {
     private const string Prefix = "ExampleCluster/";

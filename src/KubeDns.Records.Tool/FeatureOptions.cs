@@ -1,6 +1,6 @@
 namespace KubeDns.Records.Tool;
 
-/// <summary>The record options <c>--pods</c> and <c>--wildcards</c> (behaviour.md §9, §10).</summary>
+/// <summary>The record options <c>--pods</c> and <c>--wildcards</c> (specification.md §9, §10).</summary>
 internal static class FeatureOptions
 {
     /// <summary>The values <c>--pods</c> accepts.</summary>

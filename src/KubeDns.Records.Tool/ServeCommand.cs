@@ -152,7 +152,7 @@ internal static class ServeCommand
         if (isLive)
         {
             // The server starts before the first list arrives: until the feed has synced it answers SERVFAIL
-            // where it would say NXDOMAIN (behaviour.md §12), which clients retry instead of caching.
+            // where it would say NXDOMAIN (specification.md §12), which clients retry instead of caching.
             var dnsOptions = settings.Cluster.ToDnsOptions(settings.Result);
             var client = settings.Live.CreateClient(settings.Result);
             state = ClusterOptionSet.CreateState(dnsOptions, settings.Diagnostics);

@@ -2,7 +2,7 @@ namespace KubeDns.Records;
 
 /// <summary>
 /// A set of upserts and deletes applied to a <see cref="ClusterState"/> atomically: either every change is applied
-/// and one new snapshot is published, or the batch is rejected and nothing changes (behaviour.md §2). Two entries
+/// and one new snapshot is published, or the batch is rejected and nothing changes (specification.md §2). Two entries
 /// with the same key (kind, namespace, name) reject the batch.
 /// </summary>
 /// <remarks>A batch is a plain list of intentions; it is not thread-safe and may be applied more than once.</remarks>

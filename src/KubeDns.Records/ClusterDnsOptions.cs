@@ -1,7 +1,7 @@
 namespace KubeDns.Records;
 
 /// <summary>
-/// How the cluster's records are served (behaviour.md §3). Mutable so that hosts and dependency injection can
+/// How the cluster's records are served (specification.md §3). Mutable so that hosts and dependency injection can
 /// configure it; a <see cref="ClusterState"/> validates and copies it once, so later changes have no effect there.
 /// </summary>
 public sealed class ClusterDnsOptions
@@ -32,7 +32,7 @@ public sealed class ClusterDnsOptions
 
     /// <summary>
     /// When true, an endpoint without a host name is named after its target pod, if that name is a single RFC 1123
-    /// label, before falling back to the dashed address (behaviour.md §6.3; CoreDNS <c>endpoint_pod_names</c>).
+    /// label, before falling back to the dashed address (specification.md §6.3; CoreDNS <c>endpoint_pod_names</c>).
     /// </summary>
     public bool EndpointPodNames { get; set; }
 
@@ -62,12 +62,12 @@ public sealed class ClusterDnsOptions
     /// </summary>
     public IList<string> NameServerAddresses { get; } = [];
 
-    /// <summary>Pod records under <c>pod.&lt;zone&gt;</c> (behaviour.md §9). Default: <see cref="PodRecordMode.Disabled"/>.</summary>
+    /// <summary>Pod records under <c>pod.&lt;zone&gt;</c> (specification.md §9). Default: <see cref="PodRecordMode.Disabled"/>.</summary>
     public PodRecordMode Pods { get; set; } = PodRecordMode.Disabled;
 
     /// <summary>
     /// When true, <c>*</c> and <c>any</c> labels match every namespace, service, endpoint, port or protocol
-    /// (behaviour.md §10). Off by default: wildcards let any client enumerate the cluster.
+    /// (specification.md §10). Off by default: wildcards let any client enumerate the cluster.
     /// </summary>
     public bool Wildcards { get; set; }
 

@@ -5,7 +5,7 @@ namespace KubeDns.Records;
 /// <summary>The query path: name in, records out, no allocation (style rules 4–10).</summary>
 public sealed partial class ClusterSnapshot
 {
-    /// <summary>The longest CNAME chain followed before answering with the CNAMEs so far (behaviour.md §11).</summary>
+    /// <summary>The longest CNAME chain followed before answering with the CNAMEs so far (specification.md §11).</summary>
     private const int MaxCnameChain = 10;
 
     /// <summary>Queries answered, for <see cref="RecordOrder.Rotate"/> and <see cref="RecordOrder.Shuffle"/>.</summary>
@@ -21,7 +21,7 @@ public sealed partial class ClusterSnapshot
     }
 
     /// <summary>
-    /// Answers one question from this snapshot (behaviour.md §4–§12). Matching is ASCII case-insensitive, and answer
+    /// Answers one question from this snapshot (specification.md §4–§12). Matching is ASCII case-insensitive, and answer
     /// owner names echo the query's spelling. Never throws for any name or type, and allocates nothing.
     /// </summary>
     /// <param name="name">The query name, absolute; the trailing dot is optional.</param>
@@ -80,7 +80,7 @@ public sealed partial class ClusterSnapshot
         while (outcome == Outcome.Cname)
         {
             // RFC 1034 §3.6.2 / §4.3.2: every type but CNAME follows the alias; in-zone targets are answered from
-            // this snapshot, others are left to the host's upstream (behaviour.md §11).
+            // this snapshot, others are left to the host's upstream (specification.md §11).
             chain++;
             if (type == RecordType.CNAME)
             {
@@ -119,7 +119,7 @@ public sealed partial class ClusterSnapshot
                 resolution.SetAuthority(new Segment(_clusterSoa, 0, 1, source, sourceZone, ownerIsSource: false));
                 break;
             default:
-                // NXDOMAIN, also at the end of a CNAME chain (RFC 6604); SERVFAIL before sync (behaviour.md §12).
+                // NXDOMAIN, also at the end of a CNAME chain (RFC 6604); SERVFAIL before sync (specification.md §12).
                 resolution.Kind = IsSynced ? ResolutionKind.NameError : ResolutionKind.NotSynced;
                 resolution.SetAuthority(new Segment(_clusterSoa, 0, 1, source, sourceZone, ownerIsSource: false));
                 break;
@@ -138,7 +138,7 @@ public sealed partial class ClusterSnapshot
 
         if (relative.IsEmpty)
         {
-            // The apex: SOA and NS (+ the name server's addresses as glue), behaviour.md §7.
+            // The apex: SOA and NS (+ the name server's addresses as glue), specification.md §7.
             return type switch
             {
                 RecordType.SOA => Add(ref resolution, _clusterApex, 0, 1, source, zoneStart),
@@ -165,7 +165,7 @@ public sealed partial class ClusterSnapshot
                 || resolution.AnswerContains(node.Records)
                 || !resolution.TryAddAnswer(new Segment(node.Records, 0, 1, source, zoneStart, ownerIsSource: true)))
             {
-                // A CNAME loop, or a chain longer than we keep: the CNAMEs so far, NOERROR (behaviour.md §11).
+                // A CNAME loop, or a chain longer than we keep: the CNAMEs so far, NOERROR (specification.md §11).
                 return Outcome.Stop;
             }
 
@@ -205,7 +205,7 @@ public sealed partial class ClusterSnapshot
         };
     }
 
-    /// <summary>The fixed names of a cluster zone that are not in the index (behaviour.md §4).</summary>
+    /// <summary>The fixed names of a cluster zone that are not in the index (specification.md §4).</summary>
     private Outcome StructuralName(ref Resolution resolution, ReadOnlySpan<char> relative, string? source, int zoneStart, RecordType type)
     {
         if (DnsLabels.EqualsIgnoreCase(relative, "dns-version"))
@@ -231,7 +231,7 @@ public sealed partial class ClusterSnapshot
             return count == 0 ? Outcome.NoData : Add(ref resolution, _nameServerAddresses, start, count, source, zoneStart);
         }
 
-        // Empty non-terminals that always exist (behaviour.md §1).
+        // Empty non-terminals that always exist (specification.md §1).
         if (DnsLabels.EqualsIgnoreCase(relative, "svc") || DnsLabels.EqualsIgnoreCase(relative, "pod") || DnsLabels.EqualsIgnoreCase(relative, "dns"))
         {
             return Outcome.NoData;
@@ -246,7 +246,7 @@ public sealed partial class ClusterSnapshot
     }
 
     /// <summary>
-    /// <c>&lt;ns&gt;.pod.Z</c> and <c>&lt;dashed-ip&gt;.&lt;ns&gt;.pod.Z</c> (behaviour.md §9). <paramref name="labels"/>
+    /// <c>&lt;ns&gt;.pod.Z</c> and <c>&lt;dashed-ip&gt;.&lt;ns&gt;.pod.Z</c> (specification.md §9). <paramref name="labels"/>
     /// is what precedes <c>.pod</c>.
     /// </summary>
     private Outcome PodName(ref Resolution resolution, ReadOnlySpan<char> labels, string? source, int zoneStart, RecordType type)
@@ -311,7 +311,7 @@ public sealed partial class ClusterSnapshot
     }
 
     /// <summary>
-    /// Reverse zones (behaviour.md §8): the apex answers SOA and NS; addresses of cluster IPs and ready endpoints
+    /// Reverse zones (specification.md §8): the apex answers SOA and NS; addresses of cluster IPs and ready endpoints
     /// answer PTR and their ancestors exist; every other name is NXDOMAIN that a host may forward.
     /// </summary>
     private void ResolveInReverse(ref Resolution resolution, ReadOnlySpan<char> name, int zoneStart, RecordType type)

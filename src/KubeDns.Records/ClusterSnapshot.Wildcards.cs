@@ -3,7 +3,7 @@ using KubeDns.Records.Internal;
 namespace KubeDns.Records;
 
 /// <summary>
-/// Wildcard answers (behaviour.md §10): the union of what every matched object answers, owned by the query name,
+/// Wildcard answers (specification.md §10): the union of what every matched object answers, owned by the query name,
 /// SRV weights over the whole answer. Only the answer arrays are allocated; the sets that remove duplicates are
 /// reused per thread.
 /// </summary>

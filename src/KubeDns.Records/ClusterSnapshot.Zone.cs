@@ -2,14 +2,14 @@ using KubeDns.Records.Internal;
 
 namespace KubeDns.Records;
 
-/// <summary>The zone export: every record of a cluster zone as an RFC 1035 master file (behaviour.md §1).</summary>
+/// <summary>The zone export: every record of a cluster zone as an RFC 1035 master file (specification.md §1).</summary>
 public sealed partial class ClusterSnapshot
 {
     /// <summary>
     /// Writes every record of one cluster zone in RFC 1035 master-file format (§5): <c>$ORIGIN</c>, the SOA, the
     /// NS record and its glue, then every other record with absolute owner names, sorted by owner in DNS canonical
     /// order (RFC 4034 §6.1) and then by type. Another authoritative server loading the file answers as this
-    /// snapshot does, except for empty non-terminals a zone file cannot hold (behaviour.md §1).
+    /// snapshot does, except for empty non-terminals a zone file cannot hold (specification.md §1).
     /// </summary>
     /// <param name="writer">Where to write.</param>
     /// <param name="zone">A configured cluster zone; the primary zone when null.</param>

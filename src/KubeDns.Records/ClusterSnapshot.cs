@@ -5,7 +5,7 @@ namespace KubeDns.Records;
 /// <summary>
 /// One immutable state of the cluster and everything needed to answer from it. Published by
 /// <see cref="ClusterState"/> after every successful batch; safe to use from any number of threads, and valid for
-/// as long as anyone holds it (behaviour.md §12).
+/// as long as anyone holds it (specification.md §12).
 /// </summary>
 public sealed partial class ClusterSnapshot
 {
@@ -34,7 +34,7 @@ public sealed partial class ClusterSnapshot
         var reverseNsName = NameRef.Absolute("ns.dns." + primary);
         var apex = NameRef.Relative(string.Empty);
 
-        // SOA (behaviour.md §7): names follow the zone as the query spells it in a cluster zone; in a reverse zone
+        // SOA (specification.md §7): names follow the zone as the query spells it in a cluster zone; in a reverse zone
         // they name the primary cluster zone, so the name server's name resolves (§16 n).
         _clusterSoa = [Soa(apex, nsName, NameRef.Relative("hostmaster."), settings, serial)];
         _reverseSoa = [Soa(apex, reverseNsName, NameRef.Absolute("hostmaster." + primary), settings, serial)];
@@ -47,12 +47,12 @@ public sealed partial class ClusterSnapshot
         _dnsVersion = [new StoredRecord(RecordType.TXT, DnsVersionTtl, NameRef.Relative("dns-version.")) { Data = new[] { "1.1.0" } }];
     }
 
-    /// <summary>The SOA serial: strictly greater than every earlier snapshot's of the same state (behaviour.md §7).</summary>
+    /// <summary>The SOA serial: strictly greater than every earlier snapshot's of the same state (specification.md §7).</summary>
     public uint Serial { get; }
 
     /// <summary>
     /// True once the host said its initial load is complete (<see cref="ClusterState.MarkSynced"/>). Until then,
-    /// answers that would be NXDOMAIN in a cluster zone are SERVFAIL (behaviour.md §12).
+    /// answers that would be NXDOMAIN in a cluster zone are SERVFAIL (specification.md §12).
     /// </summary>
     public bool IsSynced { get; }
 

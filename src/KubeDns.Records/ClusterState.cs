@@ -117,7 +117,7 @@ public sealed class ClusterState
 
     /// <summary>
     /// Marks the state synced: the host's initial load is complete, so NXDOMAIN answers are now given as such
-    /// instead of SERVFAIL (behaviour.md §12). Publishes a new snapshot; calling it again does nothing.
+    /// instead of SERVFAIL (specification.md §12). Publishes a new snapshot; calling it again does nothing.
     /// </summary>
     /// <returns>The synced snapshot.</returns>
     public ClusterSnapshot MarkSynced()
@@ -158,7 +158,7 @@ public sealed class ClusterState
         return next;
     }
 
-    /// <summary>max(previous + 1, Unix time in seconds), modulo 2^32 (behaviour.md §7; RFC 1982 arithmetic).</summary>
+    /// <summary>max(previous + 1, Unix time in seconds), modulo 2^32 (specification.md §7; RFC 1982 arithmetic).</summary>
     private uint NextSerial(uint previous)
     {
         var now = (uint)_time.GetUtcNow().ToUnixTimeSeconds();

@@ -30,7 +30,7 @@ public readonly ref struct DnsRecord
     /// <summary>True when the owner is the query name itself, so a writer can point at the question.</summary>
     internal bool IsOwnedByQuery { get; }
 
-    /// <summary>The owner name: the query's own spelling for answer records (0x20 case echo, behaviour.md §6.4).</summary>
+    /// <summary>The owner name: the query's own spelling for answer records (0x20 case echo, specification.md §6.4).</summary>
     public DnsNameText Name => _ownerIsSource ? new DnsNameText(_source, default) : Resolve(_record.Owner);
 
     /// <summary>The record type.</summary>
@@ -49,7 +49,7 @@ public readonly ref struct DnsRecord
     /// <summary>SRV priority (always 0 here).</summary>
     public ushort Priority => _record.Priority;
 
-    /// <summary>SRV weight: max(1, ⌊100/n⌋) over the n SRV records of the answer (behaviour.md §6.2).</summary>
+    /// <summary>SRV weight: max(1, ⌊100/n⌋) over the n SRV records of the answer (specification.md §6.2).</summary>
     public ushort Weight => _record.Weight;
 
     /// <summary>SRV port.</summary>

@@ -19,7 +19,7 @@ public sealed record EndpointDescriptor
 
     /// <summary>
     /// The ready condition (<c>conditions.ready</c>). Null means unknown, which the EndpointSlice API says to treat as
-    /// ready; only ready endpoints are served (behaviour.md §2).
+    /// ready; only ready endpoints are served (specification.md §2).
     /// </summary>
     public bool? Ready { get; init; }
 

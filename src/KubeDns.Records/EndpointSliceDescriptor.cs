@@ -4,7 +4,7 @@ namespace KubeDns.Records;
 
 /// <summary>
 /// A Kubernetes EndpointSlice (discovery.k8s.io/v1). A slice may arrive before its Service; it is kept and used
-/// once the Service exists (behaviour.md §2).
+/// once the Service exists (specification.md §2).
 /// </summary>
 public sealed record EndpointSliceDescriptor
 {

@@ -2,7 +2,7 @@ namespace KubeDns.Records;
 
 /// <summary>
 /// A Kubernetes Namespace. A namespace also exists, without this descriptor, when any Service, EndpointSlice or
-/// Pod lives in it (behaviour.md §2), because hand-written test clusters often omit Namespace objects.
+/// Pod lives in it (specification.md §2), because hand-written test clusters often omit Namespace objects.
 /// </summary>
 public sealed record NamespaceDescriptor
 {

@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace KubeDns.Records;
 
 /// <summary>
-/// A running Kubernetes Pod. Terminating and finished pods should not be given to the library (behaviour.md §2).
+/// A running Kubernetes Pod. Terminating and finished pods should not be given to the library (specification.md §2).
 /// </summary>
 public sealed record PodDescriptor
 {

@@ -6,7 +6,7 @@ namespace KubeDns.Records;
 
 /// <summary>
 /// The DNS configuration the kubelet writes into a pod's <c>/etc/resolv.conf</c> (ClusterFirst policy), and a pure
-/// model of how the pod's resolver walks its search list (behaviour.md §13): which names it tries, in which order,
+/// model of how the pod's resolver walks its search list (specification.md §13): which names it tries, in which order,
 /// and which answers make it move on.
 /// </summary>
 public sealed class PodDnsConfig
@@ -80,7 +80,7 @@ public sealed class PodDnsConfig
         .Append("options ndots:").Append(Ndots.ToString(CultureInfo.InvariantCulture)).Append('\n')
         .ToString();
 
-    /// <summary>The absolute names the resolver tries for <paramref name="name"/>, in order (behaviour.md §13).</summary>
+    /// <summary>The absolute names the resolver tries for <paramref name="name"/>, in order (specification.md §13).</summary>
     /// <param name="name">The name the application asked for.</param>
     /// <param name="resolver">Which resolver's rules.</param>
     /// <returns>Absolute names, each with a trailing dot.</returns>

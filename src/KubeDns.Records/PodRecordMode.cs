@@ -1,6 +1,6 @@
 namespace KubeDns.Records;
 
-/// <summary>Whether and how <c>&lt;dashed-ip&gt;.&lt;ns&gt;.pod.&lt;zone&gt;</c> names are answered (behaviour.md §9; CoreDNS <c>pods</c>).</summary>
+/// <summary>Whether and how <c>&lt;dashed-ip&gt;.&lt;ns&gt;.pod.&lt;zone&gt;</c> names are answered (specification.md §9; CoreDNS <c>pods</c>).</summary>
 public enum PodRecordMode
 {
     /// <summary>No pod records: every name below <c>pod.&lt;zone&gt;</c> is NXDOMAIN (the default).</summary>

@@ -1,6 +1,6 @@
 namespace KubeDns.Records;
 
-/// <summary>Which stub resolver a pod uses, for the search-path model (behaviour.md §13).</summary>
+/// <summary>Which stub resolver a pod uses, for the search-path model (specification.md §13).</summary>
 public enum PodResolverKind
 {
     /// <summary>glibc: with enough dots the name as-is first; moves on after NXDOMAIN, NODATA and SERVFAIL.</summary>

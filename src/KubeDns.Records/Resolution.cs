@@ -49,14 +49,14 @@ public ref struct Resolution
     public readonly bool IsAuthoritative => Kind != ResolutionKind.OutsideZones;
 
     /// <summary>
-    /// True when the name is in one of our reverse zones but no cluster object owns it (behaviour.md §8): the answer
+    /// True when the name is in one of our reverse zones but no cluster object owns it (specification.md §8): the answer
     /// is NXDOMAIN with the reverse zone's SOA, and a server with an upstream should forward the question instead.
     /// </summary>
     public bool IsReverseFallthrough { get; internal set; }
 
     /// <summary>
     /// When the answer ends in a CNAME whose target is outside every cluster zone, that target (absolute, lower
-    /// case): a server with an upstream resolves it there and appends the answer (behaviour.md §11, §15).
+    /// case): a server with an upstream resolves it there and appends the answer (specification.md §11, §15).
     /// </summary>
     public string? ExternalTarget { get; internal set; }
 
@@ -100,7 +100,7 @@ public ref struct Resolution
         return TryAddAnswer(new Segment(null, 0, 1, source, zoneStart, ownerIsSource: true));
     }
 
-    /// <summary>Sets the per-query order (behaviour.md §6.6): RRsets added afterwards are rotated or permuted.</summary>
+    /// <summary>Sets the per-query order (specification.md §6.6): RRsets added afterwards are rotated or permuted.</summary>
     internal void SetOrder(RecordOrder order, uint seed)
     {
         _order = order;

@@ -1,6 +1,6 @@
 namespace KubeDns.Records;
 
-/// <summary>What kind of answer a <see cref="Resolution"/> is (behaviour.md §1, §5, §7, §12, §15).</summary>
+/// <summary>What kind of answer a <see cref="Resolution"/> is (specification.md §1, §5, §7, §12, §15).</summary>
 public enum ResolutionKind
 {
     /// <summary>NOERROR with records in the answer section (possibly only a CNAME chain).</summary>
@@ -14,7 +14,7 @@ public enum ResolutionKind
 
     /// <summary>
     /// SERVFAIL with the zone's SOA in authority: the answer would be NXDOMAIN, but the snapshot is not synced yet,
-    /// so the data may still be arriving (behaviour.md §12).
+    /// so the data may still be arriving (specification.md §12).
     /// </summary>
     NotSynced,
 

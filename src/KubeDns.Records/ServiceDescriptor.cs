@@ -4,7 +4,7 @@ namespace KubeDns.Records;
 
 /// <summary>
 /// A Kubernetes Service, reduced to what cluster DNS needs. Immutable; validated when applied to a
-/// <see cref="ClusterState"/> (behaviour.md §2).
+/// <see cref="ClusterState"/> (specification.md §2).
 /// </summary>
 public sealed record ServiceDescriptor
 {
@@ -54,7 +54,7 @@ public sealed record ServiceDescriptor
 
     /// <summary>
     /// Load-balancer ingress IPs or host names (<c>status.loadBalancer.ingress</c>): carried for completeness, never
-    /// served in a cluster zone (behaviour.md §6.1).
+    /// served in a cluster zone (specification.md §6.1).
     /// </summary>
     public ImmutableArray<string> LoadBalancerIngress
     {

@@ -4,7 +4,7 @@ using KubeDns.Records.Tests.TestData;
 namespace KubeDns.Records.Kubernetes.Tests;
 
 /// <summary>
-/// docs/examples/cluster (the example cluster of behaviour.md §14.1 written as a user writes manifests: Services with
+/// docs/examples/cluster (the example cluster of specification.md §14.1 written as a user writes manifests: Services with
 /// selectors, Pods, no EndpointSlices but the API server's) answers every question exactly as the same cluster
 /// written as descriptors (<see cref="ExampleCluster"/>).
 /// </summary>
@@ -13,7 +13,7 @@ public class ExampleManifestTests
     private static readonly ClusterState Yaml = ExampleManifests.Load();
     private static readonly ClusterState Descriptors = ExampleCluster.Create();
 
-    /// <summary>behaviour.md §14.2 (numbers in comments) and the seeds' commands.</summary>
+    /// <summary>specification.md §14.2 (numbers in comments) and the seeds' commands.</summary>
     public static TheoryData<string, RecordType> Questions => new()
     {
         { "quote.kiada.svc.cluster.local.", RecordType.A }, // 1

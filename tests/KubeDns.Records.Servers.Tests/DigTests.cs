@@ -1,6 +1,6 @@
 namespace KubeDns.Records.Servers.Tests;
 
-/// <summary>The real <c>dig</c> against a running server, over UDP and TCP (behaviour.md §14.2, §15), on each engine.</summary>
+/// <summary>The real <c>dig</c> against a running server, over UDP and TCP (specification.md §14.2, §15), on each engine.</summary>
 public abstract class DigTests(ServerFixture fixture)
 {
     private const string Soa = "cluster.local. 5 IN SOA ns.dns.cluster.local. hostmaster.cluster.local. <serial> 7200 1800 86400 5";
@@ -158,7 +158,7 @@ public abstract class DigTests(ServerFixture fixture)
     [MemberData(nameof(Transports))]
     public async Task MixedCase_Srv_TargetIsLowerCaseWithZoneAsSpelled(string transport)
     {
-        // behaviour.md §14.2 #42 and §6.4: made-up names are lower case, the zone as spelled in the query.
+        // specification.md §14.2 #42 and §6.4: made-up names are lower case, the zone as spelled in the query.
         var output = await Dig.RunAsync(fixture.EndPoint, transport, "_HTTP._TCP.Kiada.Kiada.svc.Cluster.Local", "SRV");
 
         Assert.Equal(["_HTTP._TCP.Kiada.Kiada.svc.Cluster.Local. 5 IN SRV 0 100 80 kiada.kiada.svc.Cluster.Local."], Dig.Section(output, "ANSWER"));

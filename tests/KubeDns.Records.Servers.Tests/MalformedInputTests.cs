@@ -3,7 +3,7 @@ using System.Net.Sockets;
 
 namespace KubeDns.Records.Servers.Tests;
 
-/// <summary>Garbage, runts, oversize and response datagrams never stop the server (behaviour.md §15), on each engine.</summary>
+/// <summary>Garbage, runts, oversize and response datagrams never stop the server (specification.md §15), on each engine.</summary>
 public abstract class MalformedInputTests(ServerFixture fixture)
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(500);

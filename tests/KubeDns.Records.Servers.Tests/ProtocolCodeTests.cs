@@ -3,7 +3,7 @@ using System.Text;
 
 namespace KubeDns.Records.Servers.Tests;
 
-/// <summary>Response codes of behaviour.md §15, asserted with dig and with hand-built packets, on each engine.</summary>
+/// <summary>Response codes of specification.md §15, asserted with dig and with hand-built packets, on each engine.</summary>
 public abstract class ProtocolCodeTests(ServerFixture fixture)
 {
     private const int FormErr = 1;

@@ -1,7 +1,7 @@
 namespace KubeDns.Records.Servers.Tests;
 
 /// <summary>
-/// behaviour.md §15 and docs/wire.md: the question comes back byte for byte (letter case, dots inside labels, bytes
+/// specification.md §15 and docs/wire.md: the question comes back byte for byte (letter case, dots inside labels, bytes
 /// above 127), and a name whose label holds such bytes is a name like any other: inside our zones and not there,
 /// it is NXDOMAIN with AA and the SOA. Raw queries over UDP and TCP, on each engine, so both engines agree.
 /// </summary>

@@ -8,7 +8,7 @@ namespace KubeDns.Records.Servers.Tests;
 
 /// <summary>
 /// A started server of one <see cref="Engine"/> on 127.0.0.1 (ephemeral port) serving the example cluster of
-/// behaviour.md §14.1 plus the headless service <c>big</c> in namespace <c>load</c> with 200 ready endpoints
+/// specification.md §14.1 plus the headless service <c>big</c> in namespace <c>load</c> with 200 ready endpoints
 /// 10.200.0.1 … 10.200.0.200. Shared by the tests of one class; those tests only read.
 /// </summary>
 public abstract class ServerFixture : IAsyncLifetime

@@ -3,7 +3,7 @@ using ARSoft.Tools.Net.Dns;
 
 namespace KubeDns.Records.Servers.Tests;
 
-/// <summary>DNS over TCP (RFC 7766): pipelining, large answers, many connections (behaviour.md §15), on each engine.</summary>
+/// <summary>DNS over TCP (RFC 7766): pipelining, large answers, many connections (specification.md §15), on each engine.</summary>
 public abstract class TcpTests(ServerFixture fixture)
 {
     private static readonly (string Name, ushort Type)[] Questions =

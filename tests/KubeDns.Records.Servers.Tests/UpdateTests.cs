@@ -4,7 +4,7 @@ using KubeDns.Records.Tests.TestData;
 
 namespace KubeDns.Records.Servers.Tests;
 
-/// <summary>Changes applied while the server runs are answered by the very next query (behaviour.md §12), on each engine.</summary>
+/// <summary>Changes applied while the server runs are answered by the very next query (specification.md §12), on each engine.</summary>
 public abstract class UpdateTests(Engine engine)
 {
     private static readonly string[] Soa = ["cluster.local. 5 IN SOA ns.dns.cluster.local. hostmaster.cluster.local. <serial> 7200 1800 86400 5"];

@@ -5,7 +5,7 @@ using KubeDns.Records.Tests.TestData;
 
 namespace KubeDns.Records.Servers.Tests;
 
-/// <summary>Forwarding to upstreams (behaviour.md §15), against a fake upstream on 127.0.0.1, on each engine.</summary>
+/// <summary>Forwarding to upstreams (specification.md §15), against a fake upstream on 127.0.0.1, on each engine.</summary>
 public abstract class UpstreamTests(Engine engine) : IAsyncLifetime
 {
     private FakeUpstream _upstream = null!;
@@ -267,7 +267,7 @@ public abstract class UpstreamTests(Engine engine) : IAsyncLifetime
 
     /// <summary>
     /// A name outside our zones with bytes above 127 (UTF-8 "café") is asked upstream with the client's bytes, not a
-    /// lossy copy, and the client gets its question back byte for byte (behaviour.md §15, docs/wire.md).
+    /// lossy copy, and the client gets its question back byte for byte (specification.md §15, docs/wire.md).
     /// </summary>
     [Theory]
     [InlineData("udp")]
@@ -387,7 +387,7 @@ public abstract class UpstreamTests(Engine engine) : IAsyncLifetime
     }
 
     /// <summary>
-    /// behaviour.md §15: the answer relayed to a UDP client obeys our size limit, min(client's EDNS size, 1232) or 512
+    /// specification.md §15: the answer relayed to a UDP client obeys our size limit, min(client's EDNS size, 1232) or 512
     /// without EDNS, with TC and only whole RRsets (100 A records fit neither). A test in the engine classes.
     /// </summary>
     protected async Task AssertBigUpstreamAnswerOverUdpTruncatedAsync(string size)

@@ -42,7 +42,7 @@ public class ExitCodeTests
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
     }
 
-    /// <summary>The record features of behaviour.md §9, §10 and §13 are reachable from the command line.</summary>
+    /// <summary>The record features of specification.md §9, §10 and §13 are reachable from the command line.</summary>
     [Fact]
     public async Task Query_Wildcards_ListsEveryServiceOfTheNamespace()
     {

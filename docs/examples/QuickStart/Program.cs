@@ -1,8 +1,8 @@
-// Builds part of the example cluster of behaviour.md §14.1 (namespace kiada) and prints a few answers in the
+// Builds part of the example cluster of specification.md §14.1 (namespace kiada) and prints a few answers in the
 // layout of dig. Run: dotnet run --project docs/examples/QuickStart
 using KubeDns.Records;
 
-var state = new ClusterState(new ClusterDnsOptions()); // cluster.local., TTL 5: the defaults of behaviour.md §3
+var state = new ClusterState(new ClusterDnsOptions()); // cluster.local., TTL 5: the defaults of specification.md §3
 
 // Endpoints as the EndpointSlice controller derives them from the ready quote pods.
 EndpointDescriptor[] quotePods =
@@ -48,7 +48,7 @@ var batch = new ClusterChangeBatch()
             new ServicePortDescriptor { Name = "http", Port = 80 },
             new ServicePortDescriptor { Name = "https", Port = 443 },
         ],
-        LoadBalancerIngress = ["35.195.241.70"], // carried, never served in the cluster zone (behaviour.md §6.1)
+        LoadBalancerIngress = ["35.195.241.70"], // carried, never served in the cluster zone (specification.md §6.1)
     })
     .Upsert(new ServiceDescriptor
     {
@@ -62,7 +62,7 @@ var batch = new ClusterChangeBatch()
 // change nothing.
 state.Apply(batch);
 
-// The initial load is complete: from now on NXDOMAIN is answered as such, not as SERVFAIL (behaviour.md §12).
+// The initial load is complete: from now on NXDOMAIN is answered as such, not as SERVFAIL (specification.md §12).
 state.MarkSynced();
 
 (string Name, RecordType Type)[] questions =

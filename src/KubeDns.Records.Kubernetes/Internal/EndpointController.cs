@@ -9,7 +9,7 @@ namespace KubeDns.Records.Kubernetes.Internal;
 /// <summary>
 /// What the EndpointSlice controller (kube-controller-manager) makes of a Service with a selector and the pods it
 /// selects, reduced to what DNS reads. Pods are taken in name order, so endpoints are served in pod-name order
-/// (behaviour.md §6.6).
+/// (specification.md §6.6).
 /// </summary>
 internal static class EndpointController
 {
@@ -73,7 +73,7 @@ internal static class EndpointController
                 });
             }
 
-            // Names sort in creation order (behaviour.md §6.6 serves slices by name): <svc>-ipv4, <svc>-ipv4-0001, …
+            // Names sort in creation order (specification.md §6.6 serves slices by name): <svc>-ipv4, <svc>-ipv4-0001, …
             var count = 0;
             foreach (var (_, ports, endpoints) in groups)
             {

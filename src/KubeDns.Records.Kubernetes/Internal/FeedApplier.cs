@@ -237,7 +237,7 @@ internal sealed class FeedApplier : IDisposable
 
         if (listed.Count > 0 && _awaitingList.Count == 0 && !IsSynced)
         {
-            // behaviour.md §12: synced once the initial lists are in; until then would-be NXDOMAIN answers are SERVFAIL.
+            // specification.md §12: synced once the initial lists are in; until then would-be NXDOMAIN answers are SERVFAIL.
             _state.MarkSynced();
             _synced.TrySetResult();
             FeedLog.Synced(_logger, _state.Current.Serial);

@@ -49,7 +49,7 @@ internal sealed class ClusterData
 
     public ImmutableDictionary<ObjectKey, EndpointSliceDescriptor> Slices { get; }
 
-    /// <summary>Slices by the service key they name, sorted by slice name (ordinal) as behaviour.md §6.6 orders them.</summary>
+    /// <summary>Slices by the service key they name, sorted by slice name (ordinal) as specification.md §6.6 orders them.</summary>
     public ImmutableDictionary<ObjectKey, ImmutableArray<EndpointSliceDescriptor>> SlicesByService { get; }
 
     public ImmutableDictionary<string, NamespaceDescriptor> Namespaces { get; }
@@ -62,7 +62,7 @@ internal sealed class ClusterData
     /// <summary>What each visible service contributed (names, nodes, PTR owners), so a change removes exactly that.</summary>
     public ImmutableDictionary<ObjectKey, SynthesizedService> Contributions { get; }
 
-    /// <summary>PTR names (behaviour.md §8).</summary>
+    /// <summary>PTR names (specification.md §8).</summary>
     public ReverseData Reverse { get; }
 
     /// <summary>Visible services by namespace, then name, both in ordinal order: what wildcards enumerate (§10).</summary>
@@ -318,7 +318,7 @@ internal sealed class ClusterData
 
         foreach (var ns in affectedNamespaces)
         {
-            // <ns>.svc exists while the namespace does and is allowed (behaviour.md §4, §5).
+            // <ns>.svc exists while the namespace does and is allowed (specification.md §4, §5).
             // A namespace name too long for the zone does not exist either (names at the limits, specification.md
             // §4.1), and is reported once like a service or port name.
             var key = ServiceSynthesizer.NamespaceKey(ns);
@@ -397,7 +397,7 @@ internal sealed class ClusterData
     {
         if (service.IsExternalName || service.ServiceNode is null)
         {
-            // ExternalName services never match a wildcard (behaviour.md §10; RFC 1034 §3.6.2), nor does a service
+            // ExternalName services never match a wildcard (specification.md §10; RFC 1034 §3.6.2), nor does a service
             // without names (one DNS cannot encode).
             return;
         }

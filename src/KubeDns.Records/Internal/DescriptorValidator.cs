@@ -3,7 +3,7 @@ using System.Globalization;
 namespace KubeDns.Records.Internal;
 
 /// <summary>
-/// The public-boundary checks of behaviour.md §2. Each error names the object (<c>Kind namespace/name</c>), the
+/// The public-boundary checks of specification.md §2. Each error names the object (<c>Kind namespace/name</c>), the
 /// field as it is spelled in a Kubernetes manifest, and the bad value.
 /// </summary>
 internal static class DescriptorValidator

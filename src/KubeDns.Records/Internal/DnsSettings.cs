@@ -5,7 +5,7 @@ namespace KubeDns.Records.Internal;
 
 /// <summary>
 /// A validated, immutable copy of <see cref="ClusterDnsOptions"/>. Zone names are lower case without the trailing
-/// dot; cluster zones are also kept longest first so the first suffix match is the longest (behaviour.md §3).
+/// dot; cluster zones are also kept longest first so the first suffix match is the longest (specification.md §3).
 /// </summary>
 internal sealed class DnsSettings
 {
@@ -135,7 +135,7 @@ internal sealed class DnsSettings
             else if (DnsLabels.EndsWithLabels(zone, "in-addr.arpa") || DnsLabels.EndsWithLabels(zone, "ip6.arpa")
                 || DnsLabels.EndsWithLabels("in-addr.arpa", zone))
             {
-                // A cluster zone may not overlap the reverse tree (behaviour.md §3); home.arpa-style names may.
+                // A cluster zone may not overlap the reverse tree (specification.md §3); home.arpa-style names may.
                 errors.Add($"ClusterDnsOptions.Zones: '{raw}' is inside or above a reverse zone; list reverse zones in ReverseZones");
             }
             else

@@ -71,7 +71,7 @@ internal static class IPText
     }
 
     /// <summary>
-    /// True when an ExternalName target is an IP literal (behaviour.md §11): an IPv6 address, or an IPv4 address
+    /// True when an ExternalName target is an IP literal (specification.md §11): an IPv6 address, or an IPv4 address
     /// with or without the trailing dot a host name may carry.
     /// </summary>
     public static bool IsIPLiteral(string target) =>
@@ -108,7 +108,7 @@ internal static class IPText
     }
 
     /// <summary>
-    /// The dashed form used as an endpoint or pod label (behaviour.md §6.3): <c>10-244-2-9</c>; IPv6 in RFC 5952 form
+    /// The dashed form used as an endpoint or pod label (specification.md §6.3): <c>10-244-2-9</c>; IPv6 in RFC 5952 form
     /// with <c>:</c> replaced by <c>-</c>, and a <c>0</c> added where the result would begin or end with <c>-</c>.
     /// </summary>
     public static string Dashed(UInt128 value, bool isV6)

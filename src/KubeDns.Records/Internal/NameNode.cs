@@ -3,7 +3,7 @@ namespace KubeDns.Records.Internal;
 /// <summary>
 /// Everything one owner name holds, precomputed: its records grouped by type in the order A, AAAA, SRV (so one
 /// slice answers each type, and the whole array answers ANY), the SRV glue, or a CNAME. A node with no records is
-/// an empty non-terminal: the name exists and answers NODATA (RFC 8020, behaviour.md §1).
+/// an empty non-terminal: the name exists and answers NODATA (RFC 8020, specification.md §1).
 /// </summary>
 internal sealed class NameNode
 {
@@ -29,7 +29,7 @@ internal sealed class NameNode
 
     public int SrvStart { get; }
 
-    /// <summary>A and AAAA records of every SRV target, each (owner, address) once, in target order (behaviour.md §6.2).</summary>
+    /// <summary>A and AAAA records of every SRV target, each (owner, address) once, in target order (specification.md §6.2).</summary>
     public StoredRecord[] SrvAdditional { get; }
 
     /// <summary>
@@ -95,7 +95,7 @@ internal sealed class NameNode
 
 /// <summary>
 /// The target of an ExternalName CNAME: its absolute text (lower case, with the trailing dot) and, when it lies in
-/// a cluster zone, where that zone starts so the target can be chased in-zone (behaviour.md §11).
+/// a cluster zone, where that zone starts so the target can be chased in-zone (specification.md §11).
 /// </summary>
 /// <param name="Name">The target, lower case, ending with a dot.</param>
 /// <param name="ZoneStart">The index in <paramref name="Name"/> where the cluster zone starts, or -1 when outside every cluster zone.</param>

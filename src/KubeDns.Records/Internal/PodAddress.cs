@@ -3,7 +3,7 @@ using System.Globalization;
 namespace KubeDns.Records.Internal;
 
 /// <summary>
-/// Pod-record labels (behaviour.md §9): an IPv4 address with <c>-</c> for <c>.</c>, or an IPv6 address with
+/// Pod-record labels (specification.md §9): an IPv4 address with <c>-</c> for <c>.</c>, or an IPv6 address with
 /// <c>-</c> for <c>:</c> (a leading or trailing <c>0</c> added as in §6.3 is accepted). Parsed without allocating.
 /// </summary>
 internal static class PodAddress

@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace KubeDns.Records.Internal;
 
 /// <summary>
-/// Pod addresses for Verified pod records (behaviour.md §9): <c>&lt;dashed-ip&gt;.&lt;ns&gt;</c> to the address
+/// Pod addresses for Verified pod records (specification.md §9): <c>&lt;dashed-ip&gt;.&lt;ns&gt;</c> to the address
 /// record, every pod IP included and compared as a parsed address (the key uses the canonical dashed form).
 /// Reference-counted, since pods on the host network share their node's address.
 /// </summary>

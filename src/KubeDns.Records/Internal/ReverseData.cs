@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace KubeDns.Records.Internal;
 
 /// <summary>
-/// The reverse zones' names (behaviour.md §8): one node per address some visible service owns, holding its PTR
+/// The reverse zones' names (specification.md §8): one node per address some visible service owns, holding its PTR
 /// records, and an empty non-terminal for every ancestor of such a name, reference-counted so that a change costs
 /// only the addresses it touches.
 /// </summary>
@@ -93,7 +93,7 @@ internal sealed class ReverseData
 
         /// <summary>
         /// The PTR records of one address: a cluster-IP match wins; otherwise one record per (namespace, service,
-        /// endpoint name) holding the address; targets in the primary cluster zone (behaviour.md §8).
+        /// endpoint name) holding the address; targets in the primary cluster zone (specification.md §8).
         /// </summary>
         private NameNode Node(string name, ImmutableArray<PtrOwner> owners)
         {
@@ -128,7 +128,7 @@ internal sealed class ReverseData
                 {
                     if (n == 1 && delta > 0)
                     {
-                        // Ancestors of existing reverse names exist and answer NODATA (RFC 8020, behaviour.md §8).
+                        // Ancestors of existing reverse names exist and answer NODATA (RFC 8020, specification.md §8).
                         _index.Set(ancestor, NameNode.EmptyNonTerminal);
                     }
 

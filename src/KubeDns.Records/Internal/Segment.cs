@@ -26,7 +26,7 @@ internal readonly struct Segment
     public StoredRecord[]? Records { get; }
 
     /// <summary>
-    /// Record order within the segment (behaviour.md §6.6): position i shows record (Rotation + Step × i) mod Count.
+    /// Record order within the segment (specification.md §6.6): position i shows record (Rotation + Step × i) mod Count.
     /// Step is coprime with Count, so this is a permutation; 0 and 1 keep the stored order.
     /// </summary>
     public int Rotation { get; }
@@ -48,7 +48,7 @@ internal readonly struct Segment
     /// <summary>Where the zone starts in the source (equal to its length, without the dot, when outside every zone).</summary>
     public int ZoneStart { get; }
 
-    /// <summary>True for answer records: their owner is the source name as spelled (behaviour.md §6.4).</summary>
+    /// <summary>True for answer records: their owner is the source name as spelled (specification.md §6.4).</summary>
     public bool OwnerIsSource { get; }
 }
 

@@ -5,7 +5,7 @@ namespace KubeDns.Records.Internal;
 
 /// <summary>
 /// Turns one Service and its EndpointSlices into every owner name the service owns below
-/// <c>&lt;svc&gt;.&lt;ns&gt;.svc</c>, with their records (behaviour.md §5, §6, §11). Runs when the service or one of
+/// <c>&lt;svc&gt;.&lt;ns&gt;.svc</c>, with their records (specification.md §5, §6, §11). Runs when the service or one of
 /// its slices changes, never per query. Keys are zone-relative and lower case, without a trailing dot.
 /// </summary>
 internal static class ServiceSynthesizer
@@ -150,7 +150,7 @@ internal static class ServiceSynthesizer
             result.Ports.Add(new(portName, protocol, portNode));
             if (protocols.Add(protocol))
             {
-                // _<proto>.<svc> is an empty non-terminal above the port names (RFC 8020; behaviour.md §16 l).
+                // _<proto>.<svc> is an empty non-terminal above the port names (RFC 8020; specification.md §16 l).
                 output.Add(new($"_{ProtocolLabel(protocol)}.{key}", NameNode.EmptyNonTerminal));
             }
         }
@@ -221,7 +221,7 @@ internal static class ServiceSynthesizer
 
     /// <summary>
     /// The addresses a service answers for A/AAAA at its own name: cluster IPs, or ready endpoint addresses when
-    /// headless (behaviour.md §7, name-server addresses).
+    /// headless (specification.md §7, name-server addresses).
     /// </summary>
     public static (UInt128 Address, bool IsV6)[] ServedAddresses(
         ServiceDescriptor service,
@@ -278,7 +278,7 @@ internal static class ServiceSynthesizer
         var target = service.ExternalName!;
         if (IPText.IsIPLiteral(target))
         {
-            // An IP-literal externalName is accepted by Kubernetes but gives the service no records (behaviour.md §11).
+            // An IP-literal externalName is accepted by Kubernetes but gives the service no records (specification.md §11).
             return;
         }
 
@@ -303,7 +303,7 @@ internal static class ServiceSynthesizer
 
     /// <summary>
     /// Builds the SRV records for (target, port) pairs: duplicates removed, then weight max(1, ⌊100/n⌋) over the
-    /// records actually sent (behaviour.md §6.2, not CoreDNS's count before deduplication, §16 e), and the glue:
+    /// records actually sent (specification.md §6.2, not CoreDNS's count before deduplication, §16 e), and the glue:
     /// each target's addresses once, in target order. A null target is the service name itself.
     /// </summary>
     private static List<StoredRecord> MakeSrv(
@@ -355,7 +355,7 @@ internal static class ServiceSynthesizer
     }
 
     /// <summary>
-    /// Ready endpoints grouped by the name they are served under (behaviour.md §6.3), in the order of their first
+    /// Ready endpoints grouped by the name they are served under (specification.md §6.3), in the order of their first
     /// appearance: slices by name (ordinal), then position in the slice. With <paramref name="serviceKey"/>, an
     /// endpoint whose name cannot be encoded is marked so and reported once, naming the slice and field that gave it.
     /// </summary>
@@ -456,7 +456,7 @@ internal static class ServiceSynthesizer
         {
             foreach (var port in ports)
             {
-                // Ports without a number mean "all ports" and cannot be an SRV record (behaviour.md §6.2).
+                // Ports without a number mean "all ports" and cannot be an SRV record (specification.md §6.2).
                 if (port.Port is not null && !Ports.Contains(port))
                 {
                     Ports.Add(port);

@@ -4,7 +4,7 @@ namespace KubeDns.Records.Internal;
 
 /// <summary>
 /// A name inside a stored record. Names the library makes up are kept relative to the cluster zone so that the
-/// zone can be spelled as the query spelled it (behaviour.md §6.4); other names are absolute.
+/// zone can be spelled as the query spelled it (specification.md §6.4); other names are absolute.
 /// </summary>
 /// <param name="Text">
 /// Zone-relative: the lower-case labels before the zone, each followed by a dot (<c>kiada.kiada.svc.</c>; empty

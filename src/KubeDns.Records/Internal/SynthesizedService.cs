@@ -2,7 +2,7 @@ namespace KubeDns.Records.Internal;
 
 /// <summary>
 /// Everything one service contributes to a snapshot: its owner names with their nodes (for the name index), the
-/// same nodes grouped by role (for wildcard answers, behaviour.md §10), and the addresses it owns (for PTR, §8).
+/// same nodes grouped by role (for wildcard answers, specification.md §10), and the addresses it owns (for PTR, §8).
 /// </summary>
 internal sealed class SynthesizedService(string ns, string name)
 {
@@ -21,7 +21,7 @@ internal sealed class SynthesizedService(string ns, string name)
     /// <summary>The named-port nodes, <c>_&lt;port&gt;._&lt;proto&gt;.&lt;svc&gt;…</c>.</summary>
     public List<(string Port, ServiceProtocol Protocol, NameNode Node)> Ports { get; } = [];
 
-    /// <summary>The endpoint-name nodes, in endpoint order (behaviour.md §6.6).</summary>
+    /// <summary>The endpoint-name nodes, in endpoint order (specification.md §6.6).</summary>
     public List<(string Label, NameNode Node)> Endpoints { get; } = [];
 
     /// <summary>The addresses the service owns for PTR: cluster IPs and ready endpoint addresses.</summary>
@@ -32,7 +32,7 @@ internal sealed class SynthesizedService(string ns, string name)
 }
 
 /// <summary>
-/// One owner of an address for PTR (behaviour.md §8): a service's cluster IP (<see cref="Endpoint"/> null) or a
+/// One owner of an address for PTR (specification.md §8): a service's cluster IP (<see cref="Endpoint"/> null) or a
 /// ready endpoint's address. Ordered by namespace, service and endpoint name, cluster IPs first.
 /// </summary>
 internal sealed record PtrOwner(string Namespace, string Service, string? Endpoint, UInt128 Address, bool IsV6) : IComparable<PtrOwner>

@@ -1,7 +1,7 @@
 namespace KubeDns.Records.Internal;
 
 /// <summary>
-/// Wildcard labels (behaviour.md §10): <c>*</c> or <c>any</c> in any case; in port and protocol positions also
+/// Wildcard labels (specification.md §10): <c>*</c> or <c>any</c> in any case; in port and protocol positions also
 /// <c>_*</c> and <c>_any</c>. Names under <c>pod.&lt;zone&gt;</c> never have wildcards.
 /// </summary>
 internal static class Wildcard

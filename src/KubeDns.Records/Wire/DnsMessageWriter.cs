@@ -7,7 +7,7 @@ namespace KubeDns.Records.Wire;
 /// <summary>
 /// Writes a DNS message into a caller's buffer (RFC 1035 §4.1) with name compression (§4.1.4), never throwing for
 /// a short buffer: every write says whether it fit. Compression matches names exactly (byte for byte), so the
-/// letter case of every name is what the resolver chose (0x20 echo, behaviour.md §6.4); SRV targets are never
+/// letter case of every name is what the resolver chose (0x20 echo, specification.md §6.4); SRV targets are never
 /// compressed (RFC 2782) but may be pointed to.
 /// </summary>
 [SkipLocalsInit]

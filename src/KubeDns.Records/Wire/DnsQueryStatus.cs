@@ -1,6 +1,6 @@
 namespace KubeDns.Records.Wire;
 
-/// <summary>What <see cref="DnsQuery.TryRead"/> made of a message (behaviour.md §15).</summary>
+/// <summary>What <see cref="DnsQuery.TryRead"/> made of a message (specification.md §15).</summary>
 public enum DnsQueryStatus
 {
     /// <summary>A well-formed query with exactly one question.</summary>

@@ -6,7 +6,7 @@ public enum DnsRespondStatus
     /// <summary>A response was written; send it.</summary>
     Respond,
 
-    /// <summary>No response: the message was shorter than a header or was itself a response (behaviour.md §15).</summary>
+    /// <summary>No response: the message was shorter than a header or was itself a response (specification.md §15).</summary>
     Drop,
 
     /// <summary>Not ours to answer (with <see cref="DnsWireOptions.FallThrough"/>): forward the query upstream.</summary>

@@ -4,7 +4,7 @@ namespace KubeDns.Records.Wire;
 
 /// <summary>
 /// Query bytes in, response bytes out: reads a query, resolves it against a snapshot and writes the response into
-/// the caller's buffer, for UDP or TCP, applying the protocol rules of behaviour.md §15. Allocates nothing on any
+/// the caller's buffer, for UDP or TCP, applying the protocol rules of specification.md §15. Allocates nothing on any
 /// path (wildcard answers aside, which allocate their records) and never throws for any input.
 /// </summary>
 [System.Runtime.CompilerServices.SkipLocalsInit]
@@ -100,7 +100,7 @@ public static class DnsWire
         }
         else if (transport == DnsTransport.Tcp)
         {
-            // TCP never truncates (behaviour.md §15): an answer that does not fit in 65,535 bytes is SERVFAIL.
+            // TCP never truncates (specification.md §15): an answer that does not fit in 65,535 bytes is SERVFAIL.
             var failed = new DnsMessageWriter(destination, limit - (q.HasEdns ? OptRecordLength : 0));
             return Refuse(ref failed, q, destination, DnsResponseCode.ServerFailure, options);
         }

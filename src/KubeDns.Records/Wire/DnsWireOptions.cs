@@ -1,6 +1,6 @@
 namespace KubeDns.Records.Wire;
 
-/// <summary>How <see cref="DnsWire.TryRespond"/> answers (behaviour.md §15).</summary>
+/// <summary>How <see cref="DnsWire.TryRespond"/> answers (specification.md §15).</summary>
 public readonly record struct DnsWireOptions
 {
     /// <summary>The default and recommended EDNS UDP payload size (DNS Flag Day 2020).</summary>

@@ -3,7 +3,7 @@ using static KubeDns.Records.Tests.TestData.ExampleCluster;
 namespace KubeDns.Records.Tests.Behaviour;
 
 /// <summary>
-/// ANY answers every RRset a name owns (behaviour.md §4); the additional section only adds what the answer does
+/// ANY answers every RRset a name owns (specification.md §4); the additional section only adds what the answer does
 /// not already hold (RFC 1034 §4.3.2 step 6, RFC 2181 §5.5: a record appears once in a response).
 /// </summary>
 public class AnyQueryTests

@@ -2,7 +2,7 @@ using static KubeDns.Records.Tests.TestData.ExampleCluster;
 
 namespace KubeDns.Records.Tests.Behaviour;
 
-/// <summary>behaviour.md §11: CNAME chains are followed in-zone, at most 10 CNAMEs; longer chains stop with NOERROR.</summary>
+/// <summary>specification.md §11: CNAME chains are followed in-zone, at most 10 CNAMEs; longer chains stop with NOERROR.</summary>
 public class CnameChainTests
 {
     [Theory]

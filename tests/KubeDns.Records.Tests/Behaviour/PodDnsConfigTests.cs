@@ -3,7 +3,7 @@ using static KubeDns.Records.Tests.TestData.ExampleCluster;
 
 namespace KubeDns.Records.Tests.Behaviour;
 
-/// <summary>behaviour.md §13: the pod's-eye view, on the seed quiz and the Kubernetes e2e names.</summary>
+/// <summary>specification.md §13: the pod's-eye view, on the seed quiz and the Kubernetes e2e names.</summary>
 public class PodDnsConfigTests
 {
     private static readonly ClusterSnapshot Snapshot = Cluster();

@@ -2,7 +2,7 @@ using KubeDns.Records.Tests.TestData;
 
 namespace KubeDns.Records.Tests.Behaviour;
 
-/// <summary>behaviour.md §3 RecordOrder and §6.6: records move only within their RRset; CNAMEs stay first.</summary>
+/// <summary>specification.md §3 RecordOrder and §6.6: records move only within their RRset; CNAMEs stay first.</summary>
 public class RecordOrderTests
 {
     private static readonly string[] QuoteHeadless = ["10.244.2.10", "10.244.2.8", "10.244.1.10", "10.244.2.9"];

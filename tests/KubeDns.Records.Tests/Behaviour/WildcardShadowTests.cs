@@ -3,7 +3,7 @@ using static KubeDns.Records.Tests.TestData.ExampleCluster;
 namespace KubeDns.Records.Tests.Behaviour;
 
 /// <summary>
-/// Wildcards (behaviour.md §10) with objects literally named <c>any</c>: a real name shadows the wildcard at its
+/// Wildcards (specification.md §10) with objects literally named <c>any</c>: a real name shadows the wildcard at its
 /// level, as an explicit name shadows a wildcard in RFC 4592 §2.2.1 and §3.3. Below each name a wildcard label
 /// matches, <c>any</c> is the child named <c>any</c> when there is one, and every child otherwise; <c>*</c> is
 /// always every child. Resolve, SRV glue and the zone export agree.

@@ -7,7 +7,7 @@ using static KubeDns.Records.Tests.TestData.ExampleCluster;
 namespace KubeDns.Records.Tests.Concurrency;
 
 /// <summary>
-/// One writer applies batches while readers resolve against <see cref="ClusterState.Current"/> (behaviour.md §12):
+/// One writer applies batches while readers resolve against <see cref="ClusterState.Current"/> (specification.md §12):
 /// every answer a reader saw must be exactly what its snapshot still answers afterwards, and must show the cluster
 /// after one whole batch, never part of one.
 /// </summary>

@@ -2,7 +2,7 @@ namespace KubeDns.Records.Tests.Conformance;
 
 /// <summary>
 /// One question and the exact answer expected, as zone-file lines (style rule 13). <c>SOA</c> in
-/// <see cref="Authority"/> stands for the cluster zone's SOA line of behaviour.md §14.2 with the snapshot's serial.
+/// <see cref="Authority"/> stands for the cluster zone's SOA line of specification.md §14.2 with the snapshot's serial.
 /// </summary>
 /// <param name="Question">The query name and type, as dig prints them: <c>quote.kiada.svc.cluster.local. A</c>.</param>
 /// <param name="Status">NOERROR, NXDOMAIN or SERVFAIL.</param>

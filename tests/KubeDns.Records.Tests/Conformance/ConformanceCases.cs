@@ -1,7 +1,7 @@
 namespace KubeDns.Records.Tests.Conformance;
 
 /// <summary>
-/// Expected answers, as zone-file lines, for every row of behaviour.md §5's outcome matrix, every worked example of
+/// Expected answers, as zone-file lines, for every row of specification.md §5's outcome matrix, every worked example of
 /// §14.2 that concerns the forward zone (numbers in comments), and the seeds' commands. Default options unless the
 /// case names a setup.
 /// </summary>

@@ -5,7 +5,7 @@ using CsCheck;
 namespace KubeDns.Records.Tests.Properties;
 
 /// <summary>
-/// CsCheck generators for random, valid clusters (behaviour.md §2): 1–4 namespaces, 0–15 services each, of every
+/// CsCheck generators for random, valid clusters (specification.md §2): 1–4 namespaces, 0–15 services each, of every
 /// kind, with ports, endpoints in one or two slices per family, and ExternalName aliases in and out of the zone.
 /// </summary>
 internal static class ClusterGenerators
@@ -69,13 +69,13 @@ internal static class ClusterGenerators
         from drafts in Draft.Array[0, 15].Array[namespaces.Length]
         select Assemble(namespaces, drafts);
 
-    /// <summary>Host-name targets outside every cluster zone (a reverse-zone name counts as outside, behaviour.md §11).</summary>
+    /// <summary>Host-name targets outside every cluster zone (a reverse-zone name counts as outside, specification.md §11).</summary>
     private static readonly string[] OutsideTargets =
         ["example.com", "api.example.org", "worldtimeapi.org", "payments.stripe.com", "cluster.local.example.com", "local", "1.0.96.10.in-addr.arpa",
          "123", "10.1", "1.2.3", "0x7f.1"];
 
     /// <summary>
-    /// IP-literal targets: accepted, and no records (behaviour.md §11). Host names that only look numeric ("123",
+    /// IP-literal targets: accepted, and no records (specification.md §11). Host names that only look numeric ("123",
     /// "10.1") are not literals; they are among <see cref="OutsideTargets"/> and get a CNAME.
     /// </summary>
     private static readonly string[] IPLiteralTargets = ["1.2.3.4", "10.96.0.10", "fd00::1"];
@@ -99,7 +99,7 @@ internal static class ClusterGenerators
     {
         (false, _) => string.Create(CultureInfo.InvariantCulture, $"10.244.{host % 2}.{host}"),
 
-        // "::n" and "fd00:10:244::" exercise the leading/trailing "0" rule of the dashed name (behaviour.md §6.3).
+        // "::n" and "fd00:10:244::" exercise the leading/trailing "0" rule of the dashed name (specification.md §6.3).
         (true, 0) => string.Create(CultureInfo.InvariantCulture, $"::{host + 1:x}"),
         (true, 1) => host == 0 ? "fd00:10:244::" : string.Create(CultureInfo.InvariantCulture, $"fd00:10:244:0:0:0:0:{host:x}"),
         _ => string.Create(CultureInfo.InvariantCulture, $"fd00:10:244:1::{host:x}"),

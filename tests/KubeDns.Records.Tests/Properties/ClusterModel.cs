@@ -35,10 +35,10 @@ internal sealed record PortModel(string Name, int Number, ServiceProtocol Protoc
 /// <summary>One endpoint of an EndpointSlice: one or two addresses of one family, in slice <see cref="Slice"/> (0 or 1).</summary>
 internal sealed record EndpointModel(ImmutableArray<string> Addresses, bool IsV6, bool? Ready, string? Hostname, int Slice)
 {
-    /// <summary>Ready when the condition is true or absent (behaviour.md §2).</summary>
+    /// <summary>Ready when the condition is true or absent (specification.md §2).</summary>
     public bool IsReady => Ready ?? true;
 
-    /// <summary>The names the endpoint is served under (behaviour.md §6.3): its hostname, else one dashed name per address.</summary>
+    /// <summary>The names the endpoint is served under (specification.md §6.3): its hostname, else one dashed name per address.</summary>
     public IEnumerable<string> ServedNames => Hostname is not null ? [Hostname] : Addresses.Select(ClusterModel.Dashed);
 
     public override string ToString() =>
@@ -72,7 +72,7 @@ internal sealed record ServiceModel(
         : null;
 
     /// <summary>
-    /// An IP literal as Kubernetes writes one: four dotted decimal parts, or IPv6 text (behaviour.md §11). Numeric
+    /// An IP literal as Kubernetes writes one: four dotted decimal parts, or IPv6 text (specification.md §11). Numeric
     /// host names such as "10.1" or "0x7f.1" are names, not literals.
     /// </summary>
     public bool HasIPLiteralTarget => Kind == ServiceKind.ExternalName && IsIPLiteral(ExternalTarget!);
@@ -95,7 +95,7 @@ internal sealed record ServiceModel(
 
     public IEnumerable<EndpointModel> ReadyEndpoints => Endpoints.Where(e => e.IsReady);
 
-    /// <summary>Whether the service's own name exists (behaviour.md §5).</summary>
+    /// <summary>Whether the service's own name exists (specification.md §5).</summary>
     public bool Exists => Kind switch
     {
         ServiceKind.Headless => ReadyEndpoints.Any(),
@@ -212,7 +212,7 @@ internal sealed record ClusterModel(ImmutableArray<string> Namespaces, Immutable
 {
     public const string Zone = ServiceModel.Zone;
 
-    /// <summary>Names that always exist in a cluster zone with default options (behaviour.md §1, §4).</summary>
+    /// <summary>Names that always exist in a cluster zone with default options (specification.md §1, §4).</summary>
     private static readonly string[] StructuralNames =
         [Zone, $"dns-version.{Zone}", $"dns.{Zone}", $"ns.dns.{Zone}", $"svc.{Zone}", $"pod.{Zone}"];
 
@@ -227,7 +227,7 @@ internal sealed record ClusterModel(ImmutableArray<string> Namespaces, Immutable
 
     public static string Normalize(string address) => IPAddress.Parse(address).ToString();
 
-    /// <summary>The dashed endpoint label of behaviour.md §6.3, computed independently of the library.</summary>
+    /// <summary>The dashed endpoint label of specification.md §6.3, computed independently of the library.</summary>
     public static string Dashed(string address)
     {
         var ip = IPAddress.Parse(address);
@@ -277,7 +277,7 @@ internal sealed record ClusterModel(ImmutableArray<string> Namespaces, Immutable
 
     /// <summary>
     /// What a query of a type other than CNAME at <paramref name="name"/> must end in after following ExternalName
-    /// aliases (behaviour.md §7, §11): the number of CNAME records, and whether the final answer is NXDOMAIN.
+    /// aliases (specification.md §7, §11): the number of CNAME records, and whether the final answer is NXDOMAIN.
     /// Mirrors the documented rules: a loop or a chain of ten stops with NOERROR, an outside target stops with
     /// NOERROR, otherwise the final in-zone name decides.
     /// </summary>

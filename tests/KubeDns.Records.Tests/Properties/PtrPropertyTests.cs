@@ -4,7 +4,7 @@ using CsCheck;
 
 namespace KubeDns.Records.Tests.Properties;
 
-/// <summary>behaviour.md §8 property: every PTR target resolves forward to an address set that contains the IP.</summary>
+/// <summary>specification.md §8 property: every PTR target resolves forward to an address set that contains the IP.</summary>
 public class PtrPropertyTests
 {
     [Fact]

@@ -6,7 +6,7 @@ using static KubeDns.Records.Tests.TestData.ExampleCluster;
 namespace KubeDns.Records.Tests.Properties;
 
 /// <summary>
-/// Properties of the forward-zone resolver over random valid clusters (behaviour.md §1, §2, §5, §6, §11, §12).
+/// Properties of the forward-zone resolver over random valid clusters (specification.md §1, §2, §5, §6, §11, §12).
 /// Each property samples a few hundred clusters; a failure shrinks to a small cluster and prints it with its seed.
 /// </summary>
 public sealed class ResolverPropertyTests
@@ -18,7 +18,7 @@ public sealed class ResolverPropertyTests
     private const string Zone = ClusterModel.Zone;
     private const uint DefaultTtl = ClusterDnsOptions.DefaultTtl;
 
-    /// <summary>"All" types of behaviour.md §5, an unknown type included.</summary>
+    /// <summary>"All" types of specification.md §5, an unknown type included.</summary>
     private static readonly RecordType[] AllTypes =
     [
         RecordType.A, RecordType.AAAA, RecordType.SRV, RecordType.CNAME, RecordType.TXT, RecordType.ANY,
@@ -150,7 +150,7 @@ public sealed class ResolverPropertyTests
                     ExpectSrv(srv, [p.Number], target);
                     ExpectGlue(srv, target, glue);
 
-                    // The port name owns SRV only (behaviour.md §16 b); the other protocol does not exist.
+                    // The port name owns SRV only (specification.md §16 b); the other protocol does not exist.
                     ExpectNoData(ResolutionView.Of(snapshot, name, RecordType.A));
                     ExpectNoData(ResolutionView.Of(snapshot, $"_{p.ProtocolLabel}.{s.Fqdn}", RecordType.SRV));
                     if (p.Protocol != ServiceProtocol.Sctp)

@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace KubeDns.Records.Tests.TestData;
 
 /// <summary>
-/// The seeds' example cluster, exactly as behaviour.md §14.1 lists it. Endpoints are written as the EndpointSlice
+/// The seeds' example cluster, exactly as specification.md §14.1 lists it. Endpoints are written as the EndpointSlice
 /// controller would derive them from the pods: ready pods only (db-2 is listed not ready), sorted by pod name.
 /// </summary>
 internal static class ExampleCluster

@@ -3,7 +3,7 @@ using static KubeDns.Records.Tests.Validation.ValidationAssert;
 
 namespace KubeDns.Records.Tests.Validation;
 
-/// <summary>Argument checks of <see cref="ClusterChangeBatch"/> and <see cref="ClusterState.Apply"/> (behaviour.md §2, batches).</summary>
+/// <summary>Argument checks of <see cref="ClusterChangeBatch"/> and <see cref="ClusterState.Apply"/> (specification.md §2, batches).</summary>
 public class ClusterChangeBatchTests
 {
     [Fact]

@@ -3,7 +3,7 @@ using KubeDns.Records.Tests.TestData;
 namespace KubeDns.Records.Tests.Validation;
 
 /// <summary>
-/// behaviour.md §3: invalid options are rejected when the options are built (<see cref="ClusterDnsOptions.Validate"/>
+/// specification.md §3: invalid options are rejected when the options are built (<see cref="ClusterDnsOptions.Validate"/>
 /// and the <see cref="ClusterState"/> constructor), with a message naming the option and the value.
 /// </summary>
 public class ClusterDnsOptionsTests

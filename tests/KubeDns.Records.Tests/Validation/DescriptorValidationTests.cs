@@ -5,7 +5,7 @@ using static KubeDns.Records.Tests.Validation.ValidationAssert;
 namespace KubeDns.Records.Tests.Validation;
 
 /// <summary>
-/// One test per validation rule of behaviour.md §2 (and DescriptorValidator). Every rejected batch is applied to the
+/// One test per validation rule of specification.md §2 (and DescriptorValidator). Every rejected batch is applied to the
 /// synced example cluster of §14.1 and must leave it untouched (<see cref="ValidationAssert.Rejects(ClusterChangeBatch)"/>).
 /// </summary>
 public class DescriptorValidationTests

@@ -3,7 +3,7 @@ using KubeDns.Records.Tests.TestData;
 namespace KubeDns.Records.Tests.Validation;
 
 /// <summary>
-/// Shared checks for the validation tests: a rejected batch must change nothing (behaviour.md §2), and every error
+/// Shared checks for the validation tests: a rejected batch must change nothing (specification.md §2), and every error
 /// must read as <c>Kind ns/name: field.path: 'value' explanation</c>.
 /// </summary>
 internal static class ValidationAssert

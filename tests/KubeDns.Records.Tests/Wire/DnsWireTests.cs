@@ -10,7 +10,7 @@ namespace KubeDns.Records.Tests.Wire;
 
 /// <summary>
 /// The wire layer against independent parsers: every response we write parses with ARSoft's DnsMessage.Parse and
-/// holds exactly the resolver's answer; protocol codes of behaviour.md §15; truncation.
+/// holds exactly the resolver's answer; protocol codes of specification.md §15; truncation.
 /// </summary>
 public class DnsWireTests
 {
