@@ -14,6 +14,7 @@ var run = new Dictionary<string, Func<Task>>(StringComparer.Ordinal)
     ["ServerDocs"] = ServerDocs.RunAsync,
     ["ManifestsDocs"] = () => Run(ManifestsDocs.Run),
     ["WireNamesDocs"] = () => Run(WireNamesDocs.Run),
+    ["WireDocs"] = () => Run(WireDocs.Run),
 };
 
 // Compiled with the project, so they cannot drift from the API; running them is not cheap or not safe.
@@ -23,7 +24,6 @@ var notRun = new Dictionary<string, string>(StringComparer.Ordinal)
     ["ArSoftReadme"] = "binds 127.0.0.1:5353, which a test run must not take",
     ["ServerDocsHost"] = "binds port 53 and runs until the host is stopped",
     ["LiveClusterDocs"] = "needs a Kubernetes API server",
-    ["WireDocs"] = "a fragment of a server loop: needs a socket and a received datagram",
 };
 
 if (args is [var name] && run.TryGetValue(name, out var sample))
