@@ -99,7 +99,16 @@ public sealed class ClusterManifest
 
         // The files as they were before the read: a ManifestFolderWatcher made from this manifest takes an edit made
         // during or after the read for a change, instead of losing it between the read and its first look.
-        var listing = ManifestFileSnapshot.Take(list, withContents: false).Listing;
+        string? listing;
+        try
+        {
+            listing = ManifestFileSnapshot.Take(list, withContents: false).Listing;
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            listing = null; // a path that is no path (empty, null, bad characters): the read below reports it
+        }
+
         var errors = new List<string>();
         var warnings = new List<string>();
         var reader = new ManifestReader(options, errors, warnings);
