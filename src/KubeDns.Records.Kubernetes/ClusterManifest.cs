@@ -95,16 +95,38 @@ public sealed class ClusterManifest
     {
         ArgumentNullException.ThrowIfNull(paths);
         options ??= new ManifestOptions();
+        var list = paths as IReadOnlyList<string> ?? [.. paths];
+
+        // The files as they were before the read: a ManifestFolderWatcher made from this manifest takes an edit made
+        // during or after the read for a change, instead of losing it between the read and its first look.
+        string? listing;
+        try
+        {
+            listing = ManifestFileSnapshot.Take(list, withContents: false).Listing;
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            listing = null; // a path that is no path (empty, null, bad characters): the read below reports it
+        }
+
         var errors = new List<string>();
         var warnings = new List<string>();
         var reader = new ManifestReader(options, errors, warnings);
-        foreach (var path in paths)
+        foreach (var path in list)
         {
             reader.ReadPath(path);
         }
 
-        return Build(reader.Objects, options, errors, warnings, reader.Skipped);
+        var manifest = Build(reader.Objects, options, errors, warnings, reader.Skipped);
+        manifest.FileListing = listing;
+        return manifest;
     }
+
+    /// <summary>The files' listing taken just before <see cref="Load"/> read them; null for a manifest not loaded from files.</summary>
+    internal string? FileListing { get; private set; }
+
+    /// <summary>Namespaces, services, EndpointSlices and pods together.</summary>
+    internal int ObjectCount => _objects.Count;
 
     /// <summary>
     /// The files <see cref="Load"/> reads for these paths, in the order it reads them: a folder's <c>.yaml</c>,

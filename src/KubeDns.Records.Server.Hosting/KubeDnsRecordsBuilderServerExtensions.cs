@@ -10,12 +10,17 @@ public static class KubeDnsRecordsBuilderServerExtensions
 {
     /// <summary>
     /// Registers a <see cref="NativeDnsServer"/> as an <see cref="IHostedService"/>, so a generic host starts and stops
-    /// it, and as a singleton for diagnostics. Calling it again adds nothing. The server's meter comes from the
-    /// container's <see cref="IMeterFactory"/> when one is registered (the generic host registers one) and the options
-    /// name none.
+    /// it, and as a singleton: once the host has started, <c>host.Services.GetRequiredService&lt;NativeDnsServer&gt;()</c>
+    /// is the running server, and its <see cref="NativeDnsServer.LocalEndPoints"/> are the bound endpoints, with the
+    /// real port of an endpoint configured with port 0 (a test harness's way to a free port). Calling it again adds
+    /// nothing. The server's meter comes from the container's <see cref="IMeterFactory"/> when one is registered (the
+    /// generic host registers one) and the options name none.
     /// </summary>
     /// <param name="builder">The builder from <c>AddKubeDnsRecords</c>.</param>
-    /// <param name="configure">Endpoints, loops, limits and the forwarder.</param>
+    /// <param name="configure">
+    /// Endpoints, loops, limits and the forwarder. With no endpoint added the server listens on
+    /// <see cref="NativeDnsServerOptions.DefaultEndpoint"/> (127.0.0.1:5353); an endpoint added replaces it.
+    /// </param>
     /// <returns>The builder, for chaining.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is null.</exception>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>

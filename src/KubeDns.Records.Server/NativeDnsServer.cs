@@ -232,10 +232,14 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
             Forwarder = options.Forwarder,
             MeterFactory = options.MeterFactory,
         };
-        copy.Endpoints.Clear();
         foreach (var endpoint in options.Endpoints)
         {
             copy.Endpoints.Add(endpoint);
+        }
+
+        if (copy.Endpoints.Count == 0)
+        {
+            copy.Endpoints.Add(NativeDnsServerOptions.DefaultEndpoint);
         }
 
         copy.RecursionAllowedNetworks.Clear();

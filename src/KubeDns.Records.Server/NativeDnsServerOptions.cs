@@ -17,8 +17,19 @@ public sealed class NativeDnsServerOptions
     /// <summary>The largest <see cref="ResponseRateLimitSlip"/>.</summary>
     public const int MaxResponseRateLimitSlip = ResponseRateLimiter.MaxSlip;
 
-    /// <summary>The endpoints to serve, each on UDP and TCP (IPv4 and IPv6 both work). Default: 127.0.0.1:5353.</summary>
-    public IList<IPEndPoint> Endpoints { get; } = [new IPEndPoint(IPAddress.Loopback, 5353)];
+    /// <summary>
+    /// The endpoint served when <see cref="Endpoints"/> is empty: 127.0.0.1:5353, the port a DNS server run without
+    /// privileges listens on. Each call returns a new instance.
+    /// </summary>
+    public static IPEndPoint DefaultEndpoint => new(IPAddress.Loopback, 5353);
+
+    /// <summary>
+    /// The endpoints to serve, each on UDP and TCP (IPv4 and IPv6 both work); port 0 picks a free port
+    /// (<see cref="NativeDnsServer.LocalEndPoints"/> tells which). Empty by default, which serves
+    /// <see cref="DefaultEndpoint"/> alone: the default applies only when none is given, so adding an endpoint never
+    /// binds 5353 as well (docs/server.md, "Endpoints").
+    /// </summary>
+    public IList<IPEndPoint> Endpoints { get; } = [];
 
     /// <summary>UDP receive loops per endpoint (default: one per core). Each runs on its own thread.</summary>
     public int UdpReceivers { get; set; } = Environment.ProcessorCount;
@@ -98,9 +109,9 @@ public sealed class NativeDnsServerOptions
     /// <exception cref="ArgumentException">An option is out of range; the message names it and its value.</exception>
     public void Validate()
     {
-        if (Endpoints.Count == 0 || Endpoints.Any(e => e is null))
+        if (Endpoints.Any(e => e is null))
         {
-            throw new ArgumentException("NativeDnsServerOptions.Endpoints: at least one endpoint is required.", nameof(Endpoints));
+            throw new ArgumentException("NativeDnsServerOptions.Endpoints: an endpoint is null.", nameof(Endpoints));
         }
 
         if (UdpReceivers is < 1 or > 256)

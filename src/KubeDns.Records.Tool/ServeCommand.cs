@@ -47,7 +47,7 @@ internal static class ServeCommand
         };
         var watchDebounce = new Option<int?>("--watch-debounce")
         {
-            Description = $"How long the manifest files must stay unchanged before a reload (--watch or SIGHUP) reads them, in milliseconds; default {ManifestWatcher.DefaultQuietPeriod.TotalMilliseconds:0}.",
+            Description = $"How long the manifest files must stay unchanged before a reload (--watch or SIGHUP) reads them, in milliseconds; default {ManifestFolderWatcher.DefaultQuietPeriod.TotalMilliseconds:0}.",
             HelpName = "MS",
         };
         var engine = new Option<string>("--engine")
@@ -161,13 +161,12 @@ internal static class ServeCommand
         }
         else
         {
-            // The files as they are before the first read: an edit made while the server starts is a change to the
-            // watcher, not lost between this read and the watcher's first look.
+            // The watcher starts from the files as they were before the first read (ClusterManifest.Load keeps that
+            // listing): an edit made while the server starts is a change, not lost before the watcher's first look.
             var paths = settings.Cluster.Paths(settings.Result);
-            var baseline = ManifestFileSnapshot.Take(paths, withContents: false);
             (state, var manifest, var manifestOptions) = settings.Cluster.Build(settings.Result, settings.Diagnostics);
-            var quietPeriod = settings.WatchDebounce is { } ms ? TimeSpan.FromMilliseconds(ms) : ManifestWatcher.DefaultQuietPeriod;
-            watcher = new ManifestWatcher(paths, manifestOptions!, state, manifest!, baseline, settings.Watch, quietPeriod, settings.Diagnostics);
+            var quietPeriod = settings.WatchDebounce is { } ms ? TimeSpan.FromMilliseconds(ms) : ManifestFolderWatcher.DefaultQuietPeriod;
+            watcher = new ManifestWatcher(paths, manifestOptions!, state, manifest!, settings.Watch, quietPeriod, settings.Diagnostics);
         }
 
         await using var feedLifetime = feed;

@@ -269,14 +269,48 @@ public class NativeHostingTests
         // Documented: "Calling it again adds nothing" (the second call's options are dropped, even other endpoints).
         var services = new ServiceCollection();
 
-        services.AddKubeDnsRecords().AddKubeDnsServer(o => o.Endpoints[0] = new IPEndPoint(IPAddress.Loopback, 5354));
-        services.AddKubeDnsRecords().AddKubeDnsServer(o => o.Endpoints[0] = new IPEndPoint(IPAddress.Loopback, 5355));
+        services.AddKubeDnsRecords().AddKubeDnsServer(o => o.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 5354)));
+        services.AddKubeDnsRecords().AddKubeDnsServer(o => o.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 5355)));
 
         Assert.Single(services, d => d.ServiceType == typeof(IHostedService));
         Assert.Single(services, d => d.ServiceType == typeof(NativeDnsServer));
         await using var provider = services.BuildServiceProvider();
         Assert.Single(provider.GetServices<IHostedService>());
         Assert.Single(provider.GetServices<NativeDnsServer>());
+    }
+
+    [Fact]
+    public async Task AddKubeDnsServer_PortZero_BoundPortReadFromContainerAnswers()
+    {
+        // The harness a user writes: one ephemeral endpoint, nothing cleared first, the port read back from DI.
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddKubeDnsRecords().AddKubeDnsServer(o => o.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 0)));
+        using var host = builder.Build();
+        var state = host.Services.GetRequiredService<ClusterState>();
+        state.Apply(ExampleCluster.Batch());
+        state.MarkSynced();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await host.StartAsync(timeout.Token);
+
+        IReadOnlyList<IPEndPoint> bound;
+        string udp;
+        try
+        {
+            bound = [.. host.Services.GetRequiredService<NativeDnsServer>().LocalEndPoints];
+            udp = await Dig.RunAsync(bound[0], "quote.kiada.svc.cluster.local", "A");
+        }
+        finally
+        {
+            await host.StopAsync(timeout.Token);
+        }
+
+        // Only the endpoint asked for: the 127.0.0.1:5353 default is not bound next to it.
+        var endPoint = Assert.Single(bound);
+        Assert.Equal(IPAddress.Loopback, endPoint.Address);
+        Assert.NotEqual(0, endPoint.Port);
+        Assert.NotEqual(NativeDnsServerOptions.DefaultEndpoint.Port, endPoint.Port);
+        Assert.Equal(["quote.kiada.svc.cluster.local. 5 IN A 10.96.161.97"], Dig.Section(udp, "ANSWER"));
     }
 
     [Fact]
@@ -320,7 +354,7 @@ public class NativeHostingTests
             "UdpReceivers" => o => o.UdpReceivers = 0,
             "UdpBatchSize" => o => o.UdpBatchSize = 0,
             "TcpIdleTimeout" => o => o.TcpIdleTimeout = TimeSpan.Zero,
-            _ => o => o.Endpoints.Clear(),
+            _ => o => o.Endpoints.Add(null!),
         };
 
         var error = Assert.Throws<ArgumentException>(() => builder.AddKubeDnsServer(configure));

@@ -151,11 +151,29 @@ public class NativeServerOptionsTests
     public void UdpBatchSize_Default_32() => Assert.Equal(32, new NativeDnsServerOptions().UdpBatchSize);
 
     [Fact]
-    public void Constructor_NoEndpoint_ArgumentExceptionNamingOption()
+    public void Endpoints_Default_EmptyAndValid()
     {
-        var error = Assert.Throws<ArgumentException>(() => new NativeDnsServer(ExampleCluster.Create(), Loopback(o => o.Endpoints.Clear())));
+        var options = new NativeDnsServerOptions();
 
-        Assert.Contains("Endpoints", error.Message);
+        options.Validate();
+
+        Assert.Empty(options.Endpoints);
+        Assert.Equal(new IPEndPoint(IPAddress.Loopback, 5353), NativeDnsServerOptions.DefaultEndpoint);
+    }
+
+    [Fact]
+    public async Task StartAsync_OneEphemeralEndpointAdded_BindsOnlyThatEndpoint()
+    {
+        // Added without clearing first, as a test harness would: the 5353 default applies only when none is given.
+        var options = new NativeDnsServerOptions { UdpReceivers = 1 };
+        options.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 0));
+        await using var server = new NativeDnsServer(ExampleCluster.Create(), options);
+
+        await server.StartAsync();
+
+        var bound = Assert.Single(server.LocalEndPoints);
+        Assert.Equal(IPAddress.Loopback, bound.Address);
+        Assert.NotEqual(5353, bound.Port);
     }
 
     [Fact]
@@ -241,19 +259,6 @@ public class NativeServerOptionsTests
     [Fact]
     public void UdpDnsForwarder_TimeoutNotPositive_ArgumentOutOfRangeException() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new UdpDnsForwarder([new IPEndPoint(IPAddress.Loopback, 53)], TimeSpan.Zero));
-
-    [Fact]
-    public async Task Constructor_DefaultOptions_OneEndpointOnLoopback5353NotBound()
-    {
-        // The documented default; nothing is bound before StartAsync, so this never touches port 5353.
-        var options = new NativeDnsServerOptions();
-        await using var server = new NativeDnsServer(ExampleCluster.Create(), options);
-
-        Assert.Equal([new IPEndPoint(IPAddress.Loopback, 5353)], options.Endpoints);
-        Assert.False(server.IsRunning);
-        Assert.Null(server.LocalEndPoint);
-        Assert.Empty(server.LocalEndPoints);
-    }
 
     private static NativeDnsServerOptions Loopback(Action<NativeDnsServerOptions>? configure = null)
     {

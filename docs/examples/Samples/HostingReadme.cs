@@ -17,11 +17,7 @@ internal static class HostingReadme
         var builder = Host.CreateApplicationBuilder();
         #region sample
         builder.Services.AddKubeDnsRecords()
-            .AddKubeDnsServer(o =>
-            {
-                o.Endpoints.Clear();
-                o.Endpoints.Add(new IPEndPoint(IPAddress.Any, 53));
-            });
+            .AddKubeDnsServer(o => o.Endpoints.Add(new IPEndPoint(IPAddress.Any, 53)));
         #endregion
         using var host = builder.Build();
         _ = host.Services.GetRequiredService<ClusterState>();

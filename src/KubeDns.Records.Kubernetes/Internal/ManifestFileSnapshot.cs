@@ -2,9 +2,8 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using KubeDns.Records.Kubernetes;
 
-namespace KubeDns.Records.Tool;
+namespace KubeDns.Records.Kubernetes.Internal;
 
 /// <summary>
 /// The manifest files as they are at one moment: the files <see cref="ClusterManifest.Load"/> would read with their
