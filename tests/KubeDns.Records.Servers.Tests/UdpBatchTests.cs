@@ -283,7 +283,7 @@ public class UdpBatchLifecycleTests
     /// Steady-state UDP serving allocates nothing per datagram, batched or not, rate-limited (every answer within the
     /// rate, so all are checked and sent) or not. The receive loops run on their own
     /// threads, so the whole process's allocations are measured across 5,120 queries from a client that allocates
-    /// nothing itself, with a generous bound for whatever else the runtime allocates meanwhile.
+    /// nothing itself, with a generous bound for whatever else the runtime allocates meanwhile, the least of three rounds.
     /// </summary>
     [Theory]
     [InlineData(32, 0)]
@@ -306,12 +306,18 @@ public class UdpBatchLifecycleTests
         var queries = Enumerable.Range(0, Window).Select(i => UdpBatchTests.Query((ushort)i)).ToArray();
         var reply = new byte[ushort.MaxValue];
 
+        // A per-datagram allocation shows in every round; the other tests of this process (xunit runs classes in
+        // parallel) allocate meanwhile in some rounds only, so the least of three rounds is the measure.
         var answered = Exchange(Queries);
-        var before = GC.GetTotalAllocatedBytes(precise: true);
-        answered += Exchange(Queries);
-        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        var allocated = long.MaxValue;
+        for (var round = 0; round < 3; round++)
+        {
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            answered += Exchange(Queries);
+            allocated = Math.Min(allocated, GC.GetTotalAllocatedBytes(precise: true) - before);
+        }
 
-        Assert.Equal(2 * Queries, answered);
+        Assert.Equal(4 * Queries, answered);
         Assert.True(allocated < BytesPerQuery * Queries, $"{allocated} bytes allocated while serving {Queries} queries (batch size {batchSize}, rate limit {responseRateLimit})");
 
         // Windows of 16 queries in flight, so batches have several datagrams to take; no allocation on this side.
