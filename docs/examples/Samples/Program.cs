@@ -12,6 +12,8 @@ var run = new Dictionary<string, Func<Task>>(StringComparer.Ordinal)
     ["HostingReadme"] = () => Run(HostingReadme.Run),
     ["ArSoftReadmeHost"] = () => Run(ArSoftReadmeHost.Run),
     ["ServerDocs"] = ServerDocs.RunAsync,
+    ["ServerDocsNative"] = ServerDocsNative.RunAsync,
+    ["ServerDocsNativeHost"] = ServerDocsNativeHost.RunAsync,
     ["ManifestsDocs"] = () => Run(ManifestsDocs.Run),
     ["WireNamesDocs"] = () => Run(WireNamesDocs.Run),
     ["WireDocs"] = () => Run(WireDocs.Run),
