@@ -1,4 +1,4 @@
-// src/KubeDns.Records.ArSoft/README.md. Compiled, not run: it binds 127.0.0.1:5353.
+// src/KubeDns.Records.ArSoft/README.md. Run: on an ephemeral 127.0.0.1 port, disposed at the end.
 #region sample
 using System.Net;
 using KubeDns.Records;
@@ -17,10 +17,11 @@ internal static class ArSoftReadme
 
         await using var server = new KubeDnsServer(cluster, new KubeDnsServerOptions
         {
-            Endpoint = new IPEndPoint(IPAddress.Loopback, 5353),
+            Endpoint = new IPEndPoint(IPAddress.Loopback, 0),   // 0: any free port; 5353 for dig by hand
         });
         await server.StartAsync();
-        // dig @127.0.0.1 -p 5353 quote.kiada.svc.cluster.local
+        Console.WriteLine($"listening on {server.LocalEndPoint}");   // listening on 127.0.0.1:<port>
+        // dig @127.0.0.1 -p <port> quote.kiada.svc.cluster.local
         #endregion
     }
 }

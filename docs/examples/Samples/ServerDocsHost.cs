@@ -1,4 +1,5 @@
-// docs/server.md, "In a generic host". Compiled, not run: it binds port 53 and runs until the host is stopped.
+// docs/server.md, the ARSoft adapter in a generic host. Run: on an ephemeral 127.0.0.1 port (a real deployment
+// gives 0.0.0.0:53), started and stopped.
 #region sample
 using System.Net;
 using KubeDns.Records;
@@ -11,21 +12,23 @@ namespace Samples;
 
 internal static class ServerDocsHost
 {
-    public static async Task RunAsync(string[] args)
+    public static async Task RunAsync()
     {
+        var args = Array.Empty<string>();
         #region sample
         var builder = Host.CreateApplicationBuilder(args);
         builder.Services
             .AddKubeDnsRecords(options => options.Ttl = 5)          // validated here: a bad option fails at startup
-            .AddArSoftServer(new IPEndPoint(IPAddress.Any, 53), server =>
+            .AddArSoftServer(new IPEndPoint(IPAddress.Loopback, 0), server =>
                 server.Upstreams.Add(new IPEndPoint(IPAddress.Parse("10.0.0.2"), 53)));
         using var host = builder.Build();
 
         var cluster = host.Services.GetRequiredService<ClusterState>();
         cluster.Apply(LoadMyCluster());                                // whatever feeds the cluster
         cluster.MarkSynced();
-        await host.RunAsync();                                         // starts and stops the server with the host
+        await host.StartAsync();                                       // RunAsync() to run until the host stops
         #endregion
+        await host.StopAsync();
     }
 
     // The application's own source of cluster objects (manifests, a live feed …).

@@ -1,4 +1,4 @@
-// src/KubeDns.Records.Server/README.md. Compiled, not run: it binds the default endpoint, 127.0.0.1:5353.
+// src/KubeDns.Records.Server/README.md. Run: on an ephemeral 127.0.0.1 port, disposed at the end.
 #region sample
 using System.Net;
 using KubeDns.Records;
@@ -17,9 +17,11 @@ internal static class ServerReadme
 
         await using var server = new NativeDnsServer(cluster, new NativeDnsServerOptions
         {
+            Endpoints = { new IPEndPoint(IPAddress.Loopback, 0) },   // none given: 127.0.0.1:5353
             Forwarder = new UdpDnsForwarder([new IPEndPoint(IPAddress.Parse("10.0.0.2"), 53)], TimeSpan.FromSeconds(2)),
         });
         await server.StartAsync();
+        Console.WriteLine($"listening on {server.LocalEndPoint}");   // listening on 127.0.0.1:<port>
         #endregion
     }
 }
