@@ -177,7 +177,7 @@ internal static class ServeCommand
 
         // SIGHUP reloads the manifests, as it makes CoreDNS (reload plugin) and most daemons re-read their
         // configuration, rather than ending the process (its default action, POSIX.1-2017 signal.h).
-        using var sighup = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGHUP, Reload);
+        using var sighup = HangupSignal.Register(Reload);
 
         await using var server = Engine.Create(state, settings, settings.Diagnostics.IsVerbose ? (isTcp, remote, name, type, code, forwarded) => error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{DateTime.Now:HH:mm:ss.fff} {(isTcp ? "tcp" : "udp")} {remote} {Absolute(name)} {TypeText(type)} {Resolution.StatusText(code)}{(forwarded ? " (forwarded)" : string.Empty)}")) : null);

@@ -69,9 +69,17 @@ internal sealed class KubeDnsProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>kubedns serve …</c> and waits (bounded) for its "listening on" line.</summary>
-    public static async Task<KubeDnsProcess> StartServeAsync(params string[] args)
+    public static Task<KubeDnsProcess> StartServeAsync(params string[] args) => StartServeAsync(ignoreHangup: false, args);
+
+    /// <summary>
+    /// Starts <c>kubedns serve …</c> as <c>nohup</c> would, with SIGHUP ignored (Linux, coreutils <c>env
+    /// --ignore-signal</c>), and waits for its "listening on" line.
+    /// </summary>
+    public static Task<KubeDnsProcess> StartServeIgnoringHangupAsync(params string[] args) => StartServeAsync(ignoreHangup: true, args);
+
+    private static async Task<KubeDnsProcess> StartServeAsync(bool ignoreHangup, string[] args)
     {
-        var process = StartServe(args);
+        var process = Start(["serve", .. args], ignoreHangup);
         try
         {
             await process.WaitUntilListeningAsync();
@@ -152,13 +160,25 @@ internal sealed class KubeDnsProcess : IAsyncDisposable
         }
     }
 
-    private static KubeDnsProcess Start(string[] args)
+    private static KubeDnsProcess Start(string[] args, bool ignoreHangup = false)
     {
         // A process started in the background by a non-interactive shell inherits SIGINT ignored, and .NET keeps
         // an ignored SIGINT ignored; env --default-signal gives the tool the default disposition, as a terminal does.
+        Assert.True(!ignoreHangup || UseEnvDefaultSignal, "starting with SIGHUP ignored needs coreutils env (Linux)");
         var start = UseEnvDefaultSignal
-            ? new ProcessStartInfo("/usr/bin/env") { ArgumentList = { "--default-signal=INT", DotnetHost, ToolPath } }
+            ? new ProcessStartInfo("/usr/bin/env") { ArgumentList = { "--default-signal=INT" } }
             : new ProcessStartInfo(DotnetHost) { ArgumentList = { ToolPath } };
+        if (UseEnvDefaultSignal)
+        {
+            if (ignoreHangup)
+            {
+                start.ArgumentList.Add("--ignore-signal=HUP");
+            }
+
+            start.ArgumentList.Add(DotnetHost);
+            start.ArgumentList.Add(ToolPath);
+        }
+
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

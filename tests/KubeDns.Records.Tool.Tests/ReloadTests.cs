@@ -124,6 +124,25 @@ public class ReloadTests
         Assert.Equal(0, await server.SignalAsync("TERM", StopTimeout));
     }
 
+    /// <summary>
+    /// Started as <c>nohup</c> starts a program, with SIGHUP ignored (inherited across exec): asking for SIGHUP
+    /// un-ignores it, as Go's signal.Notify does for CoreDNS, so the reload still works.
+    /// </summary>
+    [Fact]
+    public async Task Serve_StartedWithSighupIgnored_SighupStillReloads()
+    {
+        using var folder = new TempFolder();
+        folder.Write("shop.yaml", Services("10.96.0.77", "10.96.0.79"));
+        await using var server = await KubeDnsProcess.StartServeIgnoringHangupAsync("--listen", "127.0.0.1:0", "--manifests", folder.Path);
+
+        folder.Write("shop.yaml", Services("10.96.0.78", "10.96.0.79"));
+        await server.SendSignalAsync("HUP");
+        await server.WaitForErrorAsync("kubedns: reloaded the manifests (SIGHUP): 1 change applied", TimeSpan.FromSeconds(15));
+
+        Assert.Equal("10.96.0.78", await AddressAsync(server.EndPoint!, Web, server));
+        Assert.Equal(0, await server.SignalAsync("TERM", StopTimeout));
+    }
+
     /// <summary>SIGHUP with the built-in example cluster: nothing to reload, said so, and the server keeps answering.</summary>
     [Fact]
     public async Task Serve_SighupWithoutManifests_NothingToReloadAndKeepsServing()
