@@ -1,5 +1,5 @@
-// docs/live-cluster.md. Compiled, not run: it needs a Kubernetes API server (the Kubernetes tests run the feed
-// against a fake one).
+// docs/live-cluster.md. Runs when KUBECONFIG names an API server (the tool's LiveClusterSampleTests give it a fake
+// one); compiled only otherwise.
 #region sample
 using k8s;
 using KubeDns.Records;
@@ -15,10 +15,12 @@ internal static class LiveClusterDocs
     {
         #region sample
         var state = new ClusterState(new ClusterDnsOptions());
-        var client = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile());
+        var kubeconfig = Environment.GetEnvironmentVariable("KUBECONFIG");   // null: ~/.kube/config
+        var client = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
         await using var feed = new KubernetesFeed(state, client, new KubernetesFeedOptions { Logger = logger });
         await feed.StartAsync();          // returns at once; the lists and watches run in the background
         await feed.WaitForSyncAsync();    // optional: the state is marked synced after the initial lists
         #endregion
+        Console.WriteLine($"synced: {state.Current.ServiceCount} services, {state.Current.IsSynced}");
     }
 }
