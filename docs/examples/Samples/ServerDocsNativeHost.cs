@@ -37,10 +37,5 @@ internal static class ServerDocsNativeHost
         await host.StopAsync();
     }
 
-    private static ClusterChangeBatch LoadMyCluster() => new ClusterChangeBatch()
-        .Upsert(new KubeDns.Records.ServiceDescriptor
-        {
-            Namespace = "kiada", Name = "quote", ClusterIPs = ["10.96.161.97"],
-            Ports = [new ServicePortDescriptor { Name = "http", Port = 80 }],
-        });
+    private static ClusterChangeBatch LoadMyCluster() => SampleCluster.Quote();
 }

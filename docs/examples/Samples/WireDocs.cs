@@ -15,13 +15,7 @@ internal static class WireDocs
 {
     public static void Run()
     {
-        var cluster = new ClusterState(new ClusterDnsOptions());
-        cluster.Apply(new ClusterChangeBatch().Upsert(new ServiceDescriptor
-        {
-            Namespace = "kiada", Name = "quote", ClusterIPs = ["10.96.161.97"],
-            Ports = [new ServicePortDescriptor { Name = "http", Port = 80 }],
-        }));
-        cluster.MarkSynced();
+        var cluster = SampleCluster.Synced();
 
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));

@@ -10,13 +10,7 @@ internal static class WireNamesDocs
 {
     public static void Run()
     {
-        var cluster = new ClusterState(new ClusterDnsOptions());
-        cluster.Apply(new ClusterChangeBatch().Upsert(new ServiceDescriptor
-        {
-            Namespace = "kiada", Name = "quote", ClusterIPs = ["10.96.161.97"],
-            Ports = [new ServicePortDescriptor { Name = "http", Port = 80 }],
-        }));
-        cluster.MarkSynced();
+        var cluster = SampleCluster.Synced();
 
         #region sample
         Span<char> name = stackalloc char[DnsQuery.MaxNameTextLength];
