@@ -173,7 +173,7 @@ internal static class QueryCommand
         {
             json.WriteStartObject();
             json.WriteString("name", Absolute(DnsName.Format(resolution.QueryName)));
-            json.WriteString("type", ServeCommand.TypeText(resolution.QueryType));
+            json.WriteString("type", Resolution.TypeText(resolution.QueryType));
             json.WriteString("status", Resolution.StatusText(resolution.ResponseCode));
             json.WriteBoolean("authoritative", resolution.IsAuthoritative);
             if (resolution.ExternalTarget is { } target)
@@ -195,7 +195,7 @@ internal static class QueryCommand
             foreach (var record in section)
             {
                 var owner = DnsName.Format(record.Name.ToString());
-                var type = ServeCommand.TypeText(record.Type);
+                var type = Resolution.TypeText(record.Type);
                 var line = record.ToString();
                 var prefix = string.Create(CultureInfo.InvariantCulture, $"{owner} {record.TimeToLive} IN {type} ");
                 json.WriteStartObject();
@@ -211,5 +211,6 @@ internal static class QueryCommand
         }
     }
 
-    private static string Absolute(string name) => name.EndsWith('.') ? name : name + ".";
+    /// <summary>A name as printed: with its trailing dot.</summary>
+    internal static string Absolute(string name) => name.EndsWith('.') ? name : name + ".";
 }

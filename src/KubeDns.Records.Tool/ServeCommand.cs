@@ -180,7 +180,7 @@ internal static class ServeCommand
         using var sighup = HangupSignal.Register(Reload);
 
         await using var server = Engine.Create(state, settings, settings.Diagnostics.IsVerbose ? (isTcp, remote, name, type, code, forwarded) => error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{DateTime.Now:HH:mm:ss.fff} {(isTcp ? "tcp" : "udp")} {remote} {Absolute(name)} {TypeText(type)} {Resolution.StatusText(code)}{(forwarded ? " (forwarded)" : string.Empty)}")) : null);
+            $"{DateTime.Now:HH:mm:ss.fff} {(isTcp ? "tcp" : "udp")} {remote} {QueryCommand.Absolute(name)} {Resolution.TypeText(type)} {Resolution.StatusText(code)}{(forwarded ? " (forwarded)" : string.Empty)}")) : null);
 
         try
         {
@@ -371,10 +371,6 @@ internal static class ServeCommand
         _ => e.Message,
     };
 
-    private static string Absolute(string name) => name.EndsWith('.') ? name : name + ".";
-
-    internal static string TypeText(RecordType type) =>
-        type is not RecordType.None && Enum.IsDefined(type) ? type.ToString() : string.Create(CultureInfo.InvariantCulture, $"TYPE{(ushort)type}");
 
     private sealed record Settings(
         ClusterOptionSet Cluster,

@@ -107,7 +107,7 @@ public readonly ref struct DnsRecord
     {
         var text = new StringBuilder();
         text.Append(Name.ToPresentation()).Append(' ').Append(TimeToLive.ToString(CultureInfo.InvariantCulture)).Append(" IN ");
-        text.Append(Type is RecordType.None || !Enum.IsDefined(Type) ? $"TYPE{(ushort)Type}" : Type.ToString()).Append(' ');
+        text.Append(Resolution.TypeText(Type)).Append(' ');
         switch (Type)
         {
             case RecordType.A:

@@ -174,9 +174,7 @@ public ref struct Resolution
     public override readonly string ToString()
     {
         var text = new StringBuilder();
-        var type = QueryType is not RecordType.None && Enum.IsDefined(QueryType)
-            ? QueryType.ToString()
-            : string.Create(CultureInfo.InvariantCulture, $"TYPE{(ushort)QueryType}");
+        var type = TypeText(QueryType);
         text.Append(";; ->>HEADER<<- opcode: QUERY, status: ").Append(StatusText(ResponseCode)).Append('\n');
         text.Append(";; flags: qr").Append(IsAuthoritative ? " aa" : string.Empty)
             .Append(CultureInfo.InvariantCulture, $"; QUERY: 1, ANSWER: {Answer.Count}, AUTHORITY: {Authority.Count}, ADDITIONAL: {Additional.Count}\n");
@@ -204,6 +202,15 @@ public ref struct Resolution
     /// </summary>
     /// <param name="resolution">The resolution.</param>
     public static implicit operator string(Resolution resolution) => resolution.ToString();
+
+    /// <summary>
+    /// The record type as zone files and <c>dig</c> write it: its mnemonic (A, SRV …), or <c>TYPE</c> and its number
+    /// for a type without one (RFC 3597 §5).
+    /// </summary>
+    /// <param name="type">The record type.</param>
+    /// <returns>The mnemonic.</returns>
+    public static string TypeText(RecordType type) =>
+        type is not RecordType.None && Enum.IsDefined(type) ? type.ToString() : string.Create(CultureInfo.InvariantCulture, $"TYPE{(ushort)type}");
 
     /// <summary>The response code as <c>dig</c> prints it: NOERROR, NXDOMAIN, SERVFAIL, REFUSED …</summary>
     /// <param name="code">The response code.</param>

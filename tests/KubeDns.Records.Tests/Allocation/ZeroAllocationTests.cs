@@ -1,5 +1,5 @@
-using KubeDns.Records.Tests.TestData;
 using KubeDns.Records.Tests.Behaviour;
+using KubeDns.Records.Tests.TestData;
 
 namespace KubeDns.Records.Tests.Allocation;
 
