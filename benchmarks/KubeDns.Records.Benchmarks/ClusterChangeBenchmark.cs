@@ -18,12 +18,12 @@ public class ClusterChangeBenchmark
 {
     private const int PoolSize = 256;
 
-    private readonly ServiceDescriptor[] _service = new ServiceDescriptor[2];
+    private readonly KubernetesServiceDescriptor[] _service = new KubernetesServiceDescriptor[2];
     private readonly EndpointSliceDescriptor[] _slice = new EndpointSliceDescriptor[2];
     private readonly EndpointSliceDescriptor[] _smallSlice = new EndpointSliceDescriptor[2];
     private GeneratedCluster _cluster = null!;
     private ClusterState _state = null!;
-    private ServiceDescriptor[] _pool = null!;
+    private KubernetesServiceDescriptor[] _pool = null!;
     private int _serviceVersion;
     private int _sliceVersion;
     private int _smallSliceVersion;
@@ -46,7 +46,7 @@ public class ClusterChangeBenchmark
         _smallSlice[1] = _cluster.Slices(small, notReady: 1).Single();
 
         // ClusterIP services spread over the whole cluster, never the probes the upserts use.
-        var pool = new List<ServiceDescriptor>(PoolSize);
+        var pool = new List<KubernetesServiceDescriptor>(PoolSize);
         var stride = Math.Max(1, Services / PoolSize);
         for (var i = 0; i < Services && pool.Count < PoolSize; i += stride)
         {

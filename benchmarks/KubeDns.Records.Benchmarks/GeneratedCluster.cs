@@ -193,12 +193,12 @@ public sealed class GeneratedCluster
     }
 
     /// <summary>The service; <paramref name="httpPort"/> lets a benchmark change it.</summary>
-    public ServiceDescriptor Service(int service, int httpPort = 80)
+    public KubernetesServiceDescriptor Service(int service, int httpPort = 80)
     {
         string[] ips = IsHeadless(service)
-            ? [ServiceDescriptor.None]
+            ? [KubernetesServiceDescriptor.None]
             : IsDualStack(service) ? [ClusterIP(service), ClusterIPv6(service)] : [ClusterIP(service)];
-        return new ServiceDescriptor
+        return new KubernetesServiceDescriptor
         {
             Namespace = Namespace(service),
             Name = Name(service),

@@ -11,7 +11,7 @@ namespace KubeDns.Records.Benchmarks;
 [MemoryDiagnoser]
 public class ProgrammingLatencyBenchmark
 {
-    private readonly ServiceDescriptor[] _service = new ServiceDescriptor[2];
+    private readonly KubernetesServiceDescriptor[] _service = new KubernetesServiceDescriptor[2];
     private readonly byte[][] _address = new byte[2][];
     private readonly EndpointSliceDescriptor[] _slice = new EndpointSliceDescriptor[2];
     private readonly int[] _endpoints = new int[2];

@@ -49,14 +49,14 @@ public class WireBenchmark
         _nodata = Query(clusterIp, RecordType.AAAA);
         _anyAny = Query("any.any.svc.cluster.local.", RecordType.SRV);
 
-        Expect(_snapshot, _clusterIp, DnsTransport.Udp, DnsResponseCode.NoError, answers: 1);
-        Expect(_snapshot, _dualStack, DnsTransport.Udp, DnsResponseCode.NoError, answers: 1);
-        Expect(_snapshot, _headless, DnsTransport.Tcp, DnsResponseCode.NoError, answers: cluster.MaxEndpoints);
-        Expect(_snapshot, _srv, DnsTransport.Udp, DnsResponseCode.NoError, answers: 1);
-        Expect(_snapshot, _endpoint, DnsTransport.Udp, DnsResponseCode.NoError, answers: 1);
-        Expect(_snapshot, _ptr, DnsTransport.Udp, DnsResponseCode.NoError, answers: 1);
-        Expect(_snapshot, _nxdomain, DnsTransport.Udp, DnsResponseCode.NameError, answers: 0);
-        Expect(_snapshot, _nodata, DnsTransport.Udp, DnsResponseCode.NoError, answers: 0);
+        Expect(_snapshot, _clusterIp, DnsTransport.Udp, ResponseCode.NoError, answers: 1);
+        Expect(_snapshot, _dualStack, DnsTransport.Udp, ResponseCode.NoError, answers: 1);
+        Expect(_snapshot, _headless, DnsTransport.Tcp, ResponseCode.NoError, answers: cluster.MaxEndpoints);
+        Expect(_snapshot, _srv, DnsTransport.Udp, ResponseCode.NoError, answers: 1);
+        Expect(_snapshot, _endpoint, DnsTransport.Udp, ResponseCode.NoError, answers: 1);
+        Expect(_snapshot, _ptr, DnsTransport.Udp, ResponseCode.NoError, answers: 1);
+        Expect(_snapshot, _nxdomain, DnsTransport.Udp, ResponseCode.NameError, answers: 0);
+        Expect(_snapshot, _nodata, DnsTransport.Udp, ResponseCode.NoError, answers: 0);
     }
 
     /// <summary>A second snapshot with wildcards on, only for the wildcard case.</summary>
@@ -65,7 +65,7 @@ public class WireBenchmark
     {
         Setup();
         _wildcards = SharedClusters.Snapshot(Services, wildcards: true);
-        Expect(_wildcards, _anyAny, DnsTransport.Udp, DnsResponseCode.NoError, answers: -1);
+        Expect(_wildcards, _anyAny, DnsTransport.Udp, ResponseCode.NoError, answers: -1);
     }
 
     [Benchmark(Baseline = true)]
@@ -117,7 +117,7 @@ public class WireBenchmark
     private int Respond(ClusterSnapshot snapshot, byte[] query, DnsTransport transport) =>
         DnsWire.TryRespond(snapshot, query, _response, transport, default).BytesWritten;
 
-    private static void Expect(ClusterSnapshot snapshot, byte[] query, DnsTransport transport, DnsResponseCode code, int answers)
+    private static void Expect(ClusterSnapshot snapshot, byte[] query, DnsTransport transport, ResponseCode code, int answers)
     {
         var response = new byte[DnsWire.MaxMessageLength];
         var result = DnsWire.TryRespond(snapshot, query, response, transport, default);

@@ -24,7 +24,7 @@ internal sealed class ArSoftAnswer
 
     public ResolutionKind Kind { get; }
 
-    public DnsResponseCode ResponseCode { get; }
+    public ResponseCode ResponseCode { get; }
 
     public bool IsAuthoritative { get; }
 

@@ -15,7 +15,7 @@ namespace KubeDns.Records.ArSoft;
 /// (specification.md §15): opcode, class, QDCOUNT and EDNS-version checks, AA, the SOA of negative answers, the EDNS
 /// payload size, whole-RRset UDP truncation, SERVFAIL before sync, and forwarding to upstreams when configured.
 /// Question names are read with the core's reader, as on the native engine (a dot inside a label never matches a
-/// name of ours); under <see cref="KubeDnsServer"/> from the client's own bytes, which are also what is forwarded
+/// name of ours); under <see cref="ArSoftServer"/> from the client's own bytes, which are also what is forwarded
 /// and what the client gets back as its question (docs/server.md).
 /// </summary>
 public sealed class KubeDnsQueryHandler : IDisposable
@@ -34,15 +34,15 @@ public sealed class KubeDnsQueryHandler : IDisposable
     /// <param name="options">Server options (upstreams, payload size); defaults when null.</param>
     /// <exception cref="ArgumentNullException"><paramref name="state"/> is null.</exception>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
-    public KubeDnsQueryHandler(ClusterState state, KubeDnsServerOptions? options = null)
+    public KubeDnsQueryHandler(ClusterState state, ArSoftServerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(state);
-        options ??= new KubeDnsServerOptions();
+        options ??= new ArSoftServerOptions();
         options.Validate();
         _state = state;
         _maxUdpPayload = options.MaxUdpPayloadSize;
         _upstream = new UpstreamForwarder(options.Upstreams, options.UpstreamTimeout, options.MaxUdpPayloadSize);
-        _recursion = RecursionAllowList.Parse(options.RecursionAllowedNetworks, "KubeDnsServerOptions.RecursionAllowedNetworks", nameof(options.RecursionAllowedNetworks));
+        _recursion = RecursionAllowList.Parse(options.RecursionAllowedNetworks, "ArSoftServerOptions.RecursionAllowedNetworks", nameof(options.RecursionAllowedNetworks));
         _cache = new AnswerCache(state.Current);
     }
 
@@ -64,7 +64,7 @@ public sealed class KubeDnsQueryHandler : IDisposable
     /// <param name="query">The parsed query.</param>
     /// <param name="transport">The transport it arrived on; UDP responses are truncated to the client's size.</param>
     /// <param name="remote">
-    /// The client, for <see cref="QueryAnswered"/> and <see cref="KubeDnsServerOptions.RecursionAllowedNetworks"/>; may be
+    /// The client, for <see cref="QueryAnswered"/> and <see cref="ArSoftServerOptions.RecursionAllowedNetworks"/>; may be
     /// null, which counts as a client outside the allowed networks (nothing is forwarded for it).
     /// </param>
     /// <param name="cancellationToken">Cancels forwarding to an upstream.</param>
@@ -81,7 +81,7 @@ public sealed class KubeDnsQueryHandler : IDisposable
                 ? update.CreateResponseInstance()
                 : throw new NotSupportedException($"{query.GetType().Name} messages are not answered.");
             other.ReturnCode = ReturnCode.NotImplemented;
-            Raise(string.Empty, RecordType.None, DnsResponseCode.NotImplemented, isTcp, remote, forwarded: false);
+            Raise(string.Empty, RecordType.None, ResponseCode.NotImplemented, isTcp, remote, forwarded: false);
             return other;
         }
 
@@ -91,29 +91,29 @@ public sealed class KubeDnsQueryHandler : IDisposable
         var clientPayload = clientEdns?.UdpPayloadSize ?? 0;
         var response = message.CreateResponseInstance();
         response.IsRecursionAllowed = _upstream.IsEnabled;
-        var limit = KubeDnsServerOptions.MinUdpPayloadSize;
+        var limit = ArSoftServerOptions.MinUdpPayloadSize;
         if (clientEdns is not null)
         {
             // Our payload size, and a limit never above the client's nor below 512 (RFC 6891 §6.2.5); DO is copied.
-            limit = Math.Max(KubeDnsServerOptions.MinUdpPayloadSize, Math.Min((int)clientPayload, _maxUdpPayload));
+            limit = Math.Max(ArSoftServerOptions.MinUdpPayloadSize, Math.Min((int)clientPayload, _maxUdpPayload));
             var opt = new OptRecord((ushort)_maxUdpPayload) { IsDnsSecOk = clientEdns.IsDnsSecOk };
             response.AdditionalRecords.RemoveAll(r => r.RecordType == ArSoftRecordType.Opt);
             response.AdditionalRecords.Add(opt);
             if (clientVersion > 0)
             {
                 // RFC 6891 §6.1.3: an EDNS version we do not implement gets BADVERS with our version, 0.
-                return Refuse(response, ReturnCode.BadVersion, DnsResponseCode.BadVersion);
+                return Refuse(response, ReturnCode.BadVersion, ResponseCode.BadVersion);
             }
         }
 
         if (message.OperationCode != OperationCode.Query)
         {
-            return Refuse(response, ReturnCode.NotImplemented, DnsResponseCode.NotImplemented);
+            return Refuse(response, ReturnCode.NotImplemented, ResponseCode.NotImplemented);
         }
 
         if (message.Questions.Count != 1)
         {
-            return Refuse(response, ReturnCode.FormatError, DnsResponseCode.FormatError);
+            return Refuse(response, ReturnCode.FormatError, ResponseCode.FormatError);
         }
 
         var question = message.Questions[0];
@@ -121,19 +121,19 @@ public sealed class KubeDnsQueryHandler : IDisposable
         if (!TryReadQuestion(question, remote, out var name, out var questionBytes))
         {
             // What the native engine rejects too, such as a compression pointer in the question (DnsQuery.TryRead).
-            return Refuse(response, ReturnCode.FormatError, DnsResponseCode.FormatError);
+            return Refuse(response, ReturnCode.FormatError, ResponseCode.FormatError);
         }
 
         if (question.RecordType is ArSoftRecordType.Opt or ArSoftRecordType.TKey or ArSoftRecordType.TSig)
         {
             // Meta types are not questions (RFC 6895 §3.1).
-            return Refuse(response, ReturnCode.FormatError, DnsResponseCode.FormatError, name, type);
+            return Refuse(response, ReturnCode.FormatError, ResponseCode.FormatError, name, type);
         }
 
         if (question.RecordClass != RecordClass.INet || question.RecordType is ArSoftRecordType.Axfr or ArSoftRecordType.Ixfr)
         {
             // Only class IN is served, and zone transfers are replaced by the zone export (specification.md §1, §15).
-            return Refuse(response, ReturnCode.Refused, DnsResponseCode.Refused, name, type);
+            return Refuse(response, ReturnCode.Refused, ResponseCode.Refused, name, type);
         }
 
         var answer = Lookup(name, type);
@@ -187,10 +187,10 @@ public sealed class KubeDnsQueryHandler : IDisposable
             UdpTruncation.Apply(response, question.Name, clientEdns is not null, limit);
         }
 
-        Raise(name, type, (DnsResponseCode)(ushort)response.ReturnCode, isTcp, remote, forwarded);
+        Raise(name, type, (ResponseCode)(ushort)response.ReturnCode, isTcp, remote, forwarded);
         return response;
 
-        DnsMessage Refuse(DnsMessage reply, ReturnCode code, DnsResponseCode reported, string? qname = null, RecordType qtype = RecordType.None)
+        DnsMessage Refuse(DnsMessage reply, ReturnCode code, ResponseCode reported, string? qname = null, RecordType qtype = RecordType.None)
         {
             reply.ReturnCode = code;
             Raise(qname ?? string.Empty, qtype, reported, isTcp, remote, forwarded: false);
@@ -315,7 +315,7 @@ public sealed class KubeDnsQueryHandler : IDisposable
     }
 
     /// <summary>Events name the client as its socket reported it, never the transport's wrapper.</summary>
-    private void Raise(string name, RecordType type, DnsResponseCode code, bool isTcp, IPEndPoint? remote, bool forwarded) =>
+    private void Raise(string name, RecordType type, ResponseCode code, bool isTcp, IPEndPoint? remote, bool forwarded) =>
         QueryAnswered?.Invoke(this, new QueryAnsweredEventArgs(name, type, code, isTcp, remote is ReceivedQuery received ? received.Client : remote, forwarded));
 
     private sealed class AnswerCache(ClusterSnapshot snapshot)

@@ -4,13 +4,13 @@ using KubeDns.Records.ArSoft;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace KubeDns.Records.DependencyInjection;
+namespace KubeDns.Records;
 
 /// <summary>Adds the ARSoft.Tools.Net DNS server to a KubeDns.Records registration.</summary>
 public static class KubeDnsRecordsBuilderArSoftExtensions
 {
     /// <summary>
-    /// Registers a <see cref="KubeDnsServer"/> on <paramref name="endpoint"/> (UDP and TCP) as an
+    /// Registers a <see cref="ArSoftServer"/> on <paramref name="endpoint"/> (UDP and TCP) as an
     /// <see cref="IHostedService"/>, so a generic host starts and stops it. Each call adds one server; a second call
     /// with the same endpoint adds nothing. The server's meter comes from the container's <see cref="IMeterFactory"/>
     /// when one is registered (the generic host registers one) and the options name none.
@@ -21,11 +21,11 @@ public static class KubeDnsRecordsBuilderArSoftExtensions
     /// <returns>The builder, for chaining.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="endpoint"/> is null.</exception>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
-    public static IKubeDnsRecordsBuilder AddArSoftServer(this IKubeDnsRecordsBuilder builder, IPEndPoint endpoint, Action<KubeDnsServerOptions>? configure = null)
+    public static IKubeDnsRecordsBuilder AddArSoftServer(this IKubeDnsRecordsBuilder builder, IPEndPoint endpoint, Action<ArSoftServerOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(endpoint);
-        var options = new KubeDnsServerOptions { Endpoint = endpoint };
+        var options = new ArSoftServerOptions { Endpoint = endpoint };
         configure?.Invoke(options);
         options.Validate();
 
@@ -41,23 +41,23 @@ public static class KubeDnsRecordsBuilderArSoftExtensions
         var registration = new ServerRegistration(options);
         builder.Services.AddSingleton(registration);
         builder.Services.AddSingleton<IHostedService>(provider =>
-            new KubeDnsServerHostedService(registration.GetServer(provider.GetRequiredService<ClusterState>(), provider.GetService<IMeterFactory>())));
+            new ArSoftServerHostedService(registration.GetServer(provider.GetRequiredService<ClusterState>(), provider.GetService<IMeterFactory>())));
         return builder;
     }
 
     /// <summary>One registered server: its options, and the server once the container creates it.</summary>
-    internal sealed class ServerRegistration(KubeDnsServerOptions options)
+    internal sealed class ServerRegistration(ArSoftServerOptions options)
     {
         private readonly Lock _lock = new();
-        private KubeDnsServer? _server;
+        private ArSoftServer? _server;
 
-        public KubeDnsServerOptions Options { get; } = options;
+        public ArSoftServerOptions Options { get; } = options;
 
-        public KubeDnsServer GetServer(ClusterState state, IMeterFactory? meterFactory)
+        public ArSoftServer GetServer(ClusterState state, IMeterFactory? meterFactory)
         {
             lock (_lock)
             {
-                return _server ??= new KubeDnsServer(state, Options, meterFactory);
+                return _server ??= new ArSoftServer(state, Options, meterFactory);
             }
         }
     }

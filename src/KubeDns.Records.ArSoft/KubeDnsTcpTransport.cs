@@ -36,7 +36,7 @@ internal sealed class KubeDnsTcpTransport(Socket listener, TimeSpan idleTimeout,
 
     public TransportProtocol TransportProtocol => TransportProtocol.Tcp;
 
-    /// <summary>The listener is bound before the server starts (<see cref="KubeDnsServer.StartAsync"/>); ARSoft's start calls this, and accepting begins.</summary>
+    /// <summary>The listener is bound before the server starts (<see cref="ArSoftServer.StartAsync"/>); ARSoft's start calls this, and accepting begins.</summary>
     public void Bind() => _ = AcceptLoopAsync(_stopping.Token);
 
     public void Close()

@@ -24,7 +24,7 @@ internal sealed class KubeDnsUdpTransport(Socket socket, Action<bool, IPEndPoint
         : new IPEndPoint(IPAddress.IPv6Any, 0);
 
     /// <summary>512 bytes without EDNS (RFC 1035 §4.2.1); ARSoft raises it to the response's EDNS size.</summary>
-    public ushort DefaultAllowedResponseSize => KubeDnsServerOptions.MinUdpPayloadSize;
+    public ushort DefaultAllowedResponseSize => ArSoftServerOptions.MinUdpPayloadSize;
 
     public bool SupportsMultipleResponses => false;
 
@@ -32,7 +32,7 @@ internal sealed class KubeDnsUdpTransport(Socket socket, Action<bool, IPEndPoint
 
     public TransportProtocol TransportProtocol => TransportProtocol.Udp;
 
-    /// <summary>The socket is bound before the server starts (<see cref="KubeDnsServer.StartAsync"/>).</summary>
+    /// <summary>The socket is bound before the server starts (<see cref="ArSoftServer.StartAsync"/>).</summary>
     public void Bind()
     {
     }

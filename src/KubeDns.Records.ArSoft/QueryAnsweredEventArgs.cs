@@ -5,7 +5,7 @@ namespace KubeDns.Records.ArSoft;
 /// <summary>Describes one answered query, for logging (<c>kubedns serve -v</c>) and metrics.</summary>
 public sealed class QueryAnsweredEventArgs : EventArgs
 {
-    internal QueryAnsweredEventArgs(string name, RecordType type, DnsResponseCode responseCode, bool isTcp, IPEndPoint? remote, bool forwarded)
+    internal QueryAnsweredEventArgs(string name, RecordType type, ResponseCode responseCode, bool isTcp, IPEndPoint? remote, bool forwarded)
     {
         Name = name;
         Type = type;
@@ -22,7 +22,7 @@ public sealed class QueryAnsweredEventArgs : EventArgs
     public RecordType Type { get; }
 
     /// <summary>The response code sent.</summary>
-    public DnsResponseCode ResponseCode { get; }
+    public ResponseCode ResponseCode { get; }
 
     /// <summary>True for TCP, false for UDP.</summary>
     public bool IsTcp { get; }

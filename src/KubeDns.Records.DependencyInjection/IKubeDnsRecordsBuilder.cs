@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 
-namespace KubeDns.Records.DependencyInjection;
+namespace KubeDns.Records;
 
 /// <summary>
 /// Returned by <see cref="KubeDnsRecordsServiceCollectionExtensions.AddKubeDnsRecords"/> so that adapter packages

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 
-namespace KubeDns.Records.DependencyInjection;
+namespace KubeDns.Records;
 
 internal sealed class KubeDnsRecordsBuilder(IServiceCollection services, ClusterDnsOptions options) : IKubeDnsRecordsBuilder
 {

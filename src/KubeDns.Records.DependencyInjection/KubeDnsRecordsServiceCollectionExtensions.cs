@@ -1,4 +1,3 @@
-using KubeDns.Records.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

@@ -24,7 +24,7 @@ public sealed class ClusterManifest
 
     private ClusterManifest(
         List<NamespaceDescriptor> namespaces,
-        List<ServiceDescriptor> services,
+        List<KubernetesServiceDescriptor> services,
         List<EndpointSliceDescriptor> slices,
         List<PodDescriptor> pods,
         List<string> warnings,
@@ -51,7 +51,7 @@ public sealed class ClusterManifest
     public IReadOnlyList<NamespaceDescriptor> Namespaces { get; }
 
     /// <summary>The services, in manifest order, with allocated cluster IPs filled in.</summary>
-    public IReadOnlyList<ServiceDescriptor> Services { get; }
+    public IReadOnlyList<KubernetesServiceDescriptor> Services { get; }
 
     /// <summary>The EndpointSlices: those given, those mapped from Endpoints, then those derived from pods.</summary>
     public IReadOnlyList<EndpointSliceDescriptor> EndpointSlices { get; }
@@ -287,7 +287,7 @@ public sealed class ClusterManifest
             _ = descriptor switch
             {
                 NamespaceDescriptor d => batch.Upsert(d),
-                ServiceDescriptor d => batch.Upsert(d),
+                KubernetesServiceDescriptor d => batch.Upsert(d),
                 EndpointSliceDescriptor d => batch.Upsert(d),
                 PodDescriptor d => batch.Upsert(d),
                 _ => batch,
@@ -383,7 +383,7 @@ public sealed class ClusterManifest
         }
 
         var namespaces = new List<NamespaceDescriptor>();
-        var services = new List<(V1Service Model, ServiceDescriptor Descriptor, List<bool> Families)>();
+        var services = new List<(V1Service Model, KubernetesServiceDescriptor Descriptor, List<bool> Families)>();
         var slices = new List<EndpointSliceDescriptor>();
         var pods = new List<PodDescriptor>();
         var activePods = new List<V1Pod>();
@@ -494,7 +494,7 @@ public sealed class ClusterManifest
     /// namespace/name order so the result does not depend on file order.
     /// </summary>
     private static void AllocateClusterIPs(
-        List<(V1Service Model, ServiceDescriptor Descriptor, List<bool> Families)> services,
+        List<(V1Service Model, KubernetesServiceDescriptor Descriptor, List<bool> Families)> services,
         ManifestOptions options,
         List<string> errors,
         List<string> warnings)
@@ -556,7 +556,7 @@ public sealed class ClusterManifest
     private static ObjectKey KeyOf(object descriptor) => descriptor switch
     {
         NamespaceDescriptor d => d.Key,
-        ServiceDescriptor d => d.Key,
+        KubernetesServiceDescriptor d => d.Key,
         EndpointSliceDescriptor d => d.Key,
         PodDescriptor d => d.Key,
         _ => throw new ArgumentException("not a descriptor", nameof(descriptor)),

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace KubeDns.Records.DependencyInjection;
+namespace KubeDns.Records;
 
 /// <summary>Registers a <see cref="KubernetesFeed"/> that keeps the registered <see cref="ClusterState"/> in step with a live cluster.</summary>
 public static class KubeDnsRecordsBuilderKubernetesExtensions

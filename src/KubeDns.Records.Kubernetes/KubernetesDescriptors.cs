@@ -41,7 +41,7 @@ public static class KubernetesDescriptors
     /// <returns>The descriptor.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="value"/> is null.</exception>
     /// <exception cref="ManifestException">A field cannot be mapped (unknown type or protocol); the message names the object and field.</exception>
-    public static ServiceDescriptor ToService(V1Service value)
+    public static KubernetesServiceDescriptor ToService(V1Service value)
     {
         ArgumentNullException.ThrowIfNull(value);
         var errors = new List<string>();
@@ -136,7 +136,7 @@ public static class KubernetesDescriptors
         ArgumentNullException.ThrowIfNull(pods);
         var families = ServiceFamilies.Wanted(service, new List<string>(), label: string.Empty).Families;
         var given = ServiceFamilies.GivenIPs(service);
-        if (given.Count > 0 && !given.Contains(ServiceDescriptor.None))
+        if (given.Count > 0 && !given.Contains(KubernetesServiceDescriptor.None))
         {
             families = [.. given.Select(ip => ip.Contains(':', StringComparison.Ordinal))];
         }
@@ -144,7 +144,7 @@ public static class KubernetesDescriptors
         return EndpointController.Derive(service, families, pods);
     }
 
-    internal static ServiceDescriptor ToService(V1Service value, List<string> errors)
+    internal static KubernetesServiceDescriptor ToService(V1Service value, List<string> errors)
     {
         var ns = NamespaceOf(value.Metadata);
         var name = RequireName(value.Metadata, "Service", ns);
@@ -178,7 +178,7 @@ public static class KubernetesDescriptors
         }
 
         var ingress = value.Status?.LoadBalancer?.Ingress ?? [];
-        return new ServiceDescriptor
+        return new KubernetesServiceDescriptor
         {
             Namespace = ns,
             Name = name,

@@ -6,7 +6,7 @@ namespace KubeDns.Records.Server;
 /// <summary>One answered query, for logging (<c>kubedns serve -v</c>).</summary>
 public sealed class DnsQueryAnsweredEventArgs : EventArgs
 {
-    private DnsQueryAnsweredEventArgs(string name, RecordType type, DnsResponseCode code, bool isTcp, IPEndPoint? remote, bool forwarded)
+    private DnsQueryAnsweredEventArgs(string name, RecordType type, ResponseCode code, bool isTcp, IPEndPoint? remote, bool forwarded)
     {
         Name = name;
         Type = type;
@@ -23,7 +23,7 @@ public sealed class DnsQueryAnsweredEventArgs : EventArgs
     public RecordType Type { get; }
 
     /// <summary>The response code of our answer (forwarded answers: the code before forwarding).</summary>
-    public DnsResponseCode ResponseCode { get; }
+    public ResponseCode ResponseCode { get; }
 
     /// <summary>True for TCP.</summary>
     public bool IsTcp { get; }

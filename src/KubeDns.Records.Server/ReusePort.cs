@@ -19,7 +19,7 @@ internal static class ReusePort
         }
         else
         {
-            throw new PlatformNotSupportedException("NativeDnsServerOptions.ReusePort needs SO_REUSEPORT (Linux, macOS, FreeBSD).");
+            throw new PlatformNotSupportedException("KubeDnsServerOptions.ReusePort needs SO_REUSEPORT (Linux, macOS, FreeBSD).");
         }
     }
 }

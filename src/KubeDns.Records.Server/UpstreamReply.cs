@@ -28,7 +28,7 @@ internal static class UpstreamReply
         // A reply the upstream itself truncated may end inside an RRset: send TC with no answer instead.
         if (length > limit || (reply[2] & 0x02) != 0)
         {
-            var code = (DnsResponseCode)(reply[3] & 0xF);
+            var code = (ResponseCode)(reply[3] & 0xF);
             var truncated = DnsWire.TryWriteError(query, reply, code, options);
             if (truncated.Status != DnsRespondStatus.Respond)
             {

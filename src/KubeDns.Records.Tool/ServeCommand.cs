@@ -271,9 +271,9 @@ internal static class ServeCommand
             throw new UsageException($"--udp-receivers: '{settings.UdpReceivers}' is not between 1 and 256");
         }
 
-        if (settings.UdpBatchSize is < 1 or > NativeDnsServerOptions.MaxUdpBatchSize)
+        if (settings.UdpBatchSize is < 1 or > KubeDnsServerOptions.MaxUdpBatchSize)
         {
-            throw new UsageException($"--udp-batch: '{settings.UdpBatchSize}' is not between 1 and {NativeDnsServerOptions.MaxUdpBatchSize}");
+            throw new UsageException($"--udp-batch: '{settings.UdpBatchSize}' is not between 1 and {KubeDnsServerOptions.MaxUdpBatchSize}");
         }
 
         if (settings.WatchDebounce is < 0 or > MaxWatchDebounce)
@@ -291,14 +291,14 @@ internal static class ServeCommand
             throw new UsageException($"--tcp-max-per-client: '{settings.MaxTcpConnectionsPerClient}' is not at least 1");
         }
 
-        if (settings.RrlRate is < 0 or > NativeDnsServerOptions.MaxResponseRateLimit)
+        if (settings.RrlRate is < 0 or > KubeDnsServerOptions.MaxResponseRateLimit)
         {
-            throw new UsageException($"--rrl-rate: '{settings.RrlRate}' is not between 0 and {NativeDnsServerOptions.MaxResponseRateLimit}");
+            throw new UsageException($"--rrl-rate: '{settings.RrlRate}' is not between 0 and {KubeDnsServerOptions.MaxResponseRateLimit}");
         }
 
-        if (settings.RrlSlip is < 0 or > NativeDnsServerOptions.MaxResponseRateLimitSlip)
+        if (settings.RrlSlip is < 0 or > KubeDnsServerOptions.MaxResponseRateLimitSlip)
         {
-            throw new UsageException($"--rrl-slip: '{settings.RrlSlip}' is not between 0 and {NativeDnsServerOptions.MaxResponseRateLimitSlip}");
+            throw new UsageException($"--rrl-slip: '{settings.RrlSlip}' is not between 0 and {KubeDnsServerOptions.MaxResponseRateLimitSlip}");
         }
 
         if (settings.RrlSlip is not null && settings.RrlRate is null)
@@ -395,10 +395,10 @@ internal static class ServeCommand
     /// <summary>The two engines behind one shape: start, stop, the bound endpoint.</summary>
     private sealed class Engine : IAsyncDisposable
     {
-        private readonly NativeDnsServer? _native;
-        private readonly KubeDnsServer? _arsoft;
+        private readonly KubeDnsServer? _native;
+        private readonly ArSoftServer? _arsoft;
 
-        private Engine(NativeDnsServer? native, KubeDnsServer? arsoft)
+        private Engine(KubeDnsServer? native, ArSoftServer? arsoft)
         {
             _native = native;
             _arsoft = arsoft;
@@ -406,11 +406,11 @@ internal static class ServeCommand
 
         public IPEndPoint? LocalEndPoint => _native?.LocalEndPoint ?? _arsoft?.LocalEndPoint;
 
-        public static Engine Create(ClusterState state, Settings settings, Action<bool, IPEndPoint?, string, RecordType, DnsResponseCode, bool>? log)
+        public static Engine Create(ClusterState state, Settings settings, Action<bool, IPEndPoint?, string, RecordType, ResponseCode, bool>? log)
         {
             if (settings.ArSoft)
             {
-                var options = new KubeDnsServerOptions { Endpoint = settings.Listen };
+                var options = new ArSoftServerOptions { Endpoint = settings.Listen };
                 options.MaxTcpConnections = settings.MaxTcpConnections ?? options.MaxTcpConnections;
                 options.MaxTcpConnectionsPerClient = settings.MaxTcpConnectionsPerClient ?? options.MaxTcpConnectionsPerClient;
                 options.ResponseRateLimit = settings.RrlRate ?? options.ResponseRateLimit;
@@ -422,7 +422,7 @@ internal static class ServeCommand
 
                 SetNetworks(options.RecursionAllowedNetworks, settings.RecursionAllow);
 
-                var arsoft = new KubeDnsServer(state, options);
+                var arsoft = new ArSoftServer(state, options);
                 if (log is not null)
                 {
                     arsoft.QueryAnswered += (_, e) => log(e.IsTcp, e.RemoteEndPoint, e.Name, e.Type, e.ResponseCode, e.Forwarded);
@@ -431,7 +431,7 @@ internal static class ServeCommand
                 return new Engine(null, arsoft);
             }
 
-            var nativeOptions = new NativeDnsServerOptions
+            var nativeOptions = new KubeDnsServerOptions
             {
                 Forwarder = settings.Upstreams.Count > 0 ? new UdpDnsForwarder(settings.Upstreams, TimeSpan.FromSeconds(2)) : null,
             };
@@ -445,7 +445,7 @@ internal static class ServeCommand
             nativeOptions.Endpoints.Clear();
             nativeOptions.Endpoints.Add(settings.Listen);
             SetNetworks(nativeOptions.RecursionAllowedNetworks, settings.RecursionAllow);
-            var native = new NativeDnsServer(state, nativeOptions);
+            var native = new KubeDnsServer(state, nativeOptions);
             if (log is not null)
             {
                 // The native engine gives the name in the core's text form; the log shows it as dig would (RFC 1035 §5.1).

@@ -31,7 +31,7 @@ public sealed class ClusterChangeBatch
     /// <param name="descriptor">The service.</param>
     /// <returns>This batch, for chaining.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="descriptor"/> is null.</exception>
-    public ClusterChangeBatch Upsert(ServiceDescriptor descriptor)
+    public ClusterChangeBatch Upsert(KubernetesServiceDescriptor descriptor)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
         _changes.Add(new ClusterChange(descriptor.Key, descriptor));

@@ -72,7 +72,7 @@ public sealed partial class ClusterSnapshot
     public int IndexedNameCount => Data.Index.Count;
 
     /// <summary>Every service, in no particular order.</summary>
-    public IEnumerable<ServiceDescriptor> Services => Data.Services.Values;
+    public IEnumerable<KubernetesServiceDescriptor> Services => Data.Services.Values;
 
     /// <summary>Every EndpointSlice, in no particular order.</summary>
     public IEnumerable<EndpointSliceDescriptor> EndpointSlices => Data.Slices.Values;
@@ -108,7 +108,7 @@ public sealed partial class ClusterSnapshot
     /// <param name="namespace">The namespace.</param>
     /// <param name="name">The service name.</param>
     /// <returns>The service, or null.</returns>
-    public ServiceDescriptor? FindService(string @namespace, string name) =>
+    public KubernetesServiceDescriptor? FindService(string @namespace, string name) =>
         Data.Services.GetValueOrDefault(ObjectKey.ForService(@namespace, name));
 
     private static StoredRecord Soa(NameRef owner, NameRef mname, NameRef rname, DnsSettings settings, uint serial) =>

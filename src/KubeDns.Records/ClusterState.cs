@@ -95,7 +95,7 @@ public sealed class ClusterState
     /// <summary>
     /// Applies a single upsert; shorthand for a batch of one.
     /// </summary>
-    /// <param name="descriptor">A <see cref="NamespaceDescriptor"/>, <see cref="ServiceDescriptor"/>, <see cref="EndpointSliceDescriptor"/> or <see cref="PodDescriptor"/>.</param>
+    /// <param name="descriptor">A <see cref="NamespaceDescriptor"/>, <see cref="KubernetesServiceDescriptor"/>, <see cref="EndpointSliceDescriptor"/> or <see cref="PodDescriptor"/>.</param>
     /// <returns>The snapshot that contains the change.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="descriptor"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="descriptor"/> is not a cluster object descriptor.</exception>
@@ -107,7 +107,7 @@ public sealed class ClusterState
         _ = descriptor switch
         {
             NamespaceDescriptor d => batch.Upsert(d),
-            ServiceDescriptor d => batch.Upsert(d),
+            KubernetesServiceDescriptor d => batch.Upsert(d),
             EndpointSliceDescriptor d => batch.Upsert(d),
             PodDescriptor d => batch.Upsert(d),
             _ => throw new ArgumentException($"{descriptor.GetType().Name} is not a cluster object descriptor.", nameof(descriptor)),

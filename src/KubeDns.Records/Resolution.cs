@@ -36,13 +36,13 @@ public ref struct Resolution
     /// <summary>What kind of answer this is.</summary>
     public ResolutionKind Kind { get; internal set; }
 
-    /// <summary>The DNS response code a server sends; <see cref="DnsResponseCode.Refused"/> for names outside every zone.</summary>
-    public readonly DnsResponseCode ResponseCode => Kind switch
+    /// <summary>The DNS response code a server sends; <see cref="ResponseCode.Refused"/> for names outside every zone.</summary>
+    public readonly ResponseCode ResponseCode => Kind switch
     {
-        ResolutionKind.Answer or ResolutionKind.NoData => DnsResponseCode.NoError,
-        ResolutionKind.NameError => DnsResponseCode.NameError,
-        ResolutionKind.NotSynced => DnsResponseCode.ServerFailure,
-        _ => DnsResponseCode.Refused,
+        ResolutionKind.Answer or ResolutionKind.NoData => ResponseCode.NoError,
+        ResolutionKind.NameError => ResponseCode.NameError,
+        ResolutionKind.NotSynced => ResponseCode.ServerFailure,
+        _ => ResponseCode.Refused,
     };
 
     /// <summary>True when the answer comes from one of our zones, so a server sets the AA bit.</summary>
@@ -215,15 +215,15 @@ public ref struct Resolution
     /// <summary>The response code as <c>dig</c> prints it: NOERROR, NXDOMAIN, SERVFAIL, REFUSED …</summary>
     /// <param name="code">The response code.</param>
     /// <returns>The mnemonic.</returns>
-    public static string StatusText(DnsResponseCode code) => code switch
+    public static string StatusText(ResponseCode code) => code switch
     {
-        DnsResponseCode.NoError => "NOERROR",
-        DnsResponseCode.FormatError => "FORMERR",
-        DnsResponseCode.ServerFailure => "SERVFAIL",
-        DnsResponseCode.NameError => "NXDOMAIN",
-        DnsResponseCode.NotImplemented => "NOTIMP",
-        DnsResponseCode.Refused => "REFUSED",
-        DnsResponseCode.BadVersion => "BADVERS",
+        ResponseCode.NoError => "NOERROR",
+        ResponseCode.FormatError => "FORMERR",
+        ResponseCode.ServerFailure => "SERVFAIL",
+        ResponseCode.NameError => "NXDOMAIN",
+        ResponseCode.NotImplemented => "NOTIMP",
+        ResponseCode.Refused => "REFUSED",
+        ResponseCode.BadVersion => "BADVERS",
         _ => $"RCODE{(int)code}",
     };
 }

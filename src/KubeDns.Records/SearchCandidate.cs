@@ -3,7 +3,7 @@ namespace KubeDns.Records;
 /// <summary>One name a pod's resolver tried, and what cluster DNS answered for it.</summary>
 public sealed class SearchCandidate
 {
-    internal SearchCandidate(string name, ResolutionKind kind, DnsResponseCode responseCode, IReadOnlyList<string> answer)
+    internal SearchCandidate(string name, ResolutionKind kind, ResponseCode responseCode, IReadOnlyList<string> answer)
     {
         Name = name;
         Kind = kind;
@@ -18,7 +18,7 @@ public sealed class SearchCandidate
     public ResolutionKind Kind { get; }
 
     /// <summary>The response code cluster DNS gave; REFUSED stands for "outside the cluster".</summary>
-    public DnsResponseCode ResponseCode { get; }
+    public ResponseCode ResponseCode { get; }
 
     /// <summary>The answer records as zone-file lines.</summary>
     public IReadOnlyList<string> Answer { get; }

@@ -12,6 +12,6 @@ public enum ServiceType
     /// <summary>A ClusterIP service also exposed by a load balancer; DNS serves its cluster IPs, never the balancer's.</summary>
     LoadBalancer,
 
-    /// <summary>An alias: DNS serves a CNAME to <see cref="ServiceDescriptor.ExternalName"/>.</summary>
+    /// <summary>An alias: DNS serves a CNAME to <see cref="KubernetesServiceDescriptor.ExternalName"/>.</summary>
     ExternalName,
 }

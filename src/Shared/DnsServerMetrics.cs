@@ -80,7 +80,7 @@ internal sealed class DnsServerMetrics : IDisposable
     public long Dropped => Interlocked.Read(ref _dropped);
 
     /// <summary>Counts one response sent with <paramref name="code"/>.</summary>
-    public void Response(DnsResponseCode code, bool tcp)
+    public void Response(ResponseCode code, bool tcp)
     {
         if ((int)code < Codes)
         {
@@ -101,7 +101,7 @@ internal sealed class DnsServerMetrics : IDisposable
     public void RrlSlip() => Interlocked.Increment(ref _rrlSlipped);
 
     /// <summary>Responses with <paramref name="code"/> over both transports.</summary>
-    public long ResponsesWith(DnsResponseCode code) => (int)code < Codes
+    public long ResponsesWith(ResponseCode code) => (int)code < Codes
         ? Interlocked.Read(ref _responses[(int)code]) + Interlocked.Read(ref _responses[Codes + (int)code])
         : 0;
 
@@ -118,7 +118,7 @@ internal sealed class DnsServerMetrics : IDisposable
         var names = new string[Codes];
         for (var code = 0; code < Codes; code++)
         {
-            names[code] = Resolution.StatusText((DnsResponseCode)code);
+            names[code] = Resolution.StatusText((ResponseCode)code);
         }
 
         return names;

@@ -22,7 +22,7 @@ public class KubeDnsRecordsServiceCollectionExtensionsTests
         Assert.Same(state.Current, provider.GetRequiredService<ClusterSnapshot>());
         Assert.NotNull(provider.GetRequiredService<ClusterDnsOptions>());
 
-        state.Upsert(new ServiceDescriptor { Namespace = "kiada", Name = "quote", ClusterIPs = ["10.96.161.97"] });
+        state.Upsert(new KubernetesServiceDescriptor { Namespace = "kiada", Name = "quote", ClusterIPs = ["10.96.161.97"] });
         state.MarkSynced();
         Assert.Equal("quote.kiada.svc.cluster.local. 5 IN A 10.96.161.97\n", state.Resolve("quote.kiada.svc.cluster.local", RecordType.A).Answer.ToString());
     }
@@ -40,7 +40,7 @@ public class KubeDnsRecordsServiceCollectionExtensionsTests
         Assert.Same(services, second.Services);
         using var provider = services.BuildServiceProvider();
         var state = provider.GetRequiredService<ClusterState>();
-        state.Upsert(new ServiceDescriptor { Namespace = "kiada", Name = "quote", ClusterIPs = ["10.96.161.97"] });
+        state.Upsert(new KubernetesServiceDescriptor { Namespace = "kiada", Name = "quote", ClusterIPs = ["10.96.161.97"] });
         Assert.Equal("quote.kiada.svc.corp.example. 30 IN A 10.96.161.97\n", state.Resolve("quote.kiada.svc.corp.example", RecordType.A).Answer.ToString());
     }
 

@@ -137,7 +137,7 @@ public class ClusterIPAllocationTests
     {
         var manifest = ClusterManifest.Parse(Service("h", "None") + "\n---\napiVersion: v1\nkind: Service\nmetadata: {name: e, namespace: shop}\nspec: {type: ExternalName, externalName: example.com}", "x.yaml");
 
-        Assert.Equal<string>([ServiceDescriptor.None], manifest.Services[0].ClusterIPs);
+        Assert.Equal<string>([KubernetesServiceDescriptor.None], manifest.Services[0].ClusterIPs);
         Assert.Empty(manifest.Services[1].ClusterIPs);
         Assert.Empty(manifest.Warnings);
     }

@@ -64,7 +64,7 @@ public class KubernetesDescriptorsTests
         var descriptor = KubernetesDescriptors.ToService(Service("quote-headless", clusterIP: "None"));
 
         Assert.True(descriptor.IsHeadless);
-        Assert.Equal<string>([ServiceDescriptor.None], descriptor.ClusterIPs);
+        Assert.Equal<string>([KubernetesServiceDescriptor.None], descriptor.ClusterIPs);
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public sealed partial class SimulateWorkloadsTests
         Assert.Equal(["10.244.0.1"], Addresses(state, "web-0.nginx.default.svc.cluster.local"));
         Assert.Equal(["10.244.0.2"], Addresses(state, "web-1.nginx.default.svc.cluster.local"));
         Assert.Equal(["10.244.0.1", "10.244.0.2"], Addresses(state, "nginx.default.svc.cluster.local").Order());
-        Assert.Equal(DnsResponseCode.NameError, Code(state, "web-2.nginx.default.svc.cluster.local"));
+        Assert.Equal(ResponseCode.NameError, Code(state, "web-2.nginx.default.svc.cluster.local"));
     }
 
     [Fact]
@@ -50,8 +50,8 @@ public sealed partial class SimulateWorkloadsTests
         var manifest = ClusterManifest.Load([Docs]);
         var state = Apply(manifest);
 
-        Assert.Equal(DnsResponseCode.NameError, Code(state, "web-0.nginx.default.svc.cluster.local"));
-        Assert.Equal(DnsResponseCode.NameError, Code(state, "busybox-1.busybox-subdomain.default.svc.cluster.local"));
+        Assert.Equal(ResponseCode.NameError, Code(state, "web-0.nginx.default.svc.cluster.local"));
+        Assert.Equal(ResponseCode.NameError, Code(state, "busybox-1.busybox-subdomain.default.svc.cluster.local"));
         Assert.Equal(["default/busybox-subdomain", "default/nginx"], manifest.ServicesWithoutPods);
         Assert.DoesNotContain(manifest.Warnings, w => w.Contains("simulated", StringComparison.Ordinal));
     }
@@ -355,13 +355,13 @@ public sealed partial class SimulateWorkloadsTests
         return state;
     }
 
-    private static DnsResponseCode Code(ClusterState state, string name) => state.Resolve(name, RecordType.A).ResponseCode;
+    private static ResponseCode Code(ClusterState state, string name) => state.Resolve(name, RecordType.A).ResponseCode;
 
     /// <summary>The addresses of the A records in the answer, in answer order.</summary>
     private static List<string> Addresses(ClusterState state, string name)
     {
         var resolution = state.Resolve(name, RecordType.A);
-        Assert.Equal(DnsResponseCode.NoError, resolution.ResponseCode);
+        Assert.Equal(ResponseCode.NoError, resolution.ResponseCode);
         var addresses = new List<string>();
         foreach (var record in resolution.Answer)
         {

@@ -2,7 +2,6 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
 using KubeDns.Records.ArSoft;
-using KubeDns.Records.DependencyInjection;
 using KubeDns.Records.Server;
 using KubeDns.Records.Tests.TestData;
 using Microsoft.Extensions.DependencyInjection;
@@ -167,7 +166,7 @@ public class ArSoftHostingTests
 
         var error = Assert.Throws<ArgumentException>(() => builder.AddArSoftServer(new IPEndPoint(IPAddress.Loopback, 5354), o => o.MaxTcpConnectionsPerClient = 0));
 
-        Assert.Contains("KubeDnsServerOptions.MaxTcpConnectionsPerClient: 0 ", error.Message);
+        Assert.Contains("ArSoftServerOptions.MaxTcpConnectionsPerClient: 0 ", error.Message);
     }
 
     [Fact]
@@ -181,7 +180,7 @@ public class ArSoftHostingTests
         await using var provider = services.BuildServiceProvider();
         _ = provider.GetServices<IHostedService>().ToList();
 
-        Assert.Equal(KubeDnsServer.MeterName, Assert.Single(factory.Meters).Name);
+        Assert.Equal(ArSoftServer.MeterName, Assert.Single(factory.Meters).Name);
     }
 
     [Fact]
@@ -218,7 +217,7 @@ public class NativeHostingTests
     public async Task AddKubeDnsServer_GenericHost_ServesExampleClusterUntilStopped()
     {
         using var host = BuildExampleHost();
-        var server = host.Services.GetRequiredService<NativeDnsServer>();
+        var server = host.Services.GetRequiredService<KubeDnsServer>();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await host.StartAsync(timeout.Token);
 
@@ -252,7 +251,7 @@ public class NativeHostingTests
         string output;
         try
         {
-            output = await Dig.RunAsync(host.Services.GetRequiredService<NativeDnsServer>().LocalEndPoint!, "quote.kiada.svc.cluster.local", "A");
+            output = await Dig.RunAsync(host.Services.GetRequiredService<KubeDnsServer>().LocalEndPoint!, "quote.kiada.svc.cluster.local", "A");
         }
         finally
         {
@@ -273,10 +272,10 @@ public class NativeHostingTests
         services.AddKubeDnsRecords().AddKubeDnsServer(o => o.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 5355)));
 
         Assert.Single(services, d => d.ServiceType == typeof(IHostedService));
-        Assert.Single(services, d => d.ServiceType == typeof(NativeDnsServer));
+        Assert.Single(services, d => d.ServiceType == typeof(KubeDnsServer));
         await using var provider = services.BuildServiceProvider();
         Assert.Single(provider.GetServices<IHostedService>());
-        Assert.Single(provider.GetServices<NativeDnsServer>());
+        Assert.Single(provider.GetServices<KubeDnsServer>());
     }
 
     [Fact]
@@ -297,7 +296,7 @@ public class NativeHostingTests
         string udp;
         try
         {
-            bound = [.. host.Services.GetRequiredService<NativeDnsServer>().LocalEndPoints];
+            bound = [.. host.Services.GetRequiredService<KubeDnsServer>().LocalEndPoints];
             udp = await Dig.RunAsync(bound[0], "quote.kiada.svc.cluster.local", "A");
         }
         finally
@@ -309,7 +308,7 @@ public class NativeHostingTests
         var endPoint = Assert.Single(bound);
         Assert.Equal(IPAddress.Loopback, endPoint.Address);
         Assert.NotEqual(0, endPoint.Port);
-        Assert.NotEqual(NativeDnsServerOptions.DefaultEndpoint.Port, endPoint.Port);
+        Assert.NotEqual(KubeDnsServerOptions.DefaultEndpoint.Port, endPoint.Port);
         Assert.Equal(["quote.kiada.svc.cluster.local. 5 IN A 10.96.161.97"], Dig.Section(udp, "ANSWER"));
     }
 
@@ -324,7 +323,7 @@ public class NativeHostingTests
             o.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 0));
         });
         using var host = builder.Build();
-        var server = host.Services.GetRequiredService<NativeDnsServer>();
+        var server = host.Services.GetRequiredService<KubeDnsServer>();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
 
         await host.StartAsync(timeout.Token);
@@ -346,7 +345,7 @@ public class NativeHostingTests
     public void AddKubeDnsServer_InvalidOptions_ArgumentExceptionAtRegistrationNamingOption(string option)
     {
         var builder = new ServiceCollection().AddKubeDnsRecords();
-        Action<NativeDnsServerOptions> configure = option switch
+        Action<KubeDnsServerOptions> configure = option switch
         {
             "MaxTcpConnections" => o => o.MaxTcpConnections = 0,
             "MaxTcpConnectionsPerClient" => o => o.MaxTcpConnectionsPerClient = 0,
@@ -377,7 +376,7 @@ public class NativeHostingTests
             {
                 if (ReferenceEquals(instrument.Meter.Scope, hostFactory) && instrument.Name == "kubedns.dns.responses")
                 {
-                    Assert.Equal(NativeDnsServer.MeterName, instrument.Meter.Name);
+                    Assert.Equal(KubeDnsServer.MeterName, instrument.Meter.Name);
                     l.EnableMeasurementEvents(instrument);
                 }
             },
@@ -392,7 +391,7 @@ public class NativeHostingTests
         await host.StartAsync(timeout.Token);
         try
         {
-            await RawDns.ExchangeUdpAsync(host.Services.GetRequiredService<NativeDnsServer>().LocalEndPoint!, new RawQuery().ToBytes());
+            await RawDns.ExchangeUdpAsync(host.Services.GetRequiredService<KubeDnsServer>().LocalEndPoint!, new RawQuery().ToBytes());
             listener.RecordObservableInstruments();
         }
         finally
@@ -410,7 +409,7 @@ public class NativeHostingTests
         using var mine = new TestMeterFactory();
         var services = new ServiceCollection();
         services.AddSingleton<IMeterFactory>(container);
-        NativeDnsServerOptions? configured = null;
+        KubeDnsServerOptions? configured = null;
         services.AddKubeDnsRecords().AddKubeDnsServer(o =>
         {
             o.MeterFactory = mine;
@@ -418,10 +417,10 @@ public class NativeHostingTests
         });
 
         await using var provider = services.BuildServiceProvider();
-        _ = provider.GetRequiredService<NativeDnsServer>();
+        _ = provider.GetRequiredService<KubeDnsServer>();
 
         Assert.Empty(container.Meters);
-        Assert.Equal(NativeDnsServer.MeterName, Assert.Single(mine.Meters).Name);
+        Assert.Equal(KubeDnsServer.MeterName, Assert.Single(mine.Meters).Name);
         Assert.Same(mine, configured!.MeterFactory);
     }
 
@@ -431,13 +430,13 @@ public class NativeHostingTests
         using var container = new TestMeterFactory();
         var services = new ServiceCollection();
         services.AddSingleton<IMeterFactory>(container);
-        NativeDnsServerOptions? configured = null;
+        KubeDnsServerOptions? configured = null;
         services.AddKubeDnsRecords().AddKubeDnsServer(o => configured = o);
 
         await using var provider = services.BuildServiceProvider();
-        _ = provider.GetRequiredService<NativeDnsServer>();
+        _ = provider.GetRequiredService<KubeDnsServer>();
 
-        Assert.Equal(NativeDnsServer.MeterName, Assert.Single(container.Meters).Name);
+        Assert.Equal(KubeDnsServer.MeterName, Assert.Single(container.Meters).Name);
         Assert.Null(configured!.MeterFactory);
     }
 
@@ -457,7 +456,7 @@ public class NativeHostingTests
     }
 
     /// <summary>A generic host with the native engine on 127.0.0.1 (ephemeral port), serving the synced example cluster.</summary>
-    private static IHost BuildExampleHost(Action<ClusterDnsOptions>? dns = null, Action<NativeDnsServerOptions>? configure = null)
+    private static IHost BuildExampleHost(Action<ClusterDnsOptions>? dns = null, Action<KubeDnsServerOptions>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();

@@ -19,7 +19,7 @@ public abstract class MetricsTests(Engine engine)
     private const string RrlDropped = "kubedns.dns.rrl.dropped";
     private const string RrlSlipped = "kubedns.dns.rrl.slipped";
 
-    private string MeterName => engine == Engine.Native ? NativeDnsServer.MeterName : KubeDnsServer.MeterName;
+    private string MeterName => engine == Engine.Native ? KubeDnsServer.MeterName : ArSoftServer.MeterName;
 
     [Fact]
     public async Task Meter_FromFactory_NamedForEngineWithItsObservableCounters()

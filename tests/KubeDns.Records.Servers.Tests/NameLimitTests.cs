@@ -18,7 +18,7 @@ public abstract class NameLimitTests(Engine engine)
     {
         var state = new ClusterState(new ClusterDnsOptions { Zones = { [0] = Zone } });
         state.Apply(new ClusterChangeBatch()
-            .Upsert(ExampleCluster.Service(Label63, Label63, ServiceDescriptor.None, ExampleCluster.Port("http", 80)))
+            .Upsert(ExampleCluster.Service(Label63, Label63, KubernetesServiceDescriptor.None, ExampleCluster.Port("http", 80)))
             .Upsert(ExampleCluster.Slice(Label63, "long-x1", Label63, [ExampleCluster.SlicePort("http", 80)],
                 ExampleCluster.Endpoint("10.244.0.1", "p-0") with { Hostname = "a" },
                 ExampleCluster.Endpoint("10.244.0.2", "p-1") with { Hostname = new string('h', 63) })));

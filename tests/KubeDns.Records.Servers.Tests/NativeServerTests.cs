@@ -20,10 +20,10 @@ public class NativeServerTests
         await RawDns.ExchangeUdpAsync(endPoint, RawDns.Header(4, flags: 0x0100, qdcount: 0));
         await RawDns.ExchangeUdpAsync(endPoint, new RawQuery { Id = 5, Name = "example.com" }.ToBytes());
 
-        Assert.Equal(2, server.ResponsesWith(DnsResponseCode.NoError));
-        Assert.Equal(1, server.ResponsesWith(DnsResponseCode.NameError));
-        Assert.Equal(1, server.ResponsesWith(DnsResponseCode.FormatError));
-        Assert.Equal(1, server.ResponsesWith(DnsResponseCode.Refused));
+        Assert.Equal(2, server.ResponsesWith(ResponseCode.NoError));
+        Assert.Equal(1, server.ResponsesWith(ResponseCode.NameError));
+        Assert.Equal(1, server.ResponsesWith(ResponseCode.FormatError));
+        Assert.Equal(1, server.ResponsesWith(ResponseCode.Refused));
         Assert.Equal(0, server.Dropped);
         Assert.Equal(0, server.Forwarded);
     }

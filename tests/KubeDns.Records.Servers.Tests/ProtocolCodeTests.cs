@@ -327,9 +327,9 @@ public abstract class ProtocolCodeTests(ServerFixture fixture)
 
         Assert.Collection(
             events,
-            e => Assert.Equal(("QuOtE.kiada.svc.cluster.local.", RecordType.A, DnsResponseCode.NoError, false, false), (e.Name, e.Type, e.ResponseCode, e.IsTcp, e.Forwarded)),
-            e => Assert.Equal(("nope.kiada.svc.cluster.local.", RecordType.AAAA, DnsResponseCode.NameError, true), (e.Name, e.Type, e.ResponseCode, e.IsTcp)),
-            e => Assert.Equal((string.Empty, DnsResponseCode.FormatError, false), (e.Name, e.ResponseCode, e.IsTcp)));
+            e => Assert.Equal(("QuOtE.kiada.svc.cluster.local.", RecordType.A, ResponseCode.NoError, false, false), (e.Name, e.Type, e.ResponseCode, e.IsTcp, e.Forwarded)),
+            e => Assert.Equal(("nope.kiada.svc.cluster.local.", RecordType.AAAA, ResponseCode.NameError, true), (e.Name, e.Type, e.ResponseCode, e.IsTcp)),
+            e => Assert.Equal((string.Empty, ResponseCode.FormatError, false), (e.Name, e.ResponseCode, e.IsTcp)));
         Assert.Equal(IPAddress.Loopback, events[1].RemoteEndPoint?.Address);
     }
 
@@ -344,7 +344,7 @@ public abstract class ProtocolCodeTests(ServerFixture fixture)
 
         Assert.Equal(FormErr, reply.Rcode);
         var e = Assert.Single(await answered.WaitForAsync(1));
-        Assert.Equal(DnsResponseCode.FormatError, e.ResponseCode);
+        Assert.Equal(ResponseCode.FormatError, e.ResponseCode);
     }
 
     /// <summary>The UDP client's address is in the event, as for TCP (a test in the engine classes).</summary>

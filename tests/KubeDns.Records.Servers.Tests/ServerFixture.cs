@@ -57,12 +57,12 @@ public abstract class ServerFixture : IAsyncLifetime
     {
         var batch = new ClusterChangeBatch();
         batch.Upsert(new NamespaceDescriptor { Name = "load" });
-        batch.Upsert(ExampleCluster.Service("load", "big", ServiceDescriptor.None, ExampleCluster.Port("http", 80)));
+        batch.Upsert(ExampleCluster.Service("load", "big", KubernetesServiceDescriptor.None, ExampleCluster.Port("http", 80)));
         batch.Upsert(ExampleCluster.Slice("load", "big-x1", "big", [ExampleCluster.SlicePort("http", 80)],
             [.. BigAddresses().Select((address, i) => ExampleCluster.Endpoint(address, $"big-{i}"))]));
         foreach (var (name, count, octet) in new[] { ("dozen", 12, 201), ("thirty", 30, 202) })
         {
-            batch.Upsert(ExampleCluster.Service("load", name, ServiceDescriptor.None, ExampleCluster.Port("http", 80)));
+            batch.Upsert(ExampleCluster.Service("load", name, KubernetesServiceDescriptor.None, ExampleCluster.Port("http", 80)));
             batch.Upsert(ExampleCluster.Slice("load", $"{name}-x1", name, [ExampleCluster.SlicePort("http", 80)],
                 [.. Enumerable.Range(1, count).Select(i => ExampleCluster.Endpoint($"10.{octet}.0.{i}", $"{name}-{i}"))]));
         }
@@ -110,13 +110,13 @@ internal static partial class TestServers
     }
 
     /// <summary>Starts a native engine on the example cluster at 127.0.0.1, ephemeral port; disposes it if the start fails.</summary>
-    public static async Task<NativeDnsServer> StartNativeAsync(Action<NativeDnsServerOptions>? configure = null)
+    public static async Task<KubeDnsServer> StartNativeAsync(Action<KubeDnsServerOptions>? configure = null)
     {
-        var options = new NativeDnsServerOptions();
+        var options = new KubeDnsServerOptions();
         options.Endpoints.Clear();
         options.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 0));
         configure?.Invoke(options);
-        var server = new NativeDnsServer(ExampleCluster.Create(), options);
+        var server = new KubeDnsServer(ExampleCluster.Create(), options);
         await StartOrDisposeAsync(server, server.StartAsync);
         return server;
     }

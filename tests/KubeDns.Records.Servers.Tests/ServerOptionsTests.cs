@@ -5,7 +5,7 @@ using KubeDns.Records.Tests.TestData;
 
 namespace KubeDns.Records.Servers.Tests;
 
-/// <summary>Validation of <see cref="KubeDnsServerOptions"/> by <see cref="KubeDnsServer"/>, and that options are copied.</summary>
+/// <summary>Validation of <see cref="ArSoftServerOptions"/> by <see cref="ArSoftServer"/>, and that options are copied.</summary>
 public class ArSoftServerOptionsTests
 {
     [Theory]
@@ -13,7 +13,7 @@ public class ArSoftServerOptionsTests
     [InlineData(70000)]
     public void Constructor_PayloadSizeOutOfRange_ArgumentExceptionNamingOption(int size)
     {
-        var error = Assert.Throws<ArgumentException>(() => new KubeDnsServer(ExampleCluster.Create(), Loopback(o => o.MaxUdpPayloadSize = size)));
+        var error = Assert.Throws<ArgumentException>(() => new ArSoftServer(ExampleCluster.Create(), Loopback(o => o.MaxUdpPayloadSize = size)));
 
         Assert.Contains("MaxUdpPayloadSize", error.Message);
         Assert.Contains(size.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message);
@@ -22,27 +22,200 @@ public class ArSoftServerOptionsTests
     [Fact]
     public void Constructor_UpstreamWithoutPort_ArgumentExceptionNamingOption()
     {
-        var error = Assert.Throws<ArgumentException>(() => new KubeDnsServer(ExampleCluster.Create(), Loopback(o => o.Upstreams.Add(new IPEndPoint(IPAddress.Loopback, 0)))));
+        var error = Assert.Throws<ArgumentException>(() => new ArSoftServer(ExampleCluster.Create(), Loopback(o => o.Upstreams.Add(new IPEndPoint(IPAddress.Loopback, 0)))));
 
         Assert.Contains("Upstreams", error.Message);
     }
 
     [Fact]
     public void Constructor_NullState_ArgumentNullException() =>
-        Assert.Throws<ArgumentNullException>(() => new KubeDnsServer(null!));
+        Assert.Throws<ArgumentNullException>(() => new ArSoftServer(null!));
 
     [Fact]
     public void Constructor_BadRecursionNetwork_ArgumentExceptionNamingOptionAndValue()
     {
-        var error = Assert.Throws<ArgumentException>(() => new KubeDnsServer(ExampleCluster.Create(), Loopback(o => o.RecursionAllowedNetworks.Add("10.0.0.0/33"))));
+        var error = Assert.Throws<ArgumentException>(() => new ArSoftServer(ExampleCluster.Create(), Loopback(o => o.RecursionAllowedNetworks.Add("10.0.0.0/33"))));
 
-        Assert.StartsWith("KubeDnsServerOptions.RecursionAllowedNetworks: '10.0.0.0/33' is not a network", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("ArSoftServerOptions.RecursionAllowedNetworks: '10.0.0.0/33' is not a network", error.Message, StringComparison.Ordinal);
+        Assert.Equal(nameof(ArSoftServerOptions.RecursionAllowedNetworks), error.ParamName);
+    }
+
+    [Theory]
+    [InlineData(-1, 2, "ArSoftServerOptions.ResponseRateLimit: -1 is not in 0..1000000", "ResponseRateLimit")]
+    [InlineData(5, 11, "ArSoftServerOptions.ResponseRateLimitSlip: 11 is not in 0..10", "ResponseRateLimitSlip")]
+    public void Constructor_ResponseRateLimitOutOfRange_ArgumentExceptionNamingOptionAndValue(int rate, int slip, string message, string option)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new ArSoftServer(ExampleCluster.Create(), Loopback(o =>
+        {
+            o.ResponseRateLimit = rate;
+            o.ResponseRateLimitSlip = slip;
+        })));
+
+        Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
+        Assert.Equal(option, error.ParamName);
+    }
+
+    [Fact]
+    public void Constructor_NullTimeProvider_ArgumentExceptionNamingOption()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new ArSoftServer(ExampleCluster.Create(), Loopback(o => o.TimeProvider = null!)));
+
+        Assert.StartsWith("ArSoftServerOptions.TimeProvider: is required.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ResponseRateLimit_Default_OffSlipTwo() =>
+        Assert.Equal((0, 2), (new ArSoftServerOptions().ResponseRateLimit, new ArSoftServerOptions().ResponseRateLimitSlip));
+
+    [Fact]
+    public async Task Options_ChangedAfterConstruction_NoEffect()
+    {
+        var options = Loopback();
+        await using var server = new ArSoftServer(ExampleCluster.Create(), options);
+        options.Upstreams.Add(new IPEndPoint(IPAddress.Loopback, 9));
+        await server.StartAsync();
+
+        var output = await Dig.RunAsync(server.LocalEndPoint!, "example.com", "A");
+
+        Assert.Equal("REFUSED", Dig.Status(output));
+    }
+
+    private static ArSoftServerOptions Loopback(Action<ArSoftServerOptions>? configure = null)
+    {
+        var options = new ArSoftServerOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, 0) };
+        configure?.Invoke(options);
+        return options;
+    }
+}
+
+/// <summary>Validation of <see cref="KubeDnsServerOptions"/> by <see cref="KubeDnsServer"/> and of <see cref="UdpDnsForwarder"/>.</summary>
+public class NativeServerOptionsTests
+{
+    [Theory]
+    [InlineData(100)]
+    [InlineData(511)]
+    [InlineData(70000)]
+    public void Constructor_PayloadSizeOutOfRange_ArgumentExceptionNamingOption(int size)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new KubeDnsServer(ExampleCluster.Create(), Loopback(o => o.MaxUdpPayloadSize = size)));
+
+        Assert.Contains("MaxUdpPayloadSize", error.Message);
+        Assert.Contains(size.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message);
+        Assert.Equal(nameof(KubeDnsServerOptions.MaxUdpPayloadSize), error.ParamName);
+    }
+
+    [Fact]
+    public void Constructor_BadRecursionNetwork_ArgumentExceptionNamingOptionAndValue()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new KubeDnsServer(ExampleCluster.Create(), Loopback(o => o.RecursionAllowedNetworks.Add("192.168.1.1/16"))));
+
+        Assert.StartsWith("KubeDnsServerOptions.RecursionAllowedNetworks: '192.168.1.1/16' is not a network", error.Message, StringComparison.Ordinal);
         Assert.Equal(nameof(KubeDnsServerOptions.RecursionAllowedNetworks), error.ParamName);
     }
 
     [Theory]
+    [InlineData(0)]
+    [InlineData(257)]
+    public void Constructor_UdpReceiversOutOfRange_ArgumentExceptionNamingOption(int receivers)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new KubeDnsServer(ExampleCluster.Create(), Loopback(o => o.UdpReceivers = receivers)));
+
+        Assert.Contains("UdpReceivers", error.Message);
+        Assert.Contains(receivers.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(1025)]
+    public void Constructor_UdpBatchSizeOutOfRange_ArgumentExceptionNamingOptionAndValue(int size)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new KubeDnsServer(ExampleCluster.Create(), Loopback(o => o.UdpBatchSize = size)));
+
+        Assert.Contains("UdpBatchSize", error.Message);
+        Assert.Contains(size.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message);
+        Assert.Equal(nameof(KubeDnsServerOptions.UdpBatchSize), error.ParamName);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(KubeDnsServerOptions.MaxUdpBatchSize)]
+    public async Task Constructor_UdpBatchSizeAtBounds_Accepted(int size)
+    {
+        await using var server = new KubeDnsServer(ExampleCluster.Create(), Loopback(o => o.UdpBatchSize = size));
+
+        Assert.False(server.IsRunning);
+    }
+
+    [Fact]
+    public void UdpBatchSize_Default_32() => Assert.Equal(32, new KubeDnsServerOptions().UdpBatchSize);
+
+    [Fact]
+    public void Endpoints_Default_EmptyAndValid()
+    {
+        var options = new KubeDnsServerOptions();
+
+        options.Validate();
+
+        Assert.Empty(options.Endpoints);
+        Assert.Equal(new IPEndPoint(IPAddress.Loopback, 5353), KubeDnsServerOptions.DefaultEndpoint);
+    }
+
+    [Fact]
+    public async Task StartAsync_OneEphemeralEndpointAdded_BindsOnlyThatEndpoint()
+    {
+        // Added without clearing first, as a test harness would: the 5353 default applies only when none is given.
+        var options = new KubeDnsServerOptions { UdpReceivers = 1 };
+        options.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 0));
+        await using var server = new KubeDnsServer(ExampleCluster.Create(), options);
+
+        await server.StartAsync();
+
+        var bound = Assert.Single(server.LocalEndPoints);
+        Assert.Equal(IPAddress.Loopback, bound.Address);
+        Assert.NotEqual(5353, bound.Port);
+    }
+
+    [Fact]
+    public void Constructor_NullEndpoint_ArgumentExceptionNamingOption()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new KubeDnsServer(ExampleCluster.Create(), Loopback(o => o.Endpoints.Add(null!))));
+
+        Assert.Contains("Endpoints", error.Message);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public void Constructor_TcpIdleTimeoutNotPositive_ArgumentExceptionNamingOption(int milliseconds)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new KubeDnsServer(ExampleCluster.Create(), Loopback(o => o.TcpIdleTimeout = TimeSpan.FromMilliseconds(milliseconds))));
+
+        Assert.Contains("TcpIdleTimeout", error.Message);
+    }
+
+    [Fact]
+    public void Constructor_MaxTcpConnectionsZero_ArgumentExceptionNamingOption()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new KubeDnsServer(ExampleCluster.Create(), Loopback(o => o.MaxTcpConnections = 0)));
+
+        Assert.Contains("MaxTcpConnections", error.Message);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-3)]
+    public void Constructor_MaxTcpConnectionsPerClientBelowOne_ArgumentExceptionNamingOptionAndValue(int value)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new KubeDnsServer(ExampleCluster.Create(), Loopback(o => o.MaxTcpConnectionsPerClient = value)));
+
+        Assert.Equal($"KubeDnsServerOptions.MaxTcpConnectionsPerClient: {value} must be at least 1. (Parameter 'MaxTcpConnectionsPerClient')", error.Message);
+    }
+
+    [Theory]
     [InlineData(-1, 2, "KubeDnsServerOptions.ResponseRateLimit: -1 is not in 0..1000000", "ResponseRateLimit")]
-    [InlineData(5, 11, "KubeDnsServerOptions.ResponseRateLimitSlip: 11 is not in 0..10", "ResponseRateLimitSlip")]
+    [InlineData(1_000_001, 2, "KubeDnsServerOptions.ResponseRateLimit: 1000001 is not in 0..1000000", "ResponseRateLimit")]
+    [InlineData(5, -1, "KubeDnsServerOptions.ResponseRateLimitSlip: -1 is not in 0..10", "ResponseRateLimitSlip")]
     public void Constructor_ResponseRateLimitOutOfRange_ArgumentExceptionNamingOptionAndValue(int rate, int slip, string message, string option)
     {
         var error = Assert.Throws<ArgumentException>(() => new KubeDnsServer(ExampleCluster.Create(), Loopback(o =>
@@ -68,181 +241,8 @@ public class ArSoftServerOptionsTests
         Assert.Equal((0, 2), (new KubeDnsServerOptions().ResponseRateLimit, new KubeDnsServerOptions().ResponseRateLimitSlip));
 
     [Fact]
-    public async Task Options_ChangedAfterConstruction_NoEffect()
-    {
-        var options = Loopback();
-        await using var server = new KubeDnsServer(ExampleCluster.Create(), options);
-        options.Upstreams.Add(new IPEndPoint(IPAddress.Loopback, 9));
-        await server.StartAsync();
-
-        var output = await Dig.RunAsync(server.LocalEndPoint!, "example.com", "A");
-
-        Assert.Equal("REFUSED", Dig.Status(output));
-    }
-
-    private static KubeDnsServerOptions Loopback(Action<KubeDnsServerOptions>? configure = null)
-    {
-        var options = new KubeDnsServerOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, 0) };
-        configure?.Invoke(options);
-        return options;
-    }
-}
-
-/// <summary>Validation of <see cref="NativeDnsServerOptions"/> by <see cref="NativeDnsServer"/> and of <see cref="UdpDnsForwarder"/>.</summary>
-public class NativeServerOptionsTests
-{
-    [Theory]
-    [InlineData(100)]
-    [InlineData(511)]
-    [InlineData(70000)]
-    public void Constructor_PayloadSizeOutOfRange_ArgumentExceptionNamingOption(int size)
-    {
-        var error = Assert.Throws<ArgumentException>(() => new NativeDnsServer(ExampleCluster.Create(), Loopback(o => o.MaxUdpPayloadSize = size)));
-
-        Assert.Contains("MaxUdpPayloadSize", error.Message);
-        Assert.Contains(size.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message);
-        Assert.Equal(nameof(NativeDnsServerOptions.MaxUdpPayloadSize), error.ParamName);
-    }
-
-    [Fact]
-    public void Constructor_BadRecursionNetwork_ArgumentExceptionNamingOptionAndValue()
-    {
-        var error = Assert.Throws<ArgumentException>(() => new NativeDnsServer(ExampleCluster.Create(), Loopback(o => o.RecursionAllowedNetworks.Add("192.168.1.1/16"))));
-
-        Assert.StartsWith("NativeDnsServerOptions.RecursionAllowedNetworks: '192.168.1.1/16' is not a network", error.Message, StringComparison.Ordinal);
-        Assert.Equal(nameof(NativeDnsServerOptions.RecursionAllowedNetworks), error.ParamName);
-    }
-
-    [Theory]
-    [InlineData(0)]
-    [InlineData(257)]
-    public void Constructor_UdpReceiversOutOfRange_ArgumentExceptionNamingOption(int receivers)
-    {
-        var error = Assert.Throws<ArgumentException>(() => new NativeDnsServer(ExampleCluster.Create(), Loopback(o => o.UdpReceivers = receivers)));
-
-        Assert.Contains("UdpReceivers", error.Message);
-        Assert.Contains(receivers.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message);
-    }
-
-    [Theory]
-    [InlineData(0)]
-    [InlineData(-1)]
-    [InlineData(1025)]
-    public void Constructor_UdpBatchSizeOutOfRange_ArgumentExceptionNamingOptionAndValue(int size)
-    {
-        var error = Assert.Throws<ArgumentException>(() => new NativeDnsServer(ExampleCluster.Create(), Loopback(o => o.UdpBatchSize = size)));
-
-        Assert.Contains("UdpBatchSize", error.Message);
-        Assert.Contains(size.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message);
-        Assert.Equal(nameof(NativeDnsServerOptions.UdpBatchSize), error.ParamName);
-    }
-
-    [Theory]
-    [InlineData(1)]
-    [InlineData(NativeDnsServerOptions.MaxUdpBatchSize)]
-    public async Task Constructor_UdpBatchSizeAtBounds_Accepted(int size)
-    {
-        await using var server = new NativeDnsServer(ExampleCluster.Create(), Loopback(o => o.UdpBatchSize = size));
-
-        Assert.False(server.IsRunning);
-    }
-
-    [Fact]
-    public void UdpBatchSize_Default_32() => Assert.Equal(32, new NativeDnsServerOptions().UdpBatchSize);
-
-    [Fact]
-    public void Endpoints_Default_EmptyAndValid()
-    {
-        var options = new NativeDnsServerOptions();
-
-        options.Validate();
-
-        Assert.Empty(options.Endpoints);
-        Assert.Equal(new IPEndPoint(IPAddress.Loopback, 5353), NativeDnsServerOptions.DefaultEndpoint);
-    }
-
-    [Fact]
-    public async Task StartAsync_OneEphemeralEndpointAdded_BindsOnlyThatEndpoint()
-    {
-        // Added without clearing first, as a test harness would: the 5353 default applies only when none is given.
-        var options = new NativeDnsServerOptions { UdpReceivers = 1 };
-        options.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 0));
-        await using var server = new NativeDnsServer(ExampleCluster.Create(), options);
-
-        await server.StartAsync();
-
-        var bound = Assert.Single(server.LocalEndPoints);
-        Assert.Equal(IPAddress.Loopback, bound.Address);
-        Assert.NotEqual(5353, bound.Port);
-    }
-
-    [Fact]
-    public void Constructor_NullEndpoint_ArgumentExceptionNamingOption()
-    {
-        var error = Assert.Throws<ArgumentException>(() => new NativeDnsServer(ExampleCluster.Create(), Loopback(o => o.Endpoints.Add(null!))));
-
-        Assert.Contains("Endpoints", error.Message);
-    }
-
-    [Theory]
-    [InlineData(0)]
-    [InlineData(-1)]
-    public void Constructor_TcpIdleTimeoutNotPositive_ArgumentExceptionNamingOption(int milliseconds)
-    {
-        var error = Assert.Throws<ArgumentException>(() => new NativeDnsServer(ExampleCluster.Create(), Loopback(o => o.TcpIdleTimeout = TimeSpan.FromMilliseconds(milliseconds))));
-
-        Assert.Contains("TcpIdleTimeout", error.Message);
-    }
-
-    [Fact]
-    public void Constructor_MaxTcpConnectionsZero_ArgumentExceptionNamingOption()
-    {
-        var error = Assert.Throws<ArgumentException>(() => new NativeDnsServer(ExampleCluster.Create(), Loopback(o => o.MaxTcpConnections = 0)));
-
-        Assert.Contains("MaxTcpConnections", error.Message);
-    }
-
-    [Theory]
-    [InlineData(0)]
-    [InlineData(-3)]
-    public void Constructor_MaxTcpConnectionsPerClientBelowOne_ArgumentExceptionNamingOptionAndValue(int value)
-    {
-        var error = Assert.Throws<ArgumentException>(() => new NativeDnsServer(ExampleCluster.Create(), Loopback(o => o.MaxTcpConnectionsPerClient = value)));
-
-        Assert.Equal($"NativeDnsServerOptions.MaxTcpConnectionsPerClient: {value} must be at least 1. (Parameter 'MaxTcpConnectionsPerClient')", error.Message);
-    }
-
-    [Theory]
-    [InlineData(-1, 2, "NativeDnsServerOptions.ResponseRateLimit: -1 is not in 0..1000000", "ResponseRateLimit")]
-    [InlineData(1_000_001, 2, "NativeDnsServerOptions.ResponseRateLimit: 1000001 is not in 0..1000000", "ResponseRateLimit")]
-    [InlineData(5, -1, "NativeDnsServerOptions.ResponseRateLimitSlip: -1 is not in 0..10", "ResponseRateLimitSlip")]
-    public void Constructor_ResponseRateLimitOutOfRange_ArgumentExceptionNamingOptionAndValue(int rate, int slip, string message, string option)
-    {
-        var error = Assert.Throws<ArgumentException>(() => new NativeDnsServer(ExampleCluster.Create(), Loopback(o =>
-        {
-            o.ResponseRateLimit = rate;
-            o.ResponseRateLimitSlip = slip;
-        })));
-
-        Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
-        Assert.Equal(option, error.ParamName);
-    }
-
-    [Fact]
-    public void Constructor_NullTimeProvider_ArgumentExceptionNamingOption()
-    {
-        var error = Assert.Throws<ArgumentException>(() => new NativeDnsServer(ExampleCluster.Create(), Loopback(o => o.TimeProvider = null!)));
-
-        Assert.StartsWith("NativeDnsServerOptions.TimeProvider: is required.", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void ResponseRateLimit_Default_OffSlipTwo() =>
-        Assert.Equal((0, 2), (new NativeDnsServerOptions().ResponseRateLimit, new NativeDnsServerOptions().ResponseRateLimitSlip));
-
-    [Fact]
     public void Constructor_NullState_ArgumentNullException() =>
-        Assert.Throws<ArgumentNullException>(() => new NativeDnsServer(null!));
+        Assert.Throws<ArgumentNullException>(() => new KubeDnsServer(null!));
 
     [Fact]
     public void UdpDnsForwarder_UpstreamWithoutPort_ArgumentException()
@@ -260,9 +260,9 @@ public class NativeServerOptionsTests
     public void UdpDnsForwarder_TimeoutNotPositive_ArgumentOutOfRangeException() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new UdpDnsForwarder([new IPEndPoint(IPAddress.Loopback, 53)], TimeSpan.Zero));
 
-    private static NativeDnsServerOptions Loopback(Action<NativeDnsServerOptions>? configure = null)
+    private static KubeDnsServerOptions Loopback(Action<KubeDnsServerOptions>? configure = null)
     {
-        var options = new NativeDnsServerOptions();
+        var options = new KubeDnsServerOptions();
         options.Endpoints.Clear();
         options.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 0));
         configure?.Invoke(options);

@@ -9,10 +9,10 @@ namespace KubeDns.Records.Servers.Tests;
 /// <summary>The DNS server engines the end-to-end tests run against.</summary>
 public enum Engine
 {
-    /// <summary><see cref="KubeDnsServer"/> (KubeDns.Records.ArSoft, built on ARSoft.Tools.Net).</summary>
+    /// <summary><see cref="ArSoftServer"/> (KubeDns.Records.ArSoft, built on ARSoft.Tools.Net).</summary>
     ArSoft,
 
-    /// <summary><see cref="NativeDnsServer"/> (KubeDns.Records.Server, on the core's wire layer).</summary>
+    /// <summary><see cref="KubeDnsServer"/> (KubeDns.Records.Server, on the core's wire layer).</summary>
     Native,
 }
 
@@ -51,7 +51,7 @@ public sealed record TestServerOptions
 }
 
 /// <summary>One answered query as either engine reports it in its <c>QueryAnswered</c> event.</summary>
-public sealed record AnsweredQuery(string Name, RecordType Type, DnsResponseCode ResponseCode, bool IsTcp, bool Forwarded, IPEndPoint? RemoteEndPoint);
+public sealed record AnsweredQuery(string Name, RecordType Type, ResponseCode ResponseCode, bool IsTcp, bool Forwarded, IPEndPoint? RemoteEndPoint);
 
 /// <summary>A DNS server under test, whichever the engine.</summary>
 public interface ITestServer : IAsyncDisposable
@@ -79,7 +79,7 @@ internal sealed class ArSoftTestServer : ITestServer
 {
     public ArSoftTestServer(ClusterState state, TestServerOptions options)
     {
-        var engine = new KubeDnsServerOptions
+        var engine = new ArSoftServerOptions
         {
             Endpoint = options.Endpoint,
             UpstreamTimeout = options.UpstreamTimeout,
@@ -107,7 +107,7 @@ internal sealed class ArSoftTestServer : ITestServer
         }
 
         State = state;
-        Server = new KubeDnsServer(state, engine);
+        Server = new ArSoftServer(state, engine);
         Server.QueryAnswered += (_, e) =>
             QueryAnswered?.Invoke(this, new AnsweredQuery(e.Name, e.Type, e.ResponseCode, e.IsTcp, e.Forwarded, e.RemoteEndPoint));
     }
@@ -117,7 +117,7 @@ internal sealed class ArSoftTestServer : ITestServer
     public Engine Engine => Engine.ArSoft;
 
     /// <summary>The engine's own server, for engine-specific assertions.</summary>
-    public KubeDnsServer Server { get; }
+    public ArSoftServer Server { get; }
 
     public ClusterState State { get; }
 
@@ -137,7 +137,7 @@ internal sealed class NativeTestServer : ITestServer
 {
     public NativeTestServer(ClusterState state, TestServerOptions options)
     {
-        var engine = new NativeDnsServerOptions
+        var engine = new KubeDnsServerOptions
         {
             MaxUdpPayloadSize = options.MaxUdpPayloadSize,
             TcpIdleTimeout = options.TcpIdleTimeout,
@@ -161,7 +161,7 @@ internal sealed class NativeTestServer : ITestServer
         }
 
         State = state;
-        Server = new NativeDnsServer(state, engine);
+        Server = new KubeDnsServer(state, engine);
         Server.QueryAnswered += (_, e) =>
             QueryAnswered?.Invoke(this, new AnsweredQuery(e.Name, e.Type, e.ResponseCode, e.IsTcp, e.Forwarded, e.RemoteEndPoint));
     }
@@ -171,7 +171,7 @@ internal sealed class NativeTestServer : ITestServer
     public Engine Engine => Engine.Native;
 
     /// <summary>The engine's own server, for engine-specific assertions.</summary>
-    public NativeDnsServer Server { get; }
+    public KubeDnsServer Server { get; }
 
     public ClusterState State { get; }
 

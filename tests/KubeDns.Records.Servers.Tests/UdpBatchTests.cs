@@ -7,7 +7,7 @@ using KubeDns.Records.Tests.TestData;
 namespace KubeDns.Records.Servers.Tests;
 
 /// <summary>
-/// The native engine's batched UDP loops (recvmmsg/sendmmsg on Linux, NativeDnsServerOptions.UdpBatchSize) and the
+/// The native engine's batched UDP loops (recvmmsg/sendmmsg on Linux, KubeDnsServerOptions.UdpBatchSize) and the
 /// one-datagram loops they fall back to: bursts from many sockets, IPv6, batching off.
 /// </summary>
 public class UdpBatchTests
@@ -56,7 +56,7 @@ public class UdpBatchTests
         var replies = await BurstAsync(server.LocalEndPoint!, sockets: 10, perSocket: 50);
 
         AssertAnswers(replies, sockets: 10, perSocket: 50);
-        Assert.Equal(500, server.ResponsesWith(DnsResponseCode.NoError));
+        Assert.Equal(500, server.ResponsesWith(ResponseCode.NoError));
         Assert.Equal(0, server.Dropped);
     }
 
@@ -243,12 +243,12 @@ public class UdpBatchLifecycleTests
         using var senders = new CancellationTokenSource();
         var load = Enumerable.Range(0, 4).Select(s => Task.Run(() => Flood(endPoint, s, senders.Token))).ToArray();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (server.ResponsesWith(DnsResponseCode.NoError) < 200 && DateTime.UtcNow < deadline)
+        while (server.ResponsesWith(ResponseCode.NoError) < 200 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(5);
         }
 
-        var answeredBeforeStop = server.ResponsesWith(DnsResponseCode.NoError);
+        var answeredBeforeStop = server.ResponsesWith(ResponseCode.NoError);
         await server.StopAsync().WaitAsync(TimeSpan.FromSeconds(10));
         await senders.CancelAsync();
         await Task.WhenAll(load);
@@ -288,8 +288,8 @@ public class UdpBatchLifecycleTests
     [Theory]
     [InlineData(32, 0)]
     [InlineData(1, 0)]
-    [InlineData(32, NativeDnsServerOptions.MaxResponseRateLimit)]
-    [InlineData(1, NativeDnsServerOptions.MaxResponseRateLimit)]
+    [InlineData(32, KubeDnsServerOptions.MaxResponseRateLimit)]
+    [InlineData(1, KubeDnsServerOptions.MaxResponseRateLimit)]
     public async Task Serving_SteadyState_AllocatesNothingPerDatagram(int batchSize, int responseRateLimit)
     {
         const int Queries = 5_120;

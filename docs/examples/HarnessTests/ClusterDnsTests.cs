@@ -1,15 +1,14 @@
 using System.Net;
 using DnsClient;
 using KubeDns.Records;
-using KubeDns.Records.DependencyInjection;
 using KubeDns.Records.Kubernetes;
 using KubeDns.Records.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-// Microsoft.Extensions.DependencyInjection has a ServiceDescriptor too.
-using ServiceDescriptor = KubeDns.Records.ServiceDescriptor;
+// Microsoft.Extensions.DependencyInjection has a KubernetesServiceDescriptor too.
+using KubernetesServiceDescriptor = KubeDns.Records.KubernetesServiceDescriptor;
 
 namespace HarnessTests;
 
@@ -48,7 +47,7 @@ public sealed class ClusterDnsTests : IAsyncLifetime
         _watching = _watcher.RunAsync(_stop.Token);
 
         await _host.StartAsync();
-        var server = _host.Services.GetRequiredService<NativeDnsServer>();
+        var server = _host.Services.GetRequiredService<KubeDnsServer>();
         _dns = new LookupClient(new LookupClientOptions(server.LocalEndPoint!)
         {
             // Off because these tests change the cluster and ask again: a cache would answer the old record for
@@ -105,7 +104,7 @@ public sealed class ClusterDnsTests : IAsyncLifetime
     public async Task ServiceApplied_AnswersAtOnce()
     {
         // Without files: a change applied to the cluster is visible to the very next query.
-        _cluster.Apply(new ClusterChangeBatch().Upsert(new ServiceDescriptor
+        _cluster.Apply(new ClusterChangeBatch().Upsert(new KubernetesServiceDescriptor
         {
             Namespace = "shop",
             Name = "api",

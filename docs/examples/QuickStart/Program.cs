@@ -15,18 +15,18 @@ EndpointDescriptor[] quotePods =
 
 var batch = new ClusterChangeBatch()
     .Upsert(new NamespaceDescriptor { Name = "kiada" })
-    .Upsert(new ServiceDescriptor
+    .Upsert(new KubernetesServiceDescriptor
     {
         Namespace = "kiada",
         Name = "quote",
         ClusterIPs = ["10.96.161.97"],
         Ports = [new ServicePortDescriptor { Name = "http", Port = 80 }],
     })
-    .Upsert(new ServiceDescriptor
+    .Upsert(new KubernetesServiceDescriptor
     {
         Namespace = "kiada",
         Name = "quote-headless",
-        ClusterIPs = [ServiceDescriptor.None],
+        ClusterIPs = [KubernetesServiceDescriptor.None],
         Ports = [new ServicePortDescriptor { Name = "http", Port = 80 }],
     })
     .Upsert(new EndpointSliceDescriptor
@@ -37,7 +37,7 @@ var batch = new ClusterChangeBatch()
         Ports = [new EndpointPortDescriptor { Name = "http", Port = 80 }],
         Endpoints = [.. quotePods],
     })
-    .Upsert(new ServiceDescriptor
+    .Upsert(new KubernetesServiceDescriptor
     {
         Namespace = "kiada",
         Name = "kiada",
@@ -50,7 +50,7 @@ var batch = new ClusterChangeBatch()
         ],
         LoadBalancerIngress = ["35.195.241.70"], // carried, never served in the cluster zone (specification.md §6.1)
     })
-    .Upsert(new ServiceDescriptor
+    .Upsert(new KubernetesServiceDescriptor
     {
         Namespace = "kiada",
         Name = "time-api",

@@ -15,7 +15,7 @@ internal static class ArSoftReadme
         var cluster = new ClusterState(new ClusterDnsOptions());
         // … cluster.Apply(batch); cluster.MarkSynced();
 
-        await using var server = new KubeDnsServer(cluster, new KubeDnsServerOptions
+        await using var server = new ArSoftServer(cluster, new ArSoftServerOptions
         {
             Endpoint = new IPEndPoint(IPAddress.Loopback, 0),   // 0: any free port; 5353 for dig by hand
         });

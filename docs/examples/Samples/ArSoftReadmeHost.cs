@@ -2,7 +2,6 @@
 // options, but not started, so nothing binds port 53.
 #region sample
 using System.Net;
-using KubeDns.Records.DependencyInjection;
 #endregion
 using KubeDns.Records;
 using Microsoft.Extensions.DependencyInjection;

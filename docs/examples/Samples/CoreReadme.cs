@@ -11,7 +11,7 @@ internal static class CoreReadme
     {
         #region sample
         var cluster = new ClusterState(new ClusterDnsOptions());
-        cluster.Apply(new ClusterChangeBatch().Upsert(new ServiceDescriptor
+        cluster.Apply(new ClusterChangeBatch().Upsert(new KubernetesServiceDescriptor
         {
             Namespace = "kiada", Name = "quote", ClusterIPs = ["10.96.161.97"],
             Ports = [new ServicePortDescriptor { Name = "http", Port = 80 }],

@@ -1,7 +1,6 @@
 // src/KubeDns.Records.DependencyInjection/README.md: the cluster state as a service.
 #region sample
 using KubeDns.Records;
-using KubeDns.Records.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection;
 #endregion
 

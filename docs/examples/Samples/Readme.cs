@@ -12,7 +12,7 @@ internal static class Readme
         #region sample
         var cluster = new ClusterState(new ClusterDnsOptions());          // zone cluster.local., TTL 5
         cluster.Apply(new ClusterChangeBatch()
-            .Upsert(new ServiceDescriptor
+            .Upsert(new KubernetesServiceDescriptor
             {
                 Namespace = "kiada", Name = "quote", ClusterIPs = ["10.96.161.97"],
                 Ports = [new ServicePortDescriptor { Name = "http", Port = 80 }],

@@ -3,7 +3,6 @@
 #region sample
 using System.Net;
 using KubeDns.Records;
-using KubeDns.Records.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 #endregion

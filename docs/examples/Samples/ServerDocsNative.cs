@@ -15,14 +15,14 @@ internal static class ServerDocsNative
         #region sample
         var cluster = new ClusterState(new ClusterDnsOptions());
         cluster.Apply(new ClusterChangeBatch()
-            .Upsert(new ServiceDescriptor
+            .Upsert(new KubernetesServiceDescriptor
             {
                 Namespace = "kiada", Name = "quote", ClusterIPs = ["10.96.161.97"],
                 Ports = [new ServicePortDescriptor { Name = "http", Port = 80 }],
             }));
         cluster.MarkSynced();                       // until then, would-be NXDOMAIN answers are SERVFAIL
 
-        await using var server = new NativeDnsServer(cluster, new NativeDnsServerOptions
+        await using var server = new KubeDnsServer(cluster, new KubeDnsServerOptions
         {
             Endpoints = { new IPEndPoint(IPAddress.Loopback, 0) },   // 0: any free port, the same for UDP and TCP
         });

@@ -3,7 +3,6 @@
 #region sample
 using System.Net;
 using KubeDns.Records;
-using KubeDns.Records.DependencyInjection;
 using KubeDns.Records.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -31,7 +30,7 @@ internal static class ServerDocsNativeHost
         cluster.Apply(LoadMyCluster());                             // whatever feeds the cluster
         cluster.MarkSynced();
         await host.StartAsync();                                    // starts the server; StopAsync stops it
-        var bound = host.Services.GetRequiredService<NativeDnsServer>().LocalEndPoint;
+        var bound = host.Services.GetRequiredService<KubeDnsServer>().LocalEndPoint;
         Console.WriteLine($"listening on {bound}");                 // listening on 127.0.0.1:<port>
         #endregion
         await host.StopAsync();

@@ -15,7 +15,7 @@ internal static class ServerReadme
         var cluster = new ClusterState(new ClusterDnsOptions());
         // … cluster.Apply(batch); cluster.MarkSynced();
 
-        await using var server = new NativeDnsServer(cluster, new NativeDnsServerOptions
+        await using var server = new KubeDnsServer(cluster, new KubeDnsServerOptions
         {
             Endpoints = { new IPEndPoint(IPAddress.Loopback, 0) },   // none given: 127.0.0.1:5353
             Forwarder = new UdpDnsForwarder([new IPEndPoint(IPAddress.Parse("10.0.0.2"), 53)], TimeSpan.FromSeconds(2)),

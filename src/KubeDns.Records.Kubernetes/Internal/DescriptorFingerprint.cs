@@ -19,7 +19,7 @@ internal static class DescriptorFingerprint
             case NamespaceDescriptor n:
                 Add(text, "Namespace", n.Name);
                 break;
-            case ServiceDescriptor s:
+            case KubernetesServiceDescriptor s:
                 Add(text, "Service", s.Namespace, s.Name, s.Type.ToString(), s.ExternalName);
                 AddAll(text, s.ClusterIPs);
                 foreach (var port in s.Ports)

@@ -198,7 +198,7 @@ internal sealed class FeedApplier : IDisposable
         {
             null => batch.Delete(change.Key),
             NamespaceDescriptor d => batch.Upsert(d),
-            ServiceDescriptor d => batch.Upsert(d),
+            KubernetesServiceDescriptor d => batch.Upsert(d),
             EndpointSliceDescriptor d => batch.Upsert(d),
             PodDescriptor d => batch.Upsert(d),
             _ => throw new UnreachableException(),

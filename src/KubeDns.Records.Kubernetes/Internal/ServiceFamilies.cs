@@ -55,7 +55,7 @@ internal static class ServiceFamilies
             }
         }
 
-        var given = GivenIPs(service).Where(ip => ip != ServiceDescriptor.None).ToList();
+        var given = GivenIPs(service).Where(ip => ip != KubernetesServiceDescriptor.None).ToList();
         if (families.Count == 0)
         {
             foreach (var ip in given)

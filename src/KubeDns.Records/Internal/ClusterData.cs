@@ -11,7 +11,7 @@ internal sealed class ClusterData
 {
     private ClusterData(
         DnsSettings settings,
-        ImmutableDictionary<ObjectKey, ServiceDescriptor> services,
+        ImmutableDictionary<ObjectKey, KubernetesServiceDescriptor> services,
         ImmutableDictionary<ObjectKey, EndpointSliceDescriptor> slices,
         ImmutableDictionary<ObjectKey, ImmutableArray<EndpointSliceDescriptor>> slicesByService,
         ImmutableDictionary<string, NamespaceDescriptor> namespaces,
@@ -45,7 +45,7 @@ internal sealed class ClusterData
 
     public DnsSettings Settings { get; }
 
-    public ImmutableDictionary<ObjectKey, ServiceDescriptor> Services { get; }
+    public ImmutableDictionary<ObjectKey, KubernetesServiceDescriptor> Services { get; }
 
     public ImmutableDictionary<ObjectKey, EndpointSliceDescriptor> Slices { get; }
 
@@ -84,7 +84,7 @@ internal sealed class ClusterData
 
     public static ClusterData CreateEmpty(DnsSettings settings) => new(
         settings,
-        ImmutableDictionary<ObjectKey, ServiceDescriptor>.Empty,
+        ImmutableDictionary<ObjectKey, KubernetesServiceDescriptor>.Empty,
         ImmutableDictionary<ObjectKey, EndpointSliceDescriptor>.Empty,
         ImmutableDictionary<ObjectKey, ImmutableArray<EndpointSliceDescriptor>>.Empty,
         ImmutableDictionary.Create<string, NamespaceDescriptor>(StringComparer.Ordinal),
@@ -181,7 +181,7 @@ internal sealed class ClusterData
 
                 case ObjectKind.Service:
                     var hadService = services.ContainsKey(key);
-                    if (change.Descriptor is ServiceDescriptor service)
+                    if (change.Descriptor is KubernetesServiceDescriptor service)
                     {
                         services[key] = service;
                         if (!hadService)

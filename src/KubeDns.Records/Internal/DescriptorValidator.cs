@@ -21,7 +21,7 @@ internal static class DescriptorValidator
             case NamespaceDescriptor ns:
                 Validate(ns, errors);
                 break;
-            case ServiceDescriptor service:
+            case KubernetesServiceDescriptor service:
                 Validate(service, errors);
                 break;
             case EndpointSliceDescriptor slice:
@@ -44,7 +44,7 @@ internal static class DescriptorValidator
         }
     }
 
-    private static void Validate(ServiceDescriptor s, List<string> errors)
+    private static void Validate(KubernetesServiceDescriptor s, List<string> errors)
     {
         var who = $"Service {s.Namespace}/{s.Name}";
         CheckNamespace(who, s.Namespace, errors);
@@ -133,7 +133,7 @@ internal static class DescriptorValidator
         }
     }
 
-    private static void CheckClusterIPs(string who, ServiceDescriptor s, List<string> errors)
+    private static void CheckClusterIPs(string who, KubernetesServiceDescriptor s, List<string> errors)
     {
         var ips = s.ClusterIPs;
         if (ips.Length == 0)
@@ -148,7 +148,7 @@ internal static class DescriptorValidator
             return;
         }
 
-        if (ips.Contains(ServiceDescriptor.None))
+        if (ips.Contains(KubernetesServiceDescriptor.None))
         {
             if (ips.Length != 1)
             {

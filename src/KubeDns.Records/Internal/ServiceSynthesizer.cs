@@ -15,7 +15,7 @@ internal static class ServiceSynthesizer
     public static string NamespaceKey(string ns) => $"{ns}.svc";
 
     /// <summary>Builds every name the service owns; null when it owns none and nothing was left out.</summary>
-    public static SynthesizedService? Synthesize(ServiceDescriptor service, ImmutableArray<EndpointSliceDescriptor> slices, DnsSettings settings)
+    public static SynthesizedService? Synthesize(KubernetesServiceDescriptor service, ImmutableArray<EndpointSliceDescriptor> slices, DnsSettings settings)
     {
         var result = new SynthesizedService(service.Namespace, service.Name);
         Synthesize(service, slices, settings, result);
@@ -37,7 +37,7 @@ internal static class ServiceSynthesizer
         new(key, $"{key}: {field}: '{value}': {problem}; {consequence}");
 
     private static void Synthesize(
-        ServiceDescriptor service,
+        KubernetesServiceDescriptor service,
         ImmutableArray<EndpointSliceDescriptor> slices,
         DnsSettings settings,
         SynthesizedService result)
@@ -189,7 +189,7 @@ internal static class ServiceSynthesizer
 
     /// <summary>The object and field that give a named port: the Service's port, or the first slice port of a headless service.</summary>
     private static (ObjectKey Owner, string Field) PortField(
-        ServiceDescriptor service,
+        KubernetesServiceDescriptor service,
         ImmutableArray<EndpointSliceDescriptor> slices,
         string name,
         ServiceProtocol protocol)
@@ -224,7 +224,7 @@ internal static class ServiceSynthesizer
     /// headless (specification.md §7, name-server addresses).
     /// </summary>
     public static (UInt128 Address, bool IsV6)[] ServedAddresses(
-        ServiceDescriptor service,
+        KubernetesServiceDescriptor service,
         ImmutableArray<EndpointSliceDescriptor> slices,
         DnsSettings settings)
     {
@@ -269,7 +269,7 @@ internal static class ServiceSynthesizer
     };
 
     private static void AddExternalName(
-        ServiceDescriptor service,
+        KubernetesServiceDescriptor service,
         string key,
         string prefix,
         DnsSettings settings,

@@ -33,9 +33,9 @@ public static class DnsWire
         {
             case DnsQueryStatus.TooShort:
             case DnsQueryStatus.IsResponse:
-                return new DnsRespondResult(DnsRespondStatus.Drop, DnsResponseCode.NoError, 0, false, false);
+                return new DnsRespondResult(DnsRespondStatus.Drop, ResponseCode.NoError, 0, false, false);
             case DnsQueryStatus.FormatError:
-                return HeaderOnly(query, destination, DnsResponseCode.FormatError);
+                return HeaderOnly(query, destination, ResponseCode.FormatError);
         }
 
         var limit = transport == DnsTransport.Tcp
@@ -46,24 +46,24 @@ public static class DnsWire
 
         if (q.Opcode != 0)
         {
-            return Refuse(ref writer, q, destination, DnsResponseCode.NotImplemented, options);
+            return Refuse(ref writer, q, destination, ResponseCode.NotImplemented, options);
         }
 
         if (q.HasEdns && q.EdnsVersion > 0)
         {
             // RFC 6891 §6.1.3: BADVERS (16) for a version we do not speak, with our version (0) in OPT.
-            return Refuse(ref writer, q, destination, DnsResponseCode.BadVersion, options);
+            return Refuse(ref writer, q, destination, ResponseCode.BadVersion, options);
         }
 
         if (q.Type is RecordType.OPT or (RecordType)249 or (RecordType)250)
         {
             // OPT, TKEY and TSIG are meta types, never questions (RFC 6895 §3.1).
-            return Refuse(ref writer, q, destination, DnsResponseCode.FormatError, options);
+            return Refuse(ref writer, q, destination, ResponseCode.FormatError, options);
         }
 
         if (q.Class != 1 || q.Type is RecordType.AXFR or RecordType.IXFR)
         {
-            return Refuse(ref writer, q, destination, DnsResponseCode.Refused, options);
+            return Refuse(ref writer, q, destination, ResponseCode.Refused, options);
         }
 
         var resolution = snapshot.Resolve(q.Name, q.Type);
@@ -102,7 +102,7 @@ public static class DnsWire
         {
             // TCP never truncates (specification.md §15): an answer that does not fit in 65,535 bytes is SERVFAIL.
             var failed = new DnsMessageWriter(destination, limit - (q.HasEdns ? OptRecordLength : 0));
-            return Refuse(ref failed, q, destination, DnsResponseCode.ServerFailure, options);
+            return Refuse(ref failed, q, destination, ResponseCode.ServerFailure, options);
         }
         else
         {
@@ -118,10 +118,10 @@ public static class DnsWire
     /// </summary>
     /// <param name="query">The query message.</param>
     /// <param name="destination">Where to write.</param>
-    /// <param name="code">The response code, such as <see cref="DnsResponseCode.ServerFailure"/>.</param>
+    /// <param name="code">The response code, such as <see cref="ResponseCode.ServerFailure"/>.</param>
     /// <param name="options">RA and the payload size for OPT.</param>
     /// <returns>The result; <see cref="DnsRespondStatus.Drop"/> for a message that must not be answered.</returns>
-    public static DnsRespondResult TryWriteError(ReadOnlySpan<byte> query, Span<byte> destination, DnsResponseCode code, in DnsWireOptions options)
+    public static DnsRespondResult TryWriteError(ReadOnlySpan<byte> query, Span<byte> destination, ResponseCode code, in DnsWireOptions options)
     {
         Span<char> name = stackalloc char[DnsQuery.MaxNameTextLength + 2];
         switch (DnsQuery.TryRead(query, name, out var q))
@@ -130,7 +130,7 @@ public static class DnsWire
             case DnsQueryStatus.IsResponse:
                 return new DnsRespondResult(DnsRespondStatus.Drop, code, 0, false, false);
             case DnsQueryStatus.FormatError:
-                return HeaderOnly(query, destination, DnsResponseCode.FormatError);
+                return HeaderOnly(query, destination, ResponseCode.FormatError);
         }
 
         var writer = new DnsMessageWriter(destination, Math.Min(MaxMessageLength, destination.Length) - (q.HasEdns ? OptRecordLength : 0));
@@ -138,7 +138,7 @@ public static class DnsWire
     }
 
     /// <summary>A header and question with an error code and no records.</summary>
-    private static DnsRespondResult Refuse(ref DnsMessageWriter writer, scoped DnsQuery q, Span<byte> destination, DnsResponseCode code, in DnsWireOptions options)
+    private static DnsRespondResult Refuse(ref DnsMessageWriter writer, scoped DnsQuery q, Span<byte> destination, ResponseCode code, in DnsWireOptions options)
     {
         if (!TryWriteHeaderAndQuestion(ref writer, q, code, authoritative: false, options.RecursionAvailable))
         {
@@ -156,7 +156,7 @@ public static class DnsWire
     ///   ID | QR Opcode AA TC RD | RA Z AD CD RCODE | QDCOUNT | ANCOUNT | NSCOUNT | ARCOUNT
     /// </code>
     /// </remarks>
-    private static bool TryWriteHeaderAndQuestion(ref DnsMessageWriter writer, scoped DnsQuery q, DnsResponseCode code, bool authoritative, bool recursionAvailable)
+    private static bool TryWriteHeaderAndQuestion(ref DnsMessageWriter writer, scoped DnsQuery q, ResponseCode code, bool authoritative, bool recursionAvailable)
     {
         var flags = 0x8000 | (q.Opcode << 11) | (authoritative ? 0x0400 : 0) | (q.RecursionDesired ? 0x0100 : 0)
             | (recursionAvailable ? 0x0080 : 0) | (q.CheckingDisabled ? 0x0010 : 0) | ((int)code & 0xF);
@@ -251,7 +251,7 @@ public static class DnsWire
         ref DnsMessageWriter writer,
         scoped DnsQuery q,
         Span<byte> destination,
-        DnsResponseCode code,
+        ResponseCode code,
         in DnsWireOptions options,
         int answers,
         int authority,
@@ -288,7 +288,7 @@ public static class DnsWire
     }
 
     /// <summary>FORMERR for a message whose header is readable but whose body is not: ID, opcode and RD copied, no sections.</summary>
-    private static DnsRespondResult HeaderOnly(ReadOnlySpan<byte> query, Span<byte> destination, DnsResponseCode code)
+    private static DnsRespondResult HeaderOnly(ReadOnlySpan<byte> query, Span<byte> destination, ResponseCode code)
     {
         if (destination.Length < DnsQuery.HeaderLength)
         {

@@ -15,7 +15,7 @@ public class CnameChainTests
 
         var resolution = state.Resolve("c1.chain.svc.cluster.local.", RecordType.A);
 
-        Assert.Equal(DnsResponseCode.NoError, resolution.ResponseCode);
+        Assert.Equal(ResponseCode.NoError, resolution.ResponseCode);
         Assert.Equal(length + 1, resolution.Answer.Count);
         Assert.Equal($"c{length}.chain.svc.cluster.local. 5 IN CNAME target.chain.svc.cluster.local.", resolution.Answer[length - 1].ToString());
         Assert.Equal("target.chain.svc.cluster.local. 5 IN A 10.96.9.9", resolution.Answer[length].ToString());
@@ -28,7 +28,7 @@ public class CnameChainTests
 
         var resolution = state.Resolve("c1.chain.svc.cluster.local.", RecordType.A);
 
-        Assert.Equal(DnsResponseCode.NoError, resolution.ResponseCode);
+        Assert.Equal(ResponseCode.NoError, resolution.ResponseCode);
         Assert.Equal(10, resolution.Answer.Count);
         Assert.Equal("c10.chain.svc.cluster.local. 5 IN CNAME c11.chain.svc.cluster.local.", resolution.Answer[9].ToString());
         Assert.True(resolution.Authority.IsEmpty);

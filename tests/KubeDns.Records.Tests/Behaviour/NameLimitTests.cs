@@ -23,8 +23,8 @@ public class NameLimitTests
         state.Apply(new ClusterChangeBatch().Upsert(Service("shop", "cart", "10.96.0.7", Port(Port63, 8080), Port("metrics", 9090, ServiceProtocol.Udp))));
         state.MarkSynced();
 
-        Assert.Equal(DnsResponseCode.NameError, state.Resolve($"_{Port63}._tcp.cart.shop.svc.cluster.local", RecordType.SRV).ResponseCode);
-        Assert.Equal(DnsResponseCode.NameError, state.Resolve("_tcp.cart.shop.svc.cluster.local", RecordType.A).ResponseCode);
+        Assert.Equal(ResponseCode.NameError, state.Resolve($"_{Port63}._tcp.cart.shop.svc.cluster.local", RecordType.SRV).ResponseCode);
+        Assert.Equal(ResponseCode.NameError, state.Resolve("_tcp.cart.shop.svc.cluster.local", RecordType.A).ResponseCode);
         Assert.Equal(ResolutionKind.NoData, state.Resolve("_udp.cart.shop.svc.cluster.local", RecordType.A).Kind);
         Assert.Equal(
             "cart.shop.svc.cluster.local. 5 IN SRV 0 50 8080 cart.shop.svc.cluster.local.\ncart.shop.svc.cluster.local. 5 IN SRV 0 50 9090 cart.shop.svc.cluster.local.\n",
@@ -60,11 +60,11 @@ public class NameLimitTests
         var state = new ClusterState();
         var warnings = Collect(state);
         state.Apply(new ClusterChangeBatch()
-            .Upsert(Service("data", "db", ServiceDescriptor.None, Port("pg", 5432)))
+            .Upsert(Service("data", "db", KubernetesServiceDescriptor.None, Port("pg", 5432)))
             .Upsert(Slice("data", "db-x1", "db", [SlicePort(Port63, 5432)], Endpoint("10.244.0.5", "db-0") with { Hostname = "db-0" })));
         state.MarkSynced();
 
-        Assert.Equal(DnsResponseCode.NameError, state.Resolve("_tcp.db.data.svc.cluster.local", RecordType.A).ResponseCode);
+        Assert.Equal(ResponseCode.NameError, state.Resolve("_tcp.db.data.svc.cluster.local", RecordType.A).ResponseCode);
         Assert.Equal("db.data.svc.cluster.local. 5 IN SRV 0 100 5432 db-0.db.data.svc.cluster.local.\n", state.Resolve("db.data.svc.cluster.local", RecordType.SRV).Answer.ToString());
         var warning = Assert.Single(warnings);
         Assert.StartsWith($"EndpointSlice data/db-x1: ports[0].name: '{Port63}': ", warning.Message, StringComparison.Ordinal);
@@ -81,7 +81,7 @@ public class NameLimitTests
         var state = new ClusterState(new ClusterDnsOptions { Zones = { [0] = LongZone } });
         var warnings = Collect(state);
         state.Apply(new ClusterChangeBatch()
-            .Upsert(Service(Label63, Label63, ServiceDescriptor.None, Port("http", 80)))
+            .Upsert(Service(Label63, Label63, KubernetesServiceDescriptor.None, Port("http", 80)))
             .Upsert(Slice(Label63, "long-x1", Label63, [SlicePort("http", 80)],
                 Endpoint("10.244.0.1", "p-0") with { Hostname = "a" },
                 Endpoint("10.244.0.2", "p-1") with { Hostname = new string('h', 63) })));
@@ -114,7 +114,7 @@ public class NameLimitTests
         state.Apply(new ClusterChangeBatch().Upsert(Service(Label63, Label63, "10.96.0.9", Port("http", 80))));
         state.MarkSynced();
 
-        Assert.Equal(DnsResponseCode.NameError, state.Resolve($"{Label63}.{Label63}.svc.{zone}", RecordType.A).ResponseCode);
+        Assert.Equal(ResponseCode.NameError, state.Resolve($"{Label63}.{Label63}.svc.{zone}", RecordType.A).ResponseCode);
         Assert.Equal(ResolutionKind.NoData, state.Resolve($"{Label63}.svc.{zone}", RecordType.A).Kind);
         Assert.Equal("", state.Resolve("9.0.96.10.in-addr.arpa", RecordType.PTR).Answer.ToString());
         Assert.DoesNotContain($"{Label63}.{Label63}", Export(state, zone), StringComparison.Ordinal);
@@ -136,7 +136,7 @@ public class NameLimitTests
         state.Apply(new ClusterChangeBatch().Upsert(Service("a", "b", "10.96.0.9", Port("http", 80))));
         state.MarkSynced();
 
-        Assert.Equal(DnsResponseCode.NameError, state.Resolve($"{Label63}.svc.{zone}", RecordType.A).ResponseCode);
+        Assert.Equal(ResponseCode.NameError, state.Resolve($"{Label63}.svc.{zone}", RecordType.A).ResponseCode);
         Assert.Equal(ResolutionKind.NoData, state.Resolve($"a.svc.{zone}", RecordType.A).Kind);
         var warning = Assert.Single(warnings);
         Assert.Equal(ObjectKey.ForNamespace(Label63), warning.Key);

@@ -9,7 +9,7 @@ namespace KubeDns.Records.Tests.Behaviour;
 /// </summary>
 public class NameServerTests
 {
-    private static readonly ServiceDescriptor KubeDns = Service("kube-system", "kube-dns", "10.96.0.10", Port("dns", 53, ServiceProtocol.Udp));
+    private static readonly KubernetesServiceDescriptor KubeDns = Service("kube-system", "kube-dns", "10.96.0.10", Port("dns", 53, ServiceProtocol.Udp));
 
     [Fact]
     public void Resolve_NoNameServerService_ApexNsGluedToLoopback()

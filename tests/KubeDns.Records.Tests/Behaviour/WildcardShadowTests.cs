@@ -22,7 +22,7 @@ public class WildcardShadowTests
             .Upsert(Service("prod", "db", "10.96.50.3", Port("pg", 5432)))
             .Upsert(Service("shop", "any", "10.96.60.1", Port("http", 80)))
             .Upsert(Service("shop", "cart", "10.96.60.2", Port("any", 8080), Port("http", 80)))
-            .Upsert(Service("shop", "pool", ServiceDescriptor.None, Port("http", 80)))
+            .Upsert(Service("shop", "pool", KubernetesServiceDescriptor.None, Port("http", 80)))
             .Upsert(Slice("shop", "pool-x1", "pool", [SlicePort("http", 80)],
                 Endpoint("10.244.9.1", "pool-0") with { Hostname = "any" },
                 Endpoint("10.244.9.2", "pool-1") with { Hostname = "b" })));
@@ -64,7 +64,7 @@ public class WildcardShadowTests
 
         if (expected == "NXDOMAIN")
         {
-            Assert.Equal(DnsResponseCode.NameError, resolution.ResponseCode);
+            Assert.Equal(ResponseCode.NameError, resolution.ResponseCode);
             return;
         }
 

@@ -79,7 +79,7 @@ public sealed class ConcurrentReadWriteTests
         var h = $"h-{key}";
         yield return b => b.Upsert(Service(Ns, c, Ip(96, key, version), Port("http", 10000 + version)));
         yield return b => b.Upsert(Slice(Ns, c + ".s", c, [SlicePort("http", 20000 + version)], Endpoint(Ip(244, key, version), "pod-ep") with { Hostname = "ep" }));
-        yield return b => b.Upsert(Service(Ns, h, ServiceDescriptor.None, Port("http", 80)));
+        yield return b => b.Upsert(Service(Ns, h, KubernetesServiceDescriptor.None, Port("http", 80)));
         yield return b => b.Upsert(Slice(Ns, h + ".s", h, [SlicePort("http", 30000 + version)],
             Endpoint(Ip(245, key, version), "pod-a") with { Hostname = "a" },
             Endpoint(Ip(246, key, version), "pod-b") with { Hostname = "b" }));

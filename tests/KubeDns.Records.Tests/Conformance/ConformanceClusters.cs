@@ -59,7 +59,7 @@ internal static class ConformanceClusters
         var batch = new ClusterChangeBatch()
             .Upsert(Service("extra", "np", "10.96.50.1", Port("web", 8080)) with { Type = ServiceType.NodePort })
             .Upsert(Slice("extra", "np-1", "np", [SlicePort("web", 8080)], Endpoint("10.244.5.1", "np-0")))
-            .Upsert(Service("extra", "empty-headless", ServiceDescriptor.None, Port("http", 80)))
+            .Upsert(Service("extra", "empty-headless", KubernetesServiceDescriptor.None, Port("http", 80)))
             .Upsert(Slice("extra", "empty-headless-1", "empty-headless", [SlicePort("http", 80)], Endpoint("10.244.5.2", "eh-0") with { Ready = false }))
             .Upsert(ExternalName("extra", "ip-alias", "1.2.3.4"))
             .Upsert(Service("extra", "noports", "10.96.50.2"))

@@ -138,7 +138,7 @@ internal sealed record ServiceModel(
         }
     }
 
-    public ServiceDescriptor ToDescriptor()
+    public KubernetesServiceDescriptor ToDescriptor()
     {
         if (Kind == ServiceKind.ExternalName)
         {
@@ -147,7 +147,7 @@ internal sealed record ServiceModel(
 
         ImmutableArray<string> ips = Kind switch
         {
-            ServiceKind.Headless => [ServiceDescriptor.None],
+            ServiceKind.Headless => [KubernetesServiceDescriptor.None],
             ServiceKind.DualStack => V6First ? [IPv6!, IPv4!] : [IPv4!, IPv6!],
             ServiceKind.ClusterIPv6 => [IPv6!],
             _ => [IPv4!],
@@ -379,7 +379,7 @@ internal sealed record ClusterModel(ImmutableArray<string> Namespaces, Immutable
             case NamespaceDescriptor ns:
                 batch.Upsert(ns);
                 break;
-            case ServiceDescriptor service:
+            case KubernetesServiceDescriptor service:
                 batch.Upsert(service);
                 break;
             case EndpointSliceDescriptor slice:

@@ -16,7 +16,7 @@ internal sealed record ResolutionView(
     string QueryName,
     RecordType QueryType,
     ResolutionKind Kind,
-    DnsResponseCode Code,
+    ResponseCode Code,
     ImmutableArray<RecordView> Answer,
     ImmutableArray<RecordView> Authority,
     ImmutableArray<RecordView> Additional,

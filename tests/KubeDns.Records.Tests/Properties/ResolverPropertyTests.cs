@@ -437,7 +437,7 @@ public sealed class ResolverPropertyTests
                     var after = synced.Resolve(name, type);
                     var expected = after.Kind == ResolutionKind.NameError ? ResolutionKind.NotSynced : after.Kind;
                     if (before.Kind != expected
-                        || (expected == ResolutionKind.NotSynced && before.ResponseCode != DnsResponseCode.ServerFailure)
+                        || (expected == ResolutionKind.NotSynced && before.ResponseCode != ResponseCode.ServerFailure)
                         || !SameRecords(after.Answer, before.Answer)
                         || !SameRecords(after.Additional, before.Additional)
                         || before.Authority.Count != after.Authority.Count)
@@ -449,7 +449,7 @@ public sealed class ResolverPropertyTests
         });
     }
 
-    private static Action<ClusterChangeBatch> InvalidChange(int kind, string ns, ServiceDescriptor fresh) => kind switch
+    private static Action<ClusterChangeBatch> InvalidChange(int kind, string ns, KubernetesServiceDescriptor fresh) => kind switch
     {
         0 => b => b.Upsert(Service(ns, "bad-port", "10.96.255.2", Port("http", 70000))),
         1 => b => b.Upsert(Service(ns, "zero-port", "10.96.255.3", Port("http", 0))),
@@ -565,14 +565,14 @@ public sealed class ResolverPropertyTests
 
     private static void ExpectNoData(ResolutionView view)
     {
-        Check(view.Kind == ResolutionKind.NoData && view.Code == DnsResponseCode.NoError, "expected NODATA", view);
+        Check(view.Kind == ResolutionKind.NoData && view.Code == ResponseCode.NoError, "expected NODATA", view);
         Check(view.Answer.IsEmpty && view.Additional.IsEmpty, "NODATA has empty answer and additional sections", view);
         Check(view.Authority.Length == 1 && view.Authority[0].Type == RecordType.SOA && view.Authority[0].Ttl == DefaultTtl, "NODATA carries one SOA, TTL min(Ttl, 300)", view);
     }
 
     private static void ExpectNameError(ResolutionView view)
     {
-        Check(view.Kind == ResolutionKind.NameError && view.Code == DnsResponseCode.NameError, "expected NXDOMAIN", view);
+        Check(view.Kind == ResolutionKind.NameError && view.Code == ResponseCode.NameError, "expected NXDOMAIN", view);
         Check(view.Answer.IsEmpty && view.Additional.IsEmpty, "NXDOMAIN has empty answer and additional sections", view);
         Check(view.Authority.Length == 1 && view.Authority[0].Type == RecordType.SOA && view.Authority[0].Ttl == DefaultTtl, "NXDOMAIN carries one SOA, TTL min(Ttl, 300)", view);
     }

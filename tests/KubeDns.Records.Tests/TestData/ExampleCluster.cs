@@ -56,7 +56,7 @@ internal static class ExampleCluster
         ];
         batch.Upsert(Service("kiada", "quote", "10.96.161.97", Port("http", 80)));
         batch.Upsert(Slice("kiada", "quote-5xq7d", "quote", [SlicePort("http", 80)], quotePods));
-        batch.Upsert(Service("kiada", "quote-headless", ServiceDescriptor.None, Port("http", 80)));
+        batch.Upsert(Service("kiada", "quote-headless", KubernetesServiceDescriptor.None, Port("http", 80)));
         batch.Upsert(Slice("kiada", "quote-headless-m2v9k", "quote-headless", [SlicePort("http", 80)], quotePods));
         batch.Upsert(Service("kiada", "kiada", "10.96.7.108", Port("http", 80), Port("https", 443)) with
         {
@@ -90,7 +90,7 @@ internal static class ExampleCluster
         Pod(batch, "app", "frontend", "10.244.1.30");
 
         // data: a StatefulSet behind a headless service; db-2 is not ready.
-        batch.Upsert(Service("data", "db-headless", ServiceDescriptor.None, Port("postgres", 5432)));
+        batch.Upsert(Service("data", "db-headless", KubernetesServiceDescriptor.None, Port("postgres", 5432)));
         batch.Upsert(Slice("data", "db-headless-b6w2j", "db-headless", [SlicePort("postgres", 5432)],
             Endpoint("10.244.3.5", "db-0") with { Hostname = "db-0" },
             Endpoint("10.244.3.6", "db-1") with { Hostname = "db-1" },
@@ -101,7 +101,7 @@ internal static class ExampleCluster
         return batch;
     }
 
-    public static ServiceDescriptor Service(string ns, string name, string clusterIP, params ServicePortDescriptor[] ports) => new()
+    public static KubernetesServiceDescriptor Service(string ns, string name, string clusterIP, params ServicePortDescriptor[] ports) => new()
     {
         Namespace = ns,
         Name = name,
@@ -109,7 +109,7 @@ internal static class ExampleCluster
         Ports = [.. ports],
     };
 
-    public static ServiceDescriptor ExternalName(string ns, string name, string target) => new()
+    public static KubernetesServiceDescriptor ExternalName(string ns, string name, string target) => new()
     {
         Namespace = ns,
         Name = name,

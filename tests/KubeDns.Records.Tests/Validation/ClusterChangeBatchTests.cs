@@ -12,7 +12,7 @@ public class ClusterChangeBatchTests
         var batch = new ClusterChangeBatch();
 
         Assert.Equal("descriptor", Assert.Throws<ArgumentNullException>(() => batch.Upsert((NamespaceDescriptor)null!)).ParamName);
-        Assert.Equal("descriptor", Assert.Throws<ArgumentNullException>(() => batch.Upsert((ServiceDescriptor)null!)).ParamName);
+        Assert.Equal("descriptor", Assert.Throws<ArgumentNullException>(() => batch.Upsert((KubernetesServiceDescriptor)null!)).ParamName);
         Assert.Equal("descriptor", Assert.Throws<ArgumentNullException>(() => batch.Upsert((EndpointSliceDescriptor)null!)).ParamName);
         Assert.Equal("descriptor", Assert.Throws<ArgumentNullException>(() => batch.Upsert((PodDescriptor)null!)).ParamName);
         Assert.Equal(0, batch.Count);
@@ -50,8 +50,8 @@ public class ClusterChangeBatchTests
         Assert.Equal(before.PodCount, after.PodCount);
         Assert.Equal(before.NamespaceCount, after.NamespaceCount);
         AssertQuoteUnchanged(state);
-        Assert.Equal(DnsResponseCode.NameError, state.Resolve("ghost.svc.cluster.local", RecordType.A).ResponseCode);
-        Assert.Equal(DnsResponseCode.NameError, state.Resolve("no-such-namespace.svc.cluster.local", RecordType.A).ResponseCode);
+        Assert.Equal(ResponseCode.NameError, state.Resolve("ghost.svc.cluster.local", RecordType.A).ResponseCode);
+        Assert.Equal(ResponseCode.NameError, state.Resolve("no-such-namespace.svc.cluster.local", RecordType.A).ResponseCode);
     }
 
     [Fact]

@@ -267,7 +267,7 @@ public class ClusterDnsOptionsTests
         });
 
         ValidationAssert.AssertQuoteUnchanged(state);
-        Assert.Equal(DnsResponseCode.NameError, state.Resolve("api.backend.svc.cluster.local", RecordType.A).ResponseCode);
+        Assert.Equal(ResponseCode.NameError, state.Resolve("api.backend.svc.cluster.local", RecordType.A).ResponseCode);
     }
 
     // ---------------------------------------------------------------- NameServerService / NameServerAddresses

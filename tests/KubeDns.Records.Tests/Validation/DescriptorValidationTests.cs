@@ -197,7 +197,7 @@ public class DescriptorValidationTests
     [InlineData(ServiceType.NodePort)]
     public void Apply_HeadlessServiceOfOtherType_NamesFieldAndType(ServiceType type)
     {
-        var errors = Rejects(Quote with { Type = type, ClusterIPs = [ServiceDescriptor.None] });
+        var errors = Rejects(Quote with { Type = type, ClusterIPs = [KubernetesServiceDescriptor.None] });
 
         var error = SingleError(errors, QuoteService, "spec.clusterIPs", "\"None\"");
         Assert.EndsWith($"not {type}", error);
@@ -451,7 +451,7 @@ public class DescriptorValidationTests
         foreach (var type in new[] { RecordType.A, RecordType.AAAA, RecordType.CNAME })
         {
             var resolution = state.Resolve("literal.kiada.svc.cluster.local", type);
-            Assert.Equal(DnsResponseCode.NameError, resolution.ResponseCode);
+            Assert.Equal(ResponseCode.NameError, resolution.ResponseCode);
             Assert.Equal(0, resolution.Answer.Count);
         }
     }
@@ -475,7 +475,7 @@ public class DescriptorValidationTests
         var state = Accepts(ExampleCluster.ExternalName("kiada", "numeric", target));
 
         var resolution = state.Resolve("numeric.kiada.svc.cluster.local", RecordType.CNAME);
-        Assert.Equal(DnsResponseCode.NoError, resolution.ResponseCode);
+        Assert.Equal(ResponseCode.NoError, resolution.ResponseCode);
         Assert.Equal($"numeric.kiada.svc.cluster.local. 5 IN CNAME {target}.\n", resolution.Answer.ToString());
     }
 
@@ -856,8 +856,8 @@ public class DescriptorValidationTests
         var errors = Rejects(state, batch);
 
         SingleError(errors, "Pod kiada/broken", "status.podIPs[0]", "'10.244.2.300'");
-        Assert.Equal(DnsResponseCode.NameError, state.Resolve("fresh.kiada.svc.cluster.local", RecordType.A).ResponseCode);
-        Assert.Equal(DnsResponseCode.NameError, state.Resolve("brand-new.svc.cluster.local", RecordType.A).ResponseCode);
+        Assert.Equal(ResponseCode.NameError, state.Resolve("fresh.kiada.svc.cluster.local", RecordType.A).ResponseCode);
+        Assert.Equal(ResponseCode.NameError, state.Resolve("brand-new.svc.cluster.local", RecordType.A).ResponseCode);
         Assert.Null(state.Current.FindService("kiada", "fresh"));
         Assert.Equal(
             "time-api.kiada.svc.cluster.local. 5 IN CNAME worldtimeapi.org.\n",

@@ -13,7 +13,7 @@ internal static class ValidationAssert
     public const string QuoteAnswer = "quote.kiada.svc.cluster.local. 5 IN A 10.96.161.97\n";
 
     /// <summary>The example cluster's <c>kiada/quote</c> service, as ExampleCluster builds it.</summary>
-    public static ServiceDescriptor Quote => ExampleCluster.Service("kiada", "quote", "10.96.161.97", ExampleCluster.Port("http", 80));
+    public static KubernetesServiceDescriptor Quote => ExampleCluster.Service("kiada", "quote", "10.96.161.97", ExampleCluster.Port("http", 80));
 
     /// <summary>The example cluster's <c>kiada/quote-5xq7d</c> slice with one ready endpoint.</summary>
     public static EndpointSliceDescriptor QuoteSlice => ExampleCluster.Slice(
@@ -30,7 +30,7 @@ internal static class ValidationAssert
             _ = descriptor switch
             {
                 NamespaceDescriptor d => batch.Upsert(d),
-                ServiceDescriptor d => batch.Upsert(d),
+                KubernetesServiceDescriptor d => batch.Upsert(d),
                 EndpointSliceDescriptor d => batch.Upsert(d),
                 PodDescriptor d => batch.Upsert(d),
                 _ => throw new ArgumentException($"{descriptor.GetType().Name} is not a descriptor", nameof(descriptors)),
@@ -105,7 +105,7 @@ internal static class ValidationAssert
     public static void AssertQuoteUnchanged(ClusterState state)
     {
         var resolution = state.Resolve(QuoteName, RecordType.A);
-        Assert.Equal(DnsResponseCode.NoError, resolution.ResponseCode);
+        Assert.Equal(ResponseCode.NoError, resolution.ResponseCode);
         Assert.Equal(ResolutionKind.Answer, resolution.Kind);
         Assert.Equal(1, resolution.Answer.Count);
         Assert.Equal(QuoteAnswer, resolution.Answer.ToString());

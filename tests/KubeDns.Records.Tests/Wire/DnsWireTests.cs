@@ -137,19 +137,19 @@ public class DnsWireTests
 
         var result = DnsWire.TryRespond(snapshot, query, buffer, DnsTransport.Tcp, default);
 
-        Assert.Equal(DnsResponseCode.ServerFailure, result.ResponseCode);
+        Assert.Equal(ResponseCode.ServerFailure, result.ResponseCode);
         Assert.Equal(ReturnCode.ServerFailure, DnsMessage.Parse(new ArraySegment<byte>(buffer, 0, result.BytesWritten)).ReturnCode);
     }
 
     [Theory]
-    [InlineData(5, 0, 1, 0, DnsResponseCode.NotImplemented)] // NOTIFY
-    [InlineData(0, 0, 3, 0, DnsResponseCode.Refused)] // class CH
-    [InlineData(0, 252, 1, 0, DnsResponseCode.Refused)] // AXFR
-    [InlineData(0, 251, 1, 0, DnsResponseCode.Refused)] // IXFR
-    [InlineData(0, 41, 1, 0, DnsResponseCode.FormatError)] // OPT as a question
-    [InlineData(0, 250, 1, 0, DnsResponseCode.FormatError)] // TSIG as a question
-    [InlineData(0, 0, 1, 1, DnsResponseCode.BadVersion)]
-    public void TryRespond_ProtocolRule_GivesTheRuleCode(int opcode, ushort type, ushort qclass, byte ednsVersion, DnsResponseCode expected)
+    [InlineData(5, 0, 1, 0, ResponseCode.NotImplemented)] // NOTIFY
+    [InlineData(0, 0, 3, 0, ResponseCode.Refused)] // class CH
+    [InlineData(0, 252, 1, 0, ResponseCode.Refused)] // AXFR
+    [InlineData(0, 251, 1, 0, ResponseCode.Refused)] // IXFR
+    [InlineData(0, 41, 1, 0, ResponseCode.FormatError)] // OPT as a question
+    [InlineData(0, 250, 1, 0, ResponseCode.FormatError)] // TSIG as a question
+    [InlineData(0, 0, 1, 1, ResponseCode.BadVersion)]
+    public void TryRespond_ProtocolRule_GivesTheRuleCode(int opcode, ushort type, ushort qclass, byte ednsVersion, ResponseCode expected)
     {
         var query = WireQuery.Build("quote.kiada.svc.cluster.local", type == 0 ? (ushort)1 : type, opcode: opcode, qclass: qclass, ednsVersion: ednsVersion);
         var buffer = new byte[512];
@@ -172,7 +172,7 @@ public class DnsWireTests
         var refused = DnsWire.TryRespond(Snapshot, query, buffer, DnsTransport.Udp, default);
         var forward = DnsWire.TryRespond(Snapshot, query, buffer, DnsTransport.Udp, new DnsWireOptions { FallThrough = true, RecursionAvailable = true });
 
-        Assert.Equal(DnsResponseCode.Refused, refused.ResponseCode);
+        Assert.Equal(ResponseCode.Refused, refused.ResponseCode);
         Assert.Equal(DnsRespondStatus.Forward, forward.Status);
         Assert.Equal(0, forward.BytesWritten);
         var reverse = DnsWire.TryRespond(Snapshot, WireQuery.Build("8.8.8.8.in-addr.arpa", (ushort)RecordType.PTR), buffer, DnsTransport.Udp, new DnsWireOptions { FallThrough = true });
@@ -192,7 +192,7 @@ public class DnsWireTests
         foreach (var query in new[] { zero, two, cut })
         {
             var result = DnsWire.TryRespond(Snapshot, query, buffer, DnsTransport.Udp, default);
-            Assert.Equal(DnsResponseCode.FormatError, result.ResponseCode);
+            Assert.Equal(ResponseCode.FormatError, result.ResponseCode);
             Assert.Equal(12, result.BytesWritten);
             Assert.Equal(new byte[] { 0x12, 0x34, 0x81, 0x01 }, buffer.AsSpan(0, 4).ToArray());
         }
@@ -226,7 +226,7 @@ public class DnsWireTests
     internal static ClusterState Big(int endpoints, int slices = 1)
     {
         var state = new ClusterState();
-        var batch = new ClusterChangeBatch().Upsert(ExampleCluster.Service("load", "big", ServiceDescriptor.None, ExampleCluster.Port("http", 80)));
+        var batch = new ClusterChangeBatch().Upsert(ExampleCluster.Service("load", "big", KubernetesServiceDescriptor.None, ExampleCluster.Port("http", 80)));
         var perSlice = endpoints / slices;
         for (var s = 0; s < slices; s++)
         {

@@ -5,8 +5,8 @@ using KubeDns.Records.Forwarding;
 
 namespace KubeDns.Records.ArSoft;
 
-/// <summary>How a <see cref="KubeDnsServer"/> listens and what it does with names it does not own (specification.md §15).</summary>
-public sealed class KubeDnsServerOptions
+/// <summary>How a <see cref="ArSoftServer"/> listens and what it does with names it does not own (specification.md §15).</summary>
+public sealed class ArSoftServerOptions
 {
     /// <summary>The smallest UDP payload size DNS allows (RFC 1035 §4.2.1).</summary>
     public const int MinUdpPayloadSize = 512;
@@ -16,7 +16,7 @@ public sealed class KubeDnsServerOptions
 
     /// <summary>
     /// The address and port for both UDP and TCP. Port 0 picks a free port that both can use; the server reports it in
-    /// <see cref="KubeDnsServer.LocalEndPoint"/>. Default: 127.0.0.1:5353.
+    /// <see cref="ArSoftServer.LocalEndPoint"/>. Default: 127.0.0.1:5353.
     /// </summary>
     public IPEndPoint Endpoint { get; set; } = new(IPAddress.Loopback, 5353);
 
@@ -90,45 +90,45 @@ public sealed class KubeDnsServerOptions
     {
         if (Endpoint is null)
         {
-            throw new ArgumentException("KubeDnsServerOptions.Endpoint: is required.", nameof(Endpoint));
+            throw new ArgumentException("ArSoftServerOptions.Endpoint: is required.", nameof(Endpoint));
         }
 
         if (MaxUdpPayloadSize is < MinUdpPayloadSize or > ushort.MaxValue)
         {
-            throw new ArgumentException($"KubeDnsServerOptions.MaxUdpPayloadSize: {MaxUdpPayloadSize} is not in {MinUdpPayloadSize}..65535.", nameof(MaxUdpPayloadSize));
+            throw new ArgumentException($"ArSoftServerOptions.MaxUdpPayloadSize: {MaxUdpPayloadSize} is not in {MinUdpPayloadSize}..65535.", nameof(MaxUdpPayloadSize));
         }
 
         if (UpstreamTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentException($"KubeDnsServerOptions.UpstreamTimeout: {UpstreamTimeout} must be positive.", nameof(UpstreamTimeout));
+            throw new ArgumentException($"ArSoftServerOptions.UpstreamTimeout: {UpstreamTimeout} must be positive.", nameof(UpstreamTimeout));
         }
 
         if (TcpIdleTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentException($"KubeDnsServerOptions.TcpIdleTimeout: {TcpIdleTimeout} must be positive.", nameof(TcpIdleTimeout));
+            throw new ArgumentException($"ArSoftServerOptions.TcpIdleTimeout: {TcpIdleTimeout} must be positive.", nameof(TcpIdleTimeout));
         }
 
         if (MaxTcpConnections < 1)
         {
-            throw new ArgumentException($"KubeDnsServerOptions.MaxTcpConnections: {MaxTcpConnections} must be at least 1.", nameof(MaxTcpConnections));
+            throw new ArgumentException($"ArSoftServerOptions.MaxTcpConnections: {MaxTcpConnections} must be at least 1.", nameof(MaxTcpConnections));
         }
 
         if (MaxTcpConnectionsPerClient < 1)
         {
-            throw new ArgumentException($"KubeDnsServerOptions.MaxTcpConnectionsPerClient: {MaxTcpConnectionsPerClient} must be at least 1.", nameof(MaxTcpConnectionsPerClient));
+            throw new ArgumentException($"ArSoftServerOptions.MaxTcpConnectionsPerClient: {MaxTcpConnectionsPerClient} must be at least 1.", nameof(MaxTcpConnectionsPerClient));
         }
 
         if (ResponseRateLimiter.Check(ResponseRateLimit, ResponseRateLimitSlip, TimeProvider, out var option) is { } error)
         {
-            throw new ArgumentException($"KubeDnsServerOptions.{option}: {error}", option);
+            throw new ArgumentException($"ArSoftServerOptions.{option}: {error}", option);
         }
 
-        RecursionAllowList.Parse(RecursionAllowedNetworks, "KubeDnsServerOptions.RecursionAllowedNetworks", nameof(RecursionAllowedNetworks));
+        RecursionAllowList.Parse(RecursionAllowedNetworks, "ArSoftServerOptions.RecursionAllowedNetworks", nameof(RecursionAllowedNetworks));
         foreach (var upstream in Upstreams)
         {
             if (upstream is null || upstream.Port == 0)
             {
-                throw new ArgumentException($"KubeDnsServerOptions.Upstreams: '{upstream}' is not an address with a port.", nameof(Upstreams));
+                throw new ArgumentException($"ArSoftServerOptions.Upstreams: '{upstream}' is not an address with a port.", nameof(Upstreams));
             }
         }
     }

@@ -14,14 +14,14 @@ namespace KubeDns.Records.ArSoft;
 /// (a stop right after a start throwing and leaving sockets bound, no restart of a stopped server, TCP
 /// connections left open by <c>Stop</c>). Counters are published on the meter <see cref="MeterName"/>.
 /// </summary>
-public sealed class KubeDnsServer : IAsyncDisposable
+public sealed class ArSoftServer : IAsyncDisposable
 {
     /// <summary>The name of the <see cref="Meter"/> the server publishes its counters on.</summary>
     public const string MeterName = "KubeDns.Records.ArSoft";
 
     private const int PortAttempts = 20;
 
-    private readonly KubeDnsServerOptions _options;
+    private readonly ArSoftServerOptions _options;
     private readonly KubeDnsQueryHandler _handler;
     private readonly DnsServerMetrics _metrics;
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
@@ -37,16 +37,16 @@ public sealed class KubeDnsServer : IAsyncDisposable
     /// <param name="options">Endpoint, upstreams and limits; defaults when null. Copied: later changes have no effect.</param>
     /// <exception cref="ArgumentNullException"><paramref name="state"/> is null.</exception>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
-    public KubeDnsServer(ClusterState state, KubeDnsServerOptions? options = null)
+    public ArSoftServer(ClusterState state, ArSoftServerOptions? options = null)
         : this(state, options, containerMeterFactory: null)
     {
     }
 
     /// <summary>Creates a server whose meter comes from the container's factory unless the options name one.</summary>
-    internal KubeDnsServer(ClusterState state, KubeDnsServerOptions? options, IMeterFactory? containerMeterFactory)
+    internal ArSoftServer(ClusterState state, ArSoftServerOptions? options, IMeterFactory? containerMeterFactory)
     {
         ArgumentNullException.ThrowIfNull(state);
-        options ??= new KubeDnsServerOptions();
+        options ??= new ArSoftServerOptions();
         options.Validate();
         _options = Copy(options);
         State = state;
@@ -179,8 +179,8 @@ public sealed class KubeDnsServer : IAsyncDisposable
     /// <summary>The transports answer malformed queries themselves (ARSoft cannot parse them); log and count those too.</summary>
     private void OnFormatError(bool isTcp, IPEndPoint? remote)
     {
-        _metrics.Response(DnsResponseCode.FormatError, isTcp);
-        QueryAnswered?.Invoke(this, new QueryAnsweredEventArgs(string.Empty, RecordType.None, DnsResponseCode.FormatError, isTcp, remote, forwarded: false));
+        _metrics.Response(ResponseCode.FormatError, isTcp);
+        QueryAnswered?.Invoke(this, new QueryAnsweredEventArgs(string.Empty, RecordType.None, ResponseCode.FormatError, isTcp, remote, forwarded: false));
     }
 
     private async Task OnQueryReceivedAsync(object sender, QueryReceivedEventArgs e)
@@ -241,9 +241,9 @@ public sealed class KubeDnsServer : IAsyncDisposable
         }
     }
 
-    private static KubeDnsServerOptions Copy(KubeDnsServerOptions options)
+    private static ArSoftServerOptions Copy(ArSoftServerOptions options)
     {
-        var copy = new KubeDnsServerOptions
+        var copy = new ArSoftServerOptions
         {
             Endpoint = options.Endpoint,
             UpstreamTimeout = options.UpstreamTimeout,

@@ -1,7 +1,7 @@
 namespace KubeDns.Records;
 
 /// <summary>DNS response codes (RFC 1035 §4.1.1, RFC 6891 §9 for <see cref="BadVersion"/>).</summary>
-public enum DnsResponseCode : ushort
+public enum ResponseCode : ushort
 {
     /// <summary>No error (NOERROR): an answer, or NODATA when the answer section is empty.</summary>
     NoError = 0,

@@ -2,8 +2,8 @@ using Microsoft.Extensions.Hosting;
 
 namespace KubeDns.Records.ArSoft;
 
-/// <summary>Runs a <see cref="KubeDnsServer"/> for the lifetime of a generic host.</summary>
-internal sealed class KubeDnsServerHostedService(KubeDnsServer server) : IHostedService, IAsyncDisposable, IDisposable
+/// <summary>Runs a <see cref="ArSoftServer"/> for the lifetime of a generic host.</summary>
+internal sealed class ArSoftServerHostedService(ArSoftServer server) : IHostedService, IAsyncDisposable, IDisposable
 {
     public Task StartAsync(CancellationToken cancellationToken) => server.StartAsync(cancellationToken);
 

@@ -6,7 +6,7 @@ namespace KubeDns.Records;
 /// A Kubernetes Service, reduced to what cluster DNS needs. Immutable; validated when applied to a
 /// <see cref="ClusterState"/> (specification.md §2).
 /// </summary>
-public sealed record ServiceDescriptor
+public sealed record KubernetesServiceDescriptor
 {
     /// <summary>The value of <see cref="ClusterIPs"/> that makes a service headless.</summary>
     public const string None = "None";

@@ -5,8 +5,8 @@ using KubeDns.Records.Forwarding;
 
 namespace KubeDns.Records.Server;
 
-/// <summary>How a <see cref="NativeDnsServer"/> listens and what it does with names it does not own.</summary>
-public sealed class NativeDnsServerOptions
+/// <summary>How a <see cref="KubeDnsServer"/> listens and what it does with names it does not own.</summary>
+public sealed class KubeDnsServerOptions
 {
     /// <summary>The largest <see cref="UdpBatchSize"/>: the kernel's cap on one recvmmsg/sendmmsg vector (UIO_MAXIOV).</summary>
     public const int MaxUdpBatchSize = 1024;
@@ -25,7 +25,7 @@ public sealed class NativeDnsServerOptions
 
     /// <summary>
     /// The endpoints to serve, each on UDP and TCP (IPv4 and IPv6 both work); port 0 picks a free port
-    /// (<see cref="NativeDnsServer.LocalEndPoints"/> tells which). Empty by default, which serves
+    /// (<see cref="KubeDnsServer.LocalEndPoints"/> tells which). Empty by default, which serves
     /// <see cref="DefaultEndpoint"/> alone: the default applies only when none is given, so adding an endpoint never
     /// binds 5353 as well (docs/server.md, "Endpoints").
     /// </summary>
@@ -111,44 +111,44 @@ public sealed class NativeDnsServerOptions
     {
         if (Endpoints.Any(e => e is null))
         {
-            throw new ArgumentException("NativeDnsServerOptions.Endpoints: an endpoint is null.", nameof(Endpoints));
+            throw new ArgumentException("KubeDnsServerOptions.Endpoints: an endpoint is null.", nameof(Endpoints));
         }
 
         if (UdpReceivers is < 1 or > 256)
         {
-            throw new ArgumentException($"NativeDnsServerOptions.UdpReceivers: {UdpReceivers} is not in 1..256.", nameof(UdpReceivers));
+            throw new ArgumentException($"KubeDnsServerOptions.UdpReceivers: {UdpReceivers} is not in 1..256.", nameof(UdpReceivers));
         }
 
         if (UdpBatchSize is < 1 or > MaxUdpBatchSize)
         {
-            throw new ArgumentException($"NativeDnsServerOptions.UdpBatchSize: {UdpBatchSize} is not in 1..{MaxUdpBatchSize}.", nameof(UdpBatchSize));
+            throw new ArgumentException($"KubeDnsServerOptions.UdpBatchSize: {UdpBatchSize} is not in 1..{MaxUdpBatchSize}.", nameof(UdpBatchSize));
         }
 
         if (MaxUdpPayloadSize is < 512 or > ushort.MaxValue)
         {
-            throw new ArgumentException($"NativeDnsServerOptions.MaxUdpPayloadSize: {MaxUdpPayloadSize} is not in 512..65535.", nameof(MaxUdpPayloadSize));
+            throw new ArgumentException($"KubeDnsServerOptions.MaxUdpPayloadSize: {MaxUdpPayloadSize} is not in 512..65535.", nameof(MaxUdpPayloadSize));
         }
 
         if (TcpIdleTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentException($"NativeDnsServerOptions.TcpIdleTimeout: {TcpIdleTimeout} must be positive.", nameof(TcpIdleTimeout));
+            throw new ArgumentException($"KubeDnsServerOptions.TcpIdleTimeout: {TcpIdleTimeout} must be positive.", nameof(TcpIdleTimeout));
         }
 
         if (MaxTcpConnections < 1)
         {
-            throw new ArgumentException($"NativeDnsServerOptions.MaxTcpConnections: {MaxTcpConnections} must be at least 1.", nameof(MaxTcpConnections));
+            throw new ArgumentException($"KubeDnsServerOptions.MaxTcpConnections: {MaxTcpConnections} must be at least 1.", nameof(MaxTcpConnections));
         }
 
         if (MaxTcpConnectionsPerClient < 1)
         {
-            throw new ArgumentException($"NativeDnsServerOptions.MaxTcpConnectionsPerClient: {MaxTcpConnectionsPerClient} must be at least 1.", nameof(MaxTcpConnectionsPerClient));
+            throw new ArgumentException($"KubeDnsServerOptions.MaxTcpConnectionsPerClient: {MaxTcpConnectionsPerClient} must be at least 1.", nameof(MaxTcpConnectionsPerClient));
         }
 
         if (ResponseRateLimiter.Check(ResponseRateLimit, ResponseRateLimitSlip, TimeProvider, out var option) is { } error)
         {
-            throw new ArgumentException($"NativeDnsServerOptions.{option}: {error}", option);
+            throw new ArgumentException($"KubeDnsServerOptions.{option}: {error}", option);
         }
 
-        RecursionAllowList.Parse(RecursionAllowedNetworks, "NativeDnsServerOptions.RecursionAllowedNetworks", nameof(RecursionAllowedNetworks));
+        RecursionAllowList.Parse(RecursionAllowedNetworks, "KubeDnsServerOptions.RecursionAllowedNetworks", nameof(RecursionAllowedNetworks));
     }
 }

@@ -7,7 +7,7 @@ using static KubeDns.Records.Server.LinuxDatagrams;
 namespace KubeDns.Records.Server;
 
 /// <content>The batched UDP loop: recvmmsg and sendmmsg (Linux), many datagrams per system call.</content>
-public sealed partial class NativeDnsServer
+public sealed partial class KubeDnsServer
 {
     private enum BatchOutcome
     {

@@ -17,7 +17,7 @@ namespace KubeDns.Records.Server;
 /// and per client address) that close the longest-idle connection to make room.
 /// Snapshot changes are visible to the next query. Counters are published on the meter <see cref="MeterName"/>.
 /// </summary>
-public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
+public sealed partial class KubeDnsServer : IAsyncDisposable, IDisposable
 {
     /// <summary>The name of the <see cref="System.Diagnostics.Metrics.Meter"/> the server publishes its counters on.</summary>
     public const string MeterName = "KubeDns.Records.Server";
@@ -25,7 +25,7 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
     private const int PortAttempts = 20;
 
     private readonly ClusterState _state;
-    private readonly NativeDnsServerOptions _options;
+    private readonly KubeDnsServerOptions _options;
     private readonly DnsWireOptions _wire;
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private readonly DnsServerMetrics _metrics;
@@ -39,10 +39,10 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
     /// <param name="options">Endpoints, loops, limits and the forwarder; defaults when null.</param>
     /// <exception cref="ArgumentNullException"><paramref name="state"/> is null.</exception>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
-    public NativeDnsServer(ClusterState state, NativeDnsServerOptions? options = null)
+    public KubeDnsServer(ClusterState state, KubeDnsServerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(state);
-        options ??= new NativeDnsServerOptions();
+        options ??= new KubeDnsServerOptions();
         options.Validate();
         _state = state;
         _options = Copy(options);
@@ -53,7 +53,7 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
             FallThrough = options.Forwarder is not null,
         };
         _metrics = new DnsServerMetrics(MeterName, options.MeterFactory);
-        _recursion = RecursionAllowList.Parse(_options.RecursionAllowedNetworks, "NativeDnsServerOptions.RecursionAllowedNetworks", nameof(options.RecursionAllowedNetworks));
+        _recursion = RecursionAllowList.Parse(_options.RecursionAllowedNetworks, "KubeDnsServerOptions.RecursionAllowedNetworks", nameof(options.RecursionAllowedNetworks));
     }
 
     /// <summary>Raised after each query is answered, when subscribed (the event arguments allocate).</summary>
@@ -73,7 +73,7 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
 
     /// <summary>
     /// True while running when the UDP loops receive and send datagrams in batches (<c>recvmmsg</c>/<c>sendmmsg</c>,
-    /// Linux, <see cref="NativeDnsServerOptions.UdpBatchSize"/> above 1); false when stopped, when batching is off, or
+    /// Linux, <see cref="KubeDnsServerOptions.UdpBatchSize"/> above 1); false when stopped, when batching is off, or
     /// where those calls are unavailable and the loops use one system call per datagram.
     /// </summary>
     public bool IsUdpBatching => _running?.UdpBatching ?? false;
@@ -84,7 +84,7 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
     /// </summary>
     /// <param name="code">The response code.</param>
     /// <returns>The count.</returns>
-    public long ResponsesWith(DnsResponseCode code) => _metrics.ResponsesWith(code);
+    public long ResponsesWith(ResponseCode code) => _metrics.ResponsesWith(code);
 
     /// <summary>Messages not answered (runts, responses, send failures), since creation.</summary>
     public long Dropped => _metrics.Dropped;
@@ -215,9 +215,9 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
     /// <summary>Stops the server synchronously (for containers disposed without await).</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    private static NativeDnsServerOptions Copy(NativeDnsServerOptions options)
+    private static KubeDnsServerOptions Copy(KubeDnsServerOptions options)
     {
-        var copy = new NativeDnsServerOptions
+        var copy = new KubeDnsServerOptions
         {
             UdpReceivers = options.UdpReceivers,
             ReusePort = options.ReusePort,
@@ -239,7 +239,7 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
 
         if (copy.Endpoints.Count == 0)
         {
-            copy.Endpoints.Add(NativeDnsServerOptions.DefaultEndpoint);
+            copy.Endpoints.Add(KubeDnsServerOptions.DefaultEndpoint);
         }
 
         copy.RecursionAllowedNetworks.Clear();
@@ -332,7 +332,7 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
     {
         if (reply.Length >= 12)
         {
-            _metrics.Response((DnsResponseCode)(reply[3] & 0xF), tcp);
+            _metrics.Response((ResponseCode)(reply[3] & 0xF), tcp);
         }
     }
 
@@ -345,7 +345,7 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
     }
 
     /// <summary>
-    /// True when this query may be forwarded: the client is in <see cref="NativeDnsServerOptions.RecursionAllowedNetworks"/>
+    /// True when this query may be forwarded: the client is in <see cref="KubeDnsServerOptions.RecursionAllowedNetworks"/>
     /// and the query sets RD (RFC 1035 §4.1.1; not an open resolver, RFC 5358).
     /// </summary>
     private static bool MayRecurse(ReadOnlySpan<byte> query, bool clientAllowed) => clientAllowed && query.Length > 2 && (query[2] & 0x01) != 0;
@@ -358,7 +358,7 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
     {
         if (!MayRecurse(query.Span, clientAllowed))
         {
-            return DnsWire.TryWriteError(query.Span, response.Span, DnsResponseCode.Refused, _wire).BytesWritten;
+            return DnsWire.TryWriteError(query.Span, response.Span, ResponseCode.Refused, _wire).BytesWritten;
         }
 
         _metrics.Forward();
@@ -372,7 +372,7 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
             length = 0;
         }
 
-        return length > 0 ? length : DnsWire.TryWriteError(query.Span, response.Span, DnsResponseCode.ServerFailure, _wire).BytesWritten;
+        return length > 0 ? length : DnsWire.TryWriteError(query.Span, response.Span, ResponseCode.ServerFailure, _wire).BytesWritten;
     }
 
     /// <summary>
@@ -606,7 +606,7 @@ public sealed partial class NativeDnsServer : IAsyncDisposable, IDisposable
     /// One blocking UDP receive loop on its own thread: receive, answer, send, with no allocation per datagram. Batched
     /// (recvmmsg/sendmmsg) where available, else one datagram per system call.
     /// </summary>
-    private sealed partial class UdpLoop(NativeDnsServer server, Socket socket, Running running)
+    private sealed partial class UdpLoop(KubeDnsServer server, Socket socket, Running running)
     {
         private readonly IPEndPoint _any = new(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
 
