@@ -20,7 +20,7 @@ namespace KubeDns.Records.Kubernetes;
 public sealed class ClusterManifest
 {
     private readonly Dictionary<string, SourceEntry> _sources;
-    private readonly Dictionary<ObjectKey, (object Descriptor, string Fingerprint)> _objects;
+    private readonly Dictionary<ObjectKey, (IClusterObject Descriptor, string Fingerprint)> _objects;
 
     private ClusterManifest(
         List<NamespaceDescriptor> namespaces,
@@ -41,9 +41,9 @@ public sealed class ClusterManifest
         ServicesWithoutPods = servicesWithoutPods;
         _sources = sources;
         _objects = [];
-        foreach (var descriptor in namespaces.Cast<object>().Concat(services).Concat(slices).Concat(pods))
+        foreach (var descriptor in namespaces.Cast<IClusterObject>().Concat(services).Concat(slices).Concat(pods))
         {
-            _objects[KeyOf(descriptor)] = (descriptor, DescriptorFingerprint.Of(descriptor));
+            _objects[descriptor.Key] = (descriptor, DescriptorFingerprint.Of(descriptor));
         }
     }
 
@@ -284,14 +284,7 @@ public sealed class ClusterManifest
                 continue;
             }
 
-            _ = descriptor switch
-            {
-                NamespaceDescriptor d => batch.Upsert(d),
-                KubernetesServiceDescriptor d => batch.Upsert(d),
-                EndpointSliceDescriptor d => batch.Upsert(d),
-                PodDescriptor d => batch.Upsert(d),
-                _ => batch,
-            };
+            batch.Upsert(descriptor);
         }
 
         return batch;
@@ -406,7 +399,7 @@ public sealed class ClusterManifest
                         break;
                 }
             }
-            catch (ManifestException e)
+            catch (KubernetesFeedException e)
             {
                 raw.AddRange(e.Errors);
             }
@@ -552,15 +545,6 @@ public sealed class ClusterManifest
             }
         }
     }
-
-    private static ObjectKey KeyOf(object descriptor) => descriptor switch
-    {
-        NamespaceDescriptor d => d.Key,
-        KubernetesServiceDescriptor d => d.Key,
-        EndpointSliceDescriptor d => d.Key,
-        PodDescriptor d => d.Key,
-        _ => throw new ArgumentException("not a descriptor", nameof(descriptor)),
-    };
 
     /// <summary>Where an object named in errors came from; <see cref="Via"/> names a derivation (slices made from pods).</summary>
     private sealed record SourceEntry(ObjectSource? Source, string Label, string? Via);

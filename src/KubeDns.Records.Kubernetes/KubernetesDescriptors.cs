@@ -25,7 +25,7 @@ public static class KubernetesDescriptors
     /// <param name="value">The namespace.</param>
     /// <returns>The descriptor.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="value"/> is null.</exception>
-    /// <exception cref="ManifestException">A field cannot be mapped; the message names the object and field.</exception>
+    /// <exception cref="KubernetesFeedException">A field cannot be mapped; the message names the object and field.</exception>
     public static NamespaceDescriptor ToNamespace(V1Namespace value)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -40,7 +40,7 @@ public static class KubernetesDescriptors
     /// <param name="value">The service; a missing namespace means <c>default</c>.</param>
     /// <returns>The descriptor.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="value"/> is null.</exception>
-    /// <exception cref="ManifestException">A field cannot be mapped (unknown type or protocol); the message names the object and field.</exception>
+    /// <exception cref="KubernetesFeedException">A field cannot be mapped (unknown type or protocol); the message names the object and field.</exception>
     public static KubernetesServiceDescriptor ToService(V1Service value)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -54,7 +54,7 @@ public static class KubernetesDescriptors
     /// <param name="value">The slice; a missing namespace means <c>default</c>.</param>
     /// <returns>The descriptor.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="value"/> is null.</exception>
-    /// <exception cref="ManifestException">The service label is missing, or the address type or a protocol is unknown.</exception>
+    /// <exception cref="KubernetesFeedException">The service label is missing, or the address type or a protocol is unknown.</exception>
     public static EndpointSliceDescriptor ToEndpointSlice(V1EndpointSlice value)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -74,7 +74,7 @@ public static class KubernetesDescriptors
     /// <param name="service">The Service of the same name, for its annotation; optional.</param>
     /// <returns>The slices, possibly none.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="value"/> is null.</exception>
-    /// <exception cref="ManifestException">A protocol is unknown or an address is not an IP address.</exception>
+    /// <exception cref="KubernetesFeedException">A protocol is unknown or an address is not an IP address.</exception>
     public static IReadOnlyList<EndpointSliceDescriptor> ToEndpointSlices(V1Endpoints value, V1Service? service = null)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -92,7 +92,7 @@ public static class KubernetesDescriptors
     /// <param name="value">The pod; a missing namespace means <c>default</c>.</param>
     /// <returns>The descriptor, or null.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="value"/> is null.</exception>
-    /// <exception cref="ManifestException">The name is missing.</exception>
+    /// <exception cref="KubernetesFeedException">The name is missing.</exception>
     public static PodDescriptor? ToPod(V1Pod value)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -350,7 +350,7 @@ public static class KubernetesDescriptors
 
     private static string RequireName(V1ObjectMeta? metadata, string kind, string ns) =>
         string.IsNullOrEmpty(metadata?.Name)
-            ? throw new ManifestException([$"{kind}{(ns.Length > 0 ? " in namespace " + ns : string.Empty)}: metadata.name: is required"])
+            ? throw new KubernetesFeedException([$"{kind}{(ns.Length > 0 ? " in namespace " + ns : string.Empty)}: metadata.name: is required"])
             : metadata.Name;
 
     private static bool Tolerates(V1ObjectMeta? metadata) =>
@@ -380,7 +380,7 @@ public static class KubernetesDescriptors
     {
         if (errors.Count > 0)
         {
-            throw new ManifestException(errors);
+            throw new KubernetesFeedException(errors);
         }
     }
 

@@ -16,44 +16,11 @@ public sealed class ClusterChangeBatch
     /// <summary>The number of changes.</summary>
     public int Count => _changes.Count;
 
-    /// <summary>Adds or replaces a Namespace.</summary>
-    /// <param name="descriptor">The namespace.</param>
+    /// <summary>Adds or replaces an object: a Namespace, Service, EndpointSlice or Pod.</summary>
+    /// <param name="descriptor">The object; its <see cref="IClusterObject.Key"/> says which one it replaces.</param>
     /// <returns>This batch, for chaining.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="descriptor"/> is null.</exception>
-    public ClusterChangeBatch Upsert(NamespaceDescriptor descriptor)
-    {
-        ArgumentNullException.ThrowIfNull(descriptor);
-        _changes.Add(new ClusterChange(ObjectKey.ForNamespace(descriptor.Name), descriptor));
-        return this;
-    }
-
-    /// <summary>Adds or replaces a Service.</summary>
-    /// <param name="descriptor">The service.</param>
-    /// <returns>This batch, for chaining.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="descriptor"/> is null.</exception>
-    public ClusterChangeBatch Upsert(KubernetesServiceDescriptor descriptor)
-    {
-        ArgumentNullException.ThrowIfNull(descriptor);
-        _changes.Add(new ClusterChange(descriptor.Key, descriptor));
-        return this;
-    }
-
-    /// <summary>Adds or replaces an EndpointSlice.</summary>
-    /// <param name="descriptor">The slice.</param>
-    /// <returns>This batch, for chaining.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="descriptor"/> is null.</exception>
-    public ClusterChangeBatch Upsert(EndpointSliceDescriptor descriptor)
-    {
-        ArgumentNullException.ThrowIfNull(descriptor);
-        _changes.Add(new ClusterChange(descriptor.Key, descriptor));
-        return this;
-    }
-
-    /// <summary>Adds or replaces a Pod.</summary>
-    /// <param name="descriptor">The pod.</param>
-    /// <returns>This batch, for chaining.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="descriptor"/> is null.</exception>
-    public ClusterChangeBatch Upsert(PodDescriptor descriptor)
+    public ClusterChangeBatch Upsert(IClusterObject descriptor)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
         _changes.Add(new ClusterChange(descriptor.Key, descriptor));

@@ -60,7 +60,7 @@ public sealed class ClusterState
     /// <returns>The snapshot that contains the changes.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="batch"/> is null.</exception>
     /// <exception cref="ClusterValidationException">
-    /// Some change is invalid or two changes share a key; <see cref="ClusterValidationException.Errors"/> lists every
+    /// Some change is invalid or two changes share a key; <see cref="KubeDnsRecordsException.Errors"/> lists every
     /// problem, each naming the object, field and value.
     /// </exception>
     public ClusterSnapshot Apply(ClusterChangeBatch batch)
@@ -92,28 +92,12 @@ public sealed class ClusterState
         return Publish(static (current, changes) => current.Data.Apply(changes), changes, synced: null);
     }
 
-    /// <summary>
-    /// Applies a single upsert; shorthand for a batch of one.
-    /// </summary>
-    /// <param name="descriptor">A <see cref="NamespaceDescriptor"/>, <see cref="KubernetesServiceDescriptor"/>, <see cref="EndpointSliceDescriptor"/> or <see cref="PodDescriptor"/>.</param>
+    /// <summary>Applies a single upsert; shorthand for a batch of one.</summary>
+    /// <param name="descriptor">The Namespace, Service, EndpointSlice or Pod to add or replace.</param>
     /// <returns>The snapshot that contains the change.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="descriptor"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="descriptor"/> is not a cluster object descriptor.</exception>
     /// <exception cref="ClusterValidationException">The descriptor is invalid.</exception>
-    public ClusterSnapshot Upsert(object descriptor)
-    {
-        ArgumentNullException.ThrowIfNull(descriptor);
-        var batch = new ClusterChangeBatch();
-        _ = descriptor switch
-        {
-            NamespaceDescriptor d => batch.Upsert(d),
-            KubernetesServiceDescriptor d => batch.Upsert(d),
-            EndpointSliceDescriptor d => batch.Upsert(d),
-            PodDescriptor d => batch.Upsert(d),
-            _ => throw new ArgumentException($"{descriptor.GetType().Name} is not a cluster object descriptor.", nameof(descriptor)),
-        };
-        return Apply(batch);
-    }
+    public ClusterSnapshot Upsert(IClusterObject descriptor) => Apply(new ClusterChangeBatch().Upsert(descriptor));
 
     /// <summary>
     /// Marks the state synced: the host's initial load is complete, so NXDOMAIN answers are now given as such

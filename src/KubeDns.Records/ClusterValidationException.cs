@@ -1,13 +1,13 @@
 namespace KubeDns.Records;
 
 /// <summary>
-/// A batch or an options object was rejected. Nothing was applied. Each entry of <see cref="Errors"/> names the
-/// object, the field and the bad value, such as
+/// A batch or an options object was rejected. Nothing was applied. Each entry of <see cref="KubeDnsRecordsException.Errors"/>
+/// names the object, the field and the bad value, such as
 /// <c>Service kiada/quote: spec.ports[1].port: 70000 is not in 1..65535</c>.
 /// </summary>
-public sealed class ClusterValidationException : Exception
+public sealed class ClusterValidationException : KubeDnsRecordsException
 {
-    /// <summary>Creates an exception with one error.</summary>
+    /// <summary>Creates an exception with a generic message.</summary>
     public ClusterValidationException()
         : this("The cluster change was rejected.")
     {
@@ -16,7 +16,7 @@ public sealed class ClusterValidationException : Exception
     /// <summary>Creates an exception with one error.</summary>
     /// <param name="message">The error.</param>
     public ClusterValidationException(string message)
-        : this(message, innerException: null)
+        : base(message)
     {
     }
 
@@ -24,22 +24,15 @@ public sealed class ClusterValidationException : Exception
     /// <param name="message">The error.</param>
     /// <param name="innerException">The cause.</param>
     public ClusterValidationException(string message, Exception? innerException)
-        : base(message, innerException) => Errors = [message];
+        : base(message, innerException)
+    {
+    }
 
     /// <summary>Creates an exception listing several errors.</summary>
     /// <param name="errors">The errors; at least one.</param>
     /// <exception cref="ArgumentNullException"><paramref name="errors"/> is null.</exception>
     public ClusterValidationException(IReadOnlyList<string> errors)
-        : base(FormatMessage(errors)) => Errors = errors;
-
-    /// <summary>Every error found, one line each.</summary>
-    public IReadOnlyList<string> Errors { get; }
-
-    private static string FormatMessage(IReadOnlyList<string> errors)
+        : base(errors)
     {
-        ArgumentNullException.ThrowIfNull(errors);
-        return errors.Count == 1
-            ? errors[0]
-            : $"{errors.Count} errors; nothing was applied:{Environment.NewLine}{string.Join(Environment.NewLine, errors)}";
     }
 }

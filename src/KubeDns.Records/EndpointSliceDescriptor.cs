@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using KubeDns.Records.Internal;
 
 namespace KubeDns.Records;
 
@@ -6,7 +7,7 @@ namespace KubeDns.Records;
 /// A Kubernetes EndpointSlice (discovery.k8s.io/v1). A slice may arrive before its Service; it is kept and used
 /// once the Service exists (specification.md §2).
 /// </summary>
-public sealed record EndpointSliceDescriptor
+public sealed record EndpointSliceDescriptor : IClusterObject
 {
     private readonly ImmutableArray<EndpointPortDescriptor> _ports = [];
     private readonly ImmutableArray<EndpointDescriptor> _endpoints = [];
@@ -39,4 +40,7 @@ public sealed record EndpointSliceDescriptor
 
     /// <summary>The key of this object in the cluster state.</summary>
     public ObjectKey Key => ObjectKey.ForEndpointSlice(Namespace, Name);
+
+    /// <inheritdoc/>
+    void IClusterObject.Validate(List<string> errors) => DescriptorValidator.Validate(this, errors);
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using KubeDns.Records.Internal;
 
 namespace KubeDns.Records;
 
@@ -6,7 +7,7 @@ namespace KubeDns.Records;
 /// A Kubernetes Service, reduced to what cluster DNS needs. Immutable; validated when applied to a
 /// <see cref="ClusterState"/> (specification.md §2).
 /// </summary>
-public sealed record KubernetesServiceDescriptor
+public sealed record KubernetesServiceDescriptor : IClusterObject
 {
     /// <summary>The value of <see cref="ClusterIPs"/> that makes a service headless.</summary>
     public const string None = "None";
@@ -68,4 +69,7 @@ public sealed record KubernetesServiceDescriptor
 
     /// <summary>The key of this object in the cluster state.</summary>
     public ObjectKey Key => ObjectKey.ForService(Namespace, Name);
+
+    /// <inheritdoc/>
+    void IClusterObject.Validate(List<string> errors) => DescriptorValidator.Validate(this, errors);
 }

@@ -1,11 +1,12 @@
 using System.Collections.Immutable;
+using KubeDns.Records.Internal;
 
 namespace KubeDns.Records;
 
 /// <summary>
 /// A running Kubernetes Pod. Terminating and finished pods should not be given to the library (specification.md §2).
 /// </summary>
-public sealed record PodDescriptor
+public sealed record PodDescriptor : IClusterObject
 {
     private readonly ImmutableArray<string> _ips = [];
 
@@ -24,4 +25,7 @@ public sealed record PodDescriptor
 
     /// <summary>The key of this object in the cluster state.</summary>
     public ObjectKey Key => ObjectKey.ForPod(Namespace, Name);
+
+    /// <inheritdoc/>
+    void IClusterObject.Validate(List<string> errors) => DescriptorValidator.Validate(this, errors);
 }

@@ -95,7 +95,7 @@ public class KubernetesDescriptorsTests
         service.Spec.Type = "Bogus";
         service.Spec.Ports = [new V1ServicePort { Name = "http", Port = 80, Protocol = "tcp" }];
 
-        var e = Assert.Throws<ManifestException>(() => KubernetesDescriptors.ToService(service));
+        var e = Assert.Throws<KubernetesFeedException>(() => KubernetesDescriptors.ToService(service));
 
         Assert.Equal(
             [
@@ -108,7 +108,7 @@ public class KubernetesDescriptorsTests
     [Fact]
     public void ToService_WithoutName_Throws()
     {
-        var e = Assert.Throws<ManifestException>(() => KubernetesDescriptors.ToService(new V1Service { Metadata = new V1ObjectMeta { NamespaceProperty = "kiada" } }));
+        var e = Assert.Throws<KubernetesFeedException>(() => KubernetesDescriptors.ToService(new V1Service { Metadata = new V1ObjectMeta { NamespaceProperty = "kiada" } }));
 
         Assert.Equal("Service in namespace kiada: metadata.name: is required", e.Message);
     }
@@ -155,7 +155,7 @@ public class KubernetesDescriptorsTests
     {
         var slice = new V1EndpointSlice { Metadata = new V1ObjectMeta { Name = "orphan", NamespaceProperty = "kiada" }, AddressType = "IPv5" };
 
-        var e = Assert.Throws<ManifestException>(() => KubernetesDescriptors.ToEndpointSlice(slice));
+        var e = Assert.Throws<KubernetesFeedException>(() => KubernetesDescriptors.ToEndpointSlice(slice));
 
         Assert.Equal(
             [
@@ -209,7 +209,7 @@ public class KubernetesDescriptorsTests
             Subsets = [new V1EndpointSubset { Addresses = [new V1EndpointAddress { Ip = "10.0.0.300" }] }],
         };
 
-        var e = Assert.Throws<ManifestException>(() => KubernetesDescriptors.ToEndpointSlices(endpoints));
+        var e = Assert.Throws<KubernetesFeedException>(() => KubernetesDescriptors.ToEndpointSlices(endpoints));
 
         Assert.Equal("Endpoints kiada/quote: subsets[0].addresses[0].ip: '10.0.0.300' is not a valid IP address", e.Message);
     }

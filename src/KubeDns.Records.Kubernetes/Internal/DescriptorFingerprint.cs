@@ -11,7 +11,7 @@ internal static class DescriptorFingerprint
 {
     private const char Separator = '\u001f';
 
-    public static string Of(object descriptor)
+    public static string Of(IClusterObject descriptor)
     {
         var text = new StringBuilder();
         switch (descriptor)

@@ -194,15 +194,7 @@ internal sealed class FeedApplier : IDisposable
 
     private static void Add(ClusterChangeBatch batch, PendingChange change)
     {
-        _ = change.Descriptor switch
-        {
-            null => batch.Delete(change.Key),
-            NamespaceDescriptor d => batch.Upsert(d),
-            KubernetesServiceDescriptor d => batch.Upsert(d),
-            EndpointSliceDescriptor d => batch.Upsert(d),
-            PodDescriptor d => batch.Upsert(d),
-            _ => throw new UnreachableException(),
-        };
+        _ = change.Descriptor is { } descriptor ? batch.Upsert(descriptor) : batch.Delete(change.Key);
     }
 
     private void Measure(List<PendingChange> received, bool synced)

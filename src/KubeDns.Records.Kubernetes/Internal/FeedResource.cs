@@ -16,7 +16,7 @@ internal readonly record struct FeedRequest(
     int? TimeoutSeconds);
 
 /// <summary>An object as the cluster state should see it: its key, and its descriptor or null when it must be absent.</summary>
-internal readonly record struct FeedItem(ObjectKey Key, object? Descriptor, string? ResourceVersion, DateTimeOffset? TriggerTime, bool Skip);
+internal readonly record struct FeedItem(ObjectKey Key, IClusterObject? Descriptor, string? ResourceVersion, DateTimeOffset? TriggerTime, bool Skip);
 
 /// <summary>
 /// One kind the feed lists and watches: how to ask the API server for it (the client's generated list call, which
@@ -49,7 +49,7 @@ internal abstract class FeedResource
     public abstract IAsyncEnumerable<(WatchEventType Type, IKubernetesObject<V1ObjectMeta> Object)> WatchAsync(
         IKubernetes client, FeedRequest request, Action<Exception> onError, CancellationToken cancellationToken);
 
-    /// <summary>Maps an object; throws <see cref="ManifestException"/> when it cannot be mapped.</summary>
+    /// <summary>Maps an object; throws <see cref="KubernetesFeedException"/> when it cannot be mapped.</summary>
     public abstract FeedItem Map(IKubernetesObject<V1ObjectMeta> value, bool isEvent);
 
     public ObjectKey KeyOf(IKubernetesObject<V1ObjectMeta> value)

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace KubeDns.Records.Kubernetes.Internal;
 
 /// <summary>A change on its way to the cluster state, with what the latency metric needs.</summary>
-internal readonly record struct PendingChange(ObjectKey Key, object? Descriptor, long ReceivedTimestamp, DateTimeOffset? TriggerTime, bool Measure, string Resource);
+internal readonly record struct PendingChange(ObjectKey Key, IClusterObject? Descriptor, long ReceivedTimestamp, DateTimeOffset? TriggerTime, bool Measure, string Resource);
 
 /// <summary>
 /// Lists one kind (in one namespace, or the whole cluster), then watches it from the list's resource version, the
@@ -187,7 +187,7 @@ internal sealed class ResourceReflector
             item = _resource.Map(value, isEvent);
             return true;
         }
-        catch (ManifestException e)
+        catch (KubernetesFeedException e)
         {
             // A live object we cannot map (an unknown protocol, say) is reported and ignored; what was stored for it
             // before stays, so one odd object never takes records away.

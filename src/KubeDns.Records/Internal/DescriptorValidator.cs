@@ -13,30 +13,17 @@ internal static class DescriptorValidator
 
     public static void Validate(ClusterChange change, List<string> errors)
     {
-        switch (change.Descriptor)
+        if (change.Descriptor is { } descriptor)
         {
-            case null:
-                ValidateDeleteKey(change.Key, errors);
-                break;
-            case NamespaceDescriptor ns:
-                Validate(ns, errors);
-                break;
-            case KubernetesServiceDescriptor service:
-                Validate(service, errors);
-                break;
-            case EndpointSliceDescriptor slice:
-                Validate(slice, errors);
-                break;
-            case PodDescriptor pod:
-                Validate(pod, errors);
-                break;
-            default:
-                errors.Add($"{change.Key}: {change.Descriptor.GetType().Name} is not a cluster object descriptor");
-                break;
+            descriptor.Validate(errors);
+        }
+        else
+        {
+            ValidateDeleteKey(change.Key, errors);
         }
     }
 
-    private static void Validate(NamespaceDescriptor ns, List<string> errors)
+    public static void Validate(NamespaceDescriptor ns, List<string> errors)
     {
         if (!DnsLabels.IsRfc1123Label(ns.Name))
         {
@@ -44,7 +31,7 @@ internal static class DescriptorValidator
         }
     }
 
-    private static void Validate(KubernetesServiceDescriptor s, List<string> errors)
+    public static void Validate(KubernetesServiceDescriptor s, List<string> errors)
     {
         var who = $"Service {s.Namespace}/{s.Name}";
         CheckNamespace(who, s.Namespace, errors);
@@ -180,7 +167,7 @@ internal static class DescriptorValidator
         }
     }
 
-    private static void Validate(EndpointSliceDescriptor slice, List<string> errors)
+    public static void Validate(EndpointSliceDescriptor slice, List<string> errors)
     {
         var who = $"EndpointSlice {slice.Namespace}/{slice.Name}";
         CheckNamespace(who, slice.Namespace, errors);
@@ -282,7 +269,7 @@ internal static class DescriptorValidator
         }
     }
 
-    private static void Validate(PodDescriptor pod, List<string> errors)
+    public static void Validate(PodDescriptor pod, List<string> errors)
     {
         var who = $"Pod {pod.Namespace}/{pod.Name}";
         CheckNamespace(who, pod.Namespace, errors);

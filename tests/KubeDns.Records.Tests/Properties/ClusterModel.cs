@@ -352,7 +352,7 @@ internal sealed record ClusterModel(ImmutableArray<string> Namespaces, Immutable
     }
 
     /// <summary>Every object of the cluster: namespaces, then each service followed by its slices.</summary>
-    public IEnumerable<(ObjectKey Key, object Descriptor)> Objects()
+    public IEnumerable<(ObjectKey Key, IClusterObject Descriptor)> Objects()
     {
         foreach (var ns in Namespaces)
         {
@@ -371,32 +371,13 @@ internal sealed record ClusterModel(ImmutableArray<string> Namespaces, Immutable
         }
     }
 
-    /// <summary>Adds an upsert of a Namespace, Service or EndpointSlice descriptor to a batch.</summary>
-    public static void Upsert(ClusterChangeBatch batch, object descriptor)
-    {
-        switch (descriptor)
-        {
-            case NamespaceDescriptor ns:
-                batch.Upsert(ns);
-                break;
-            case KubernetesServiceDescriptor service:
-                batch.Upsert(service);
-                break;
-            case EndpointSliceDescriptor slice:
-                batch.Upsert(slice);
-                break;
-            default:
-                throw new ArgumentException(descriptor.GetType().Name, nameof(descriptor));
-        }
-    }
-
     /// <summary>Namespaces first, then services, then slices: one batch with everything.</summary>
     public ClusterChangeBatch ToBatch()
     {
         var batch = new ClusterChangeBatch();
         foreach (var (_, descriptor) in Objects())
         {
-            Upsert(batch, descriptor);
+            batch.Upsert(descriptor);
         }
 
         return batch;

@@ -382,13 +382,13 @@ public sealed class ResolverPropertyTests
                 }
 
                 var state = new ClusterState(new ClusterDnsOptions());
-                foreach (var batch in Chunks(noisy.Select(kv => (kv.Key, (object?)kv.Value)).OrderBy(_ => random.Next()), random))
+                foreach (var batch in Chunks(noisy.Select(kv => (kv.Key, (IClusterObject?)kv.Value)).OrderBy(_ => random.Next()), random))
                 {
                     state.Apply(batch);
                 }
 
-                var final = target.Select(o => (o.Key, (object?)o.Descriptor))
-                    .Concat(noisy.Keys.Where(k => !targetKeys.Contains(k)).Select(k => (k, (object?)null)))
+                var final = target.Select(o => (o.Key, (IClusterObject?)o.Descriptor))
+                    .Concat(noisy.Keys.Where(k => !targetKeys.Contains(k)).Select(k => (k, (IClusterObject?)null)))
                     .OrderBy(_ => random.Next());
                 foreach (var batch in Chunks(final, random))
                 {
@@ -465,7 +465,7 @@ public sealed class ResolverPropertyTests
     };
 
     /// <summary>Cuts changes (a null descriptor is a delete) into batches of 1–8.</summary>
-    private static IEnumerable<ClusterChangeBatch> Chunks(IEnumerable<(ObjectKey Key, object? Descriptor)> changes, Random random)
+    private static IEnumerable<ClusterChangeBatch> Chunks(IEnumerable<(ObjectKey Key, IClusterObject? Descriptor)> changes, Random random)
     {
         var batch = new ClusterChangeBatch();
         var size = random.Next(1, 9);
@@ -477,7 +477,7 @@ public sealed class ResolverPropertyTests
             }
             else
             {
-                ClusterModel.Upsert(batch, descriptor);
+                batch.Upsert(descriptor);
             }
 
             if (batch.Count == size)

@@ -85,15 +85,28 @@ public class ClusterChangeBatchTests
     }
 
     [Fact]
-    public void Upsert_NullOrForeignObject_ThrowsArgumentException()
+    public void Upsert_Null_ThrowsArgumentNullException()
     {
         var state = ExampleCluster.Create();
         var before = state.Current;
 
-        Assert.Throws<ArgumentNullException>(() => state.Upsert(null!));
-        Assert.Throws<ArgumentException>(() => state.Upsert("quote"));
+        Assert.Equal("descriptor", Assert.Throws<ArgumentNullException>(() => state.Upsert(null!)).ParamName);
 
         Assert.Same(before, state.Current);
+    }
+
+    [Fact]
+    public void IClusterObject_OutsideTheLibrary_CannotBeImplemented()
+    {
+        // Upsert takes IClusterObject, so a foreign type must be a compile error: the interface has a member no
+        // other assembly can implement, and only the four descriptors implement it.
+        var hidden = typeof(IClusterObject).GetMethods(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic);
+        var implementers = typeof(IClusterObject).Assembly.GetTypes().Where(t => t.IsAssignableTo(typeof(IClusterObject)) && !t.IsInterface);
+
+        Assert.Contains(hidden, m => m.IsAbstract && m.IsAssembly);
+        Assert.Equal(
+            ["EndpointSliceDescriptor", "KubernetesServiceDescriptor", "NamespaceDescriptor", "PodDescriptor"],
+            implementers.Select(t => t.Name).Order(StringComparer.Ordinal));
     }
 
     [Fact]
