@@ -103,11 +103,16 @@ public readonly ref struct DnsRecord
     /// presentation format (<see cref="Wire.DnsName.Format"/>), as dig prints them.
     /// </summary>
     /// <returns>The line.</returns>
-    public override string ToString()
+    public override string ToString() => ResolvedRecord.FormatLine(Name.ToPresentation(), TimeToLive, Type, DataText());
+
+    /// <summary>The record as an ordinary object that outlives the query (for tests and tools; allocates).</summary>
+    /// <returns>The record.</returns>
+    public ResolvedRecord ToResolvedRecord() => new(Name.ToPresentation(), TimeToLive, Type, DataText());
+
+    /// <summary>The RDATA in presentation format, as dig prints it after the type.</summary>
+    private string DataText()
     {
         var text = new StringBuilder();
-        text.Append(Name.ToPresentation()).Append(' ').Append(TimeToLive.ToString(CultureInfo.InvariantCulture)).Append(" IN ");
-        text.Append(Resolution.TypeText(Type)).Append(' ');
         switch (Type)
         {
             case RecordType.A:

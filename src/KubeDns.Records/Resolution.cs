@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.Text;
 using KubeDns.Records.Internal;
 
 namespace KubeDns.Records;
@@ -162,37 +161,15 @@ public ref struct Resolution
     }
 
     /// <summary>
-    /// The resolution as <c>dig</c> prints a reply: the header line with the status, the flags and section counts,
-    /// the question, then each non-empty section as zone-file lines, a blank line before each section; names in
-    /// presentation format (<see cref="Wire.DnsName.Format"/>).
+    /// Copies the resolution into ordinary objects that outlive the query: sections as lists of records, each
+    /// printable as dig prints it. For tests and tools; it allocates, so servers use the resolution itself.
     /// </summary>
-    /// <remarks>
-    /// <c>aa</c> is set for answers from our zones; there is no message ID, and no <c>rd</c>/<c>ra</c>, because a
-    /// resolution is not a message: a server adds those from the query it answers. The text has no trailing newline.
-    /// </remarks>
-    /// <returns>The text.</returns>
-    public override readonly string ToString()
-    {
-        var text = new StringBuilder();
-        var type = TypeText(QueryType);
-        text.Append(";; ->>HEADER<<- opcode: QUERY, status: ").Append(StatusText(ResponseCode)).Append('\n');
-        text.Append(";; flags: qr").Append(IsAuthoritative ? " aa" : string.Empty)
-            .Append(CultureInfo.InvariantCulture, $"; QUERY: 1, ANSWER: {Answer.Count}, AUTHORITY: {Authority.Count}, ADDITIONAL: {Additional.Count}\n");
-        text.Append("\n;; QUESTION SECTION:\n;").Append(Wire.DnsName.Format(QueryName)).Append(QueryName.EndsWith('.') ? "\t\tIN\t" : ".\t\tIN\t").Append(type).Append('\n');
-        Append(text, "ANSWER", Answer);
-        Append(text, "AUTHORITY", Authority);
-        Append(text, "ADDITIONAL", Additional);
-        text.Length--;
-        return text.ToString();
+    /// <returns>The answer.</returns>
+    public readonly ResolvedAnswer ToAnswer() => new(this);
 
-        static void Append(StringBuilder text, string title, RecordSection section)
-        {
-            if (!section.IsEmpty)
-            {
-                text.Append("\n;; ").Append(title).Append(" SECTION:\n").Append(section.ToString());
-            }
-        }
-    }
+    /// <summary>The resolution as <c>dig</c> prints a reply; see <see cref="ResolvedAnswer.ToString"/>.</summary>
+    /// <returns>The text.</returns>
+    public override readonly string ToString() => ToAnswer().ToString();
 
     /// <summary>
     /// The resolution as text, as <see cref="ToString"/> gives it, so that <c>Console.WriteLine(resolution)</c> and

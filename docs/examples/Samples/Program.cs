@@ -7,6 +7,7 @@ var run = new Dictionary<string, Func<Task>>(StringComparer.Ordinal)
 {
     ["Readme"] = () => Run(Readme.Run),
     ["CoreReadme"] = () => Run(CoreReadme.Run),
+    ["CoreReadmeAnswers"] = () => Run(CoreReadmeAnswers.Run),
     ["KubernetesReadme"] = () => Run(KubernetesReadme.Run),
     ["DependencyInjectionReadme"] = () => Run(DependencyInjectionReadme.Run),
     ["HostingReadme"] = () => Run(HostingReadme.Run),
