@@ -1,3 +1,5 @@
+using KubeDns.Records.Settings;
+
 namespace KubeDns.Records;
 
 /// <summary>
@@ -79,5 +81,5 @@ public sealed class ClusterDnsOptions
 
     /// <summary>Checks every option and throws one exception that lists every problem.</summary>
     /// <exception cref="ClusterValidationException">An option is invalid; each error names the option and value.</exception>
-    public void Validate() => _ = Internal.DnsSettings.Create(this);
+    public void Validate() => _ = DnsSettings.Create(this);
 }

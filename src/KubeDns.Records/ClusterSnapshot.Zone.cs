@@ -1,5 +1,3 @@
-using KubeDns.Records.Internal;
-
 namespace KubeDns.Records;
 
 /// <summary>The zone export: every record of a cluster zone as an RFC 1035 master file (specification.md §1).</summary>

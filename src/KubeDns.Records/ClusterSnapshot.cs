@@ -1,4 +1,7 @@
-using KubeDns.Records.Internal;
+using KubeDns.Records.Answers;
+using KubeDns.Records.Naming;
+using KubeDns.Records.Settings;
+using KubeDns.Records.State;
 
 namespace KubeDns.Records;
 

@@ -1,4 +1,6 @@
-using KubeDns.Records.Internal;
+using KubeDns.Records.Settings;
+using KubeDns.Records.State;
+using KubeDns.Records.Validation;
 
 namespace KubeDns.Records;
 

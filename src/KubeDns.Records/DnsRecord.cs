@@ -2,7 +2,8 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
 using System.Text;
-using KubeDns.Records.Internal;
+using KubeDns.Records.Answers;
+using KubeDns.Records.Naming;
 
 namespace KubeDns.Records;
 

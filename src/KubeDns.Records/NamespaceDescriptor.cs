@@ -1,4 +1,4 @@
-using KubeDns.Records.Internal;
+using KubeDns.Records.Validation;
 
 namespace KubeDns.Records;
 

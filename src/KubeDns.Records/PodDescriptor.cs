@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using KubeDns.Records.Internal;
+using KubeDns.Records.Validation;
 
 namespace KubeDns.Records;
 

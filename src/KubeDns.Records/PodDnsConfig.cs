@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using KubeDns.Records.Internal;
+using KubeDns.Records.Naming;
 
 namespace KubeDns.Records;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using KubeDns.Records.Internal;
+using KubeDns.Records.Answers;
 
 namespace KubeDns.Records;
 

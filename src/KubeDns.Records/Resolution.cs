@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using KubeDns.Records.Internal;
+using KubeDns.Records.Answers;
 
 namespace KubeDns.Records;
 

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace KubeDns.Records.Internal;
+namespace KubeDns.Records.Answers;
 
 /// <summary>
 /// A run of stored records in one section of a <see cref="Resolution"/>, with what their names are relative to.
@@ -50,16 +50,4 @@ internal readonly struct Segment
 
     /// <summary>True for answer records: their owner is the source name as spelled (specification.md §6.4).</summary>
     public bool OwnerIsSource { get; }
-}
-
-/// <summary>Inline storage for a resolution's segments: 12 answer segments (a CNAME chain of 10, its target, spare), authority, additional.</summary>
-[InlineArray(SegmentBuffer.Length)]
-internal struct SegmentBuffer
-{
-    public const int Length = 14;
-    public const int AnswerCapacity = 12;
-    public const int AuthorityIndex = 12;
-    public const int AdditionalIndex = 13;
-
-    private Segment _element;
 }

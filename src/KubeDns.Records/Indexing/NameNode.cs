@@ -1,4 +1,6 @@
-namespace KubeDns.Records.Internal;
+using KubeDns.Records.Answers;
+
+namespace KubeDns.Records.Indexing;
 
 /// <summary>
 /// Everything one owner name holds, precomputed: its records grouped by type in the order A, AAAA, SRV (so one
@@ -92,11 +94,3 @@ internal sealed class NameNode
         _ => (0, 0),
     };
 }
-
-/// <summary>
-/// The target of an ExternalName CNAME: its absolute text (lower case, with the trailing dot) and, when it lies in
-/// a cluster zone, where that zone starts so the target can be chased in-zone (specification.md §11).
-/// </summary>
-/// <param name="Name">The target, lower case, ending with a dot.</param>
-/// <param name="ZoneStart">The index in <paramref name="Name"/> where the cluster zone starts, or -1 when outside every cluster zone.</param>
-internal sealed record CnameTarget(string Name, int ZoneStart);

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using KubeDns.Records.Naming;
 
-namespace KubeDns.Records.Internal;
+namespace KubeDns.Records.Indexing;
 
 /// <summary>
 /// A persistent hash array mapped trie from owner names to values, with ASCII case-insensitive span lookups.

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 
-namespace KubeDns.Records.Internal;
+namespace KubeDns.Records.Naming;
 
 /// <summary>
 /// Name checks and the case-insensitive hash and comparison used on the query path. DNS names compare ASCII

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace KubeDns.Records.Internal;
+namespace KubeDns.Records.Naming;
 
 /// <summary>
 /// Strict address parsing and the formats DNS needs. Addresses are kept as <see cref="UInt128"/> in network

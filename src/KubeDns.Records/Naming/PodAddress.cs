@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace KubeDns.Records.Internal;
+namespace KubeDns.Records.Naming;
 
 /// <summary>
 /// Pod-record labels (specification.md §9): an IPv4 address with <c>-</c> for <c>.</c>, or an IPv6 address with

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace KubeDns.Records.Internal;
+namespace KubeDns.Records.Naming;
 
 /// <summary>Reverse-zone names of addresses (RFC 1035 §3.5, RFC 3596 §2.5) and their ancestors.</summary>
 internal static class ReverseName

@@ -1,4 +1,4 @@
-namespace KubeDns.Records.Internal;
+namespace KubeDns.Records.Naming;
 
 /// <summary>
 /// Wildcard labels (specification.md §10): <c>*</c> or <c>any</c> in any case; in port and protocol positions also

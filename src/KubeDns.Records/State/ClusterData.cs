@@ -1,6 +1,9 @@
 using System.Collections.Immutable;
+using KubeDns.Records.Indexing;
+using KubeDns.Records.Settings;
+using KubeDns.Records.Synthesis;
 
-namespace KubeDns.Records.Internal;
+namespace KubeDns.Records.State;
 
 /// <summary>
 /// The immutable cluster contents behind a snapshot: the objects as given, and the name index built from them.

@@ -1,6 +1,9 @@
 using System.Collections.Immutable;
+using KubeDns.Records.Answers;
+using KubeDns.Records.Indexing;
+using KubeDns.Records.Naming;
 
-namespace KubeDns.Records.Internal;
+namespace KubeDns.Records.State;
 
 /// <summary>
 /// Pod addresses for Verified pod records (specification.md §9): <c>&lt;dashed-ip&gt;.&lt;ns&gt;</c> to the address

@@ -1,6 +1,11 @@
 using System.Collections.Immutable;
+using KubeDns.Records.Answers;
+using KubeDns.Records.Indexing;
+using KubeDns.Records.Naming;
+using KubeDns.Records.Settings;
+using KubeDns.Records.Synthesis;
 
-namespace KubeDns.Records.Internal;
+namespace KubeDns.Records.State;
 
 /// <summary>
 /// The reverse zones' names (specification.md §8): one node per address some visible service owns, holding its PTR

@@ -1,7 +1,11 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using KubeDns.Records.Answers;
+using KubeDns.Records.Indexing;
+using KubeDns.Records.Naming;
+using KubeDns.Records.Settings;
 
-namespace KubeDns.Records.Internal;
+namespace KubeDns.Records.Synthesis;
 
 /// <summary>
 /// Turns one Service and its EndpointSlices into every owner name the service owns below

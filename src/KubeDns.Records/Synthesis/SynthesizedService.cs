@@ -1,4 +1,6 @@
-namespace KubeDns.Records.Internal;
+using KubeDns.Records.Indexing;
+
+namespace KubeDns.Records.Synthesis;
 
 /// <summary>
 /// Everything one service contributes to a snapshot: its owner names with their nodes (for the name index), the
@@ -29,34 +31,4 @@ internal sealed class SynthesizedService(string ns, string name)
 
     /// <summary>The names left out because DNS cannot encode them (<see cref="ClusterWarning"/>).</summary>
     public List<ClusterWarning> Warnings { get; } = [];
-}
-
-/// <summary>
-/// One owner of an address for PTR (specification.md §8): a service's cluster IP (<see cref="Endpoint"/> null) or a
-/// ready endpoint's address. Ordered by namespace, service and endpoint name, cluster IPs first.
-/// </summary>
-internal sealed record PtrOwner(string Namespace, string Service, string? Endpoint, UInt128 Address, bool IsV6) : IComparable<PtrOwner>
-{
-    public bool IsClusterIP => Endpoint is null;
-
-    public int CompareTo(PtrOwner? other)
-    {
-        if (other is null)
-        {
-            return 1;
-        }
-
-        var c = other.IsClusterIP.CompareTo(IsClusterIP);
-        if (c == 0)
-        {
-            c = string.CompareOrdinal(Namespace, other.Namespace);
-        }
-
-        if (c == 0)
-        {
-            c = string.CompareOrdinal(Service, other.Service);
-        }
-
-        return c != 0 ? c : string.CompareOrdinal(Endpoint, other.Endpoint);
-    }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
+using KubeDns.Records.Naming;
 
-namespace KubeDns.Records.Internal;
+namespace KubeDns.Records.Validation;
 
 /// <summary>
 /// The public-boundary checks of specification.md §2. Each error names the object (<c>Kind namespace/name</c>), the

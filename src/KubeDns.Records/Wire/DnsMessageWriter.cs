@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
-using KubeDns.Records.Internal;
+using KubeDns.Records.Naming;
 
 namespace KubeDns.Records.Wire;
 
@@ -17,7 +17,6 @@ internal ref struct DnsMessageWriter
     private const int IndexSlots = 256;
     private const int MaxPointerOffset = 0x3FFF;
     private const int MaxLabels = 128;
-
 
     private readonly Span<byte> _buffer;
     private CompressionTable _table;

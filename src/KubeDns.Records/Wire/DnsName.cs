@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
-using KubeDns.Records.Internal;
+using KubeDns.Records.Naming;
 
 namespace KubeDns.Records.Wire;
 

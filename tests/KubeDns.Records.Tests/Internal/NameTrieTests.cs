@@ -1,4 +1,4 @@
-using KubeDns.Records.Internal;
+using KubeDns.Records.Indexing;
 
 namespace KubeDns.Records.Tests.Internal;
 

@@ -1,3 +1,4 @@
+using KubeDns.Records.Settings;
 using KubeDns.Records.Tests.TestData;
 
 namespace KubeDns.Records.Tests.Validation;
@@ -214,7 +215,7 @@ public class ClusterDnsOptionsTests
     [InlineData("fd00::/7", "c.f.ip6.arpa", "d.f.ip6.arpa", 2)]
     public void TryExpandCidr_Prefix_GivesZonesOnOctetOrNibbleBoundaries(string cidr, string first, string last, int count)
     {
-        Assert.True(KubeDns.Records.Internal.DnsSettings.TryExpandCidr(cidr, out var zones));
+        Assert.True(KubeDns.Records.Settings.DnsSettings.TryExpandCidr(cidr, out var zones));
 
         Assert.Equal(count, zones.Count);
         Assert.Equal(first, zones[0]);

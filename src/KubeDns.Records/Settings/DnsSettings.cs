@@ -1,7 +1,8 @@
 using System.Collections.Frozen;
 using System.Globalization;
+using KubeDns.Records.Naming;
 
-namespace KubeDns.Records.Internal;
+namespace KubeDns.Records.Settings;
 
 /// <summary>
 /// A validated, immutable copy of <see cref="ClusterDnsOptions"/>. Zone names are lower case without the trailing
