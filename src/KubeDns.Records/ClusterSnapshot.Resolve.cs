@@ -2,6 +2,7 @@ using KubeDns.Records.Answers;
 using KubeDns.Records.Indexing;
 using KubeDns.Records.Naming;
 using KubeDns.Records.State;
+using KubeDns.Records.Synthesis;
 
 namespace KubeDns.Records;
 
@@ -211,12 +212,12 @@ public sealed partial class ClusterSnapshot
     /// <summary>The fixed names of a cluster zone that are not in the index (specification.md §4).</summary>
     private Outcome StructuralName(ref Resolution resolution, ReadOnlySpan<char> relative, string? source, int zoneStart, RecordType type)
     {
-        if (DnsLabels.EqualsIgnoreCase(relative, "dns-version"))
+        if (DnsLabels.EqualsIgnoreCase(relative, OwnerNames.DnsVersion))
         {
             return type is RecordType.TXT or RecordType.ANY ? Add(ref resolution, _dnsVersion, 0, 1, source, zoneStart) : Outcome.NoData;
         }
 
-        if (DnsLabels.EqualsIgnoreCase(relative, "ns.dns"))
+        if (DnsLabels.EqualsIgnoreCase(relative, OwnerNames.NameServer))
         {
             var aaaaStart = 0;
             while (aaaaStart < _nameServerAddresses.Length && _nameServerAddresses[aaaaStart].Type == RecordType.A)
@@ -235,14 +236,14 @@ public sealed partial class ClusterSnapshot
         }
 
         // Empty non-terminals that always exist (specification.md §1).
-        if (DnsLabels.EqualsIgnoreCase(relative, "svc") || DnsLabels.EqualsIgnoreCase(relative, "pod") || DnsLabels.EqualsIgnoreCase(relative, "dns"))
+        if (DnsLabels.EqualsIgnoreCase(relative, OwnerNames.ServiceLabel) || DnsLabels.EqualsIgnoreCase(relative, OwnerNames.PodLabel) || DnsLabels.EqualsIgnoreCase(relative, OwnerNames.DnsLabel))
         {
             return Outcome.NoData;
         }
 
-        if (relative.Length > 4 && DnsLabels.EqualsIgnoreCase(relative[^4..], ".pod"))
+        if (relative.Length > OwnerNames.PodSuffix.Length && DnsLabels.EqualsIgnoreCase(relative[^OwnerNames.PodSuffix.Length..], OwnerNames.PodSuffix))
         {
-            return PodName(ref resolution, relative[..^4], source, zoneStart, type);
+            return PodName(ref resolution, relative[..^OwnerNames.PodSuffix.Length], source, zoneStart, type);
         }
 
         return Outcome.NameError;
@@ -286,22 +287,15 @@ public sealed partial class ClusterSnapshot
             return Outcome.NoData;
         }
 
-        var record = StoredRecord.ForAddress(default, Data.Settings.Ttl, address, isV6);
+        var record = PodRecords.Insecure(address, isV6, Data.Settings.Ttl);
         return resolution.TryAddInlineAnswer(record, source, zoneStart) ? Outcome.Answer : Outcome.Stop;
     }
 
     /// <summary>True when the namespace exists and is allowed: exactly when <c>&lt;ns&gt;.svc</c> is indexed.</summary>
     private bool NamespaceVisible(ReadOnlySpan<char> ns)
     {
-        if (ns.IsEmpty || ns.Length > DnsLabels.MaxLabelLength)
-        {
-            return false;
-        }
-
-        Span<char> key = stackalloc char[DnsLabels.MaxLabelLength + 4];
-        ns.CopyTo(key);
-        ".svc".CopyTo(key[ns.Length..]);
-        return Data.Index.Find(key[..(ns.Length + 4)]) is not null;
+        Span<char> key = stackalloc char[OwnerNames.MaxServiceKeyLength];
+        return !ns.IsEmpty && OwnerNames.TryFormatServiceKey(default, ns, key, out var length) && Data.Index.Find(key[..length]) is not null;
     }
 
     private static uint Mix(uint seed, uint n)

@@ -120,17 +120,8 @@ public sealed partial class ClusterSnapshot
     /// <summary>True when <c>&lt;label&gt;.&lt;ns&gt;.svc</c> is a name of the index: a service of that name, of any type.</summary>
     private bool ServiceExists(ReadOnlySpan<char> label, string ns)
     {
-        Span<char> key = stackalloc char[(2 * DnsLabels.MaxLabelLength) + 5];
-        if (label.Length > DnsLabels.MaxLabelLength || ns.Length > DnsLabels.MaxLabelLength)
-        {
-            return false;
-        }
-
-        label.CopyTo(key);
-        key[label.Length] = '.';
-        ns.CopyTo(key[(label.Length + 1)..]);
-        ".svc".CopyTo(key[(label.Length + 1 + ns.Length)..]);
-        return Data.Index.Find(key[..(label.Length + ns.Length + 5)]) is not null;
+        Span<char> key = stackalloc char[OwnerNames.MaxServiceKeyLength];
+        return OwnerNames.TryFormatServiceKey(label, ns, key, out var length) && Data.Index.Find(key[..length]) is not null;
     }
 
     /// <summary><c>_&lt;port&gt;._&lt;proto&gt;.&lt;svc&gt;.&lt;ns&gt;.svc</c> with wildcards: the matching named ports' SRV records.</summary>
@@ -166,7 +157,7 @@ public sealed partial class ClusterSnapshot
 
     private static bool ProtocolMatches(ReadOnlySpan<char> label, ServiceProtocol protocol) =>
         Wildcard.IsServiceLabelWildcard(label)
-        || (label.Length > 1 && label[0] == '_' && DnsLabels.EqualsIgnoreCase(label[1..], ServiceSynthesizer.ProtocolLabel(protocol)));
+        || (label.Length > 1 && label[0] == '_' && DnsLabels.EqualsIgnoreCase(label[1..], OwnerNames.ProtocolLabel(protocol)));
 
     /// <summary>Per-thread lists and sets for building one wildcard answer.</summary>
     private sealed class WildcardScratch
@@ -238,13 +229,7 @@ public sealed partial class ClusterSnapshot
             if (_srv.Count > 0)
             {
                 // The weight describes the records actually sent (§6.2), here over the whole union.
-                var weight = (ushort)Math.Max(1, 100 / _srv.Count);
-                var srv = new StoredRecord[_srv.Count];
-                for (var i = 0; i < srv.Length; i++)
-                {
-                    srv[i] = _srv[i] with { Weight = weight, Ttl = ttl };
-                }
-
+                var srv = SrvWeights.Reweighted(_srv, ttl);
                 AddWithAdditional(ref resolution, srv, 0, srv.Length, [.. _glue], source, zoneStart);
             }
 

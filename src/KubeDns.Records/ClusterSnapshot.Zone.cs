@@ -1,3 +1,5 @@
+using KubeDns.Records.Naming;
+
 namespace KubeDns.Records;
 
 /// <summary>The zone export: every record of a cluster zone as an RFC 1035 master file (specification.md §1).</summary>
@@ -37,8 +39,8 @@ public sealed partial class ClusterSnapshot
             writer.WriteLine(line);
         }
 
-        Collect(lines, "dns-version." + apex, RecordType.TXT);
-        Collect(lines, "ns.dns." + apex, RecordType.ANY);
+        Collect(lines, OwnerNames.DnsVersion + "." + apex, RecordType.TXT);
+        Collect(lines, OwnerNames.NameServer + "." + apex, RecordType.ANY);
         Data.Index.ForEach((key, node) =>
         {
             if (node.Records.Length > 0)

@@ -1,7 +1,7 @@
 using KubeDns.Records.Answers;
-using KubeDns.Records.Naming;
 using KubeDns.Records.Settings;
 using KubeDns.Records.State;
+using KubeDns.Records.Synthesis;
 
 namespace KubeDns.Records;
 
@@ -12,11 +12,6 @@ namespace KubeDns.Records;
 /// </summary>
 public sealed partial class ClusterSnapshot
 {
-    private const uint SoaRefresh = 7200;
-    private const uint SoaRetry = 1800;
-    private const uint SoaExpire = 86400;
-    private const uint DnsVersionTtl = 28800;
-
     private readonly StoredRecord[] _clusterSoa;
     private readonly StoredRecord[] _reverseSoa;
     private readonly StoredRecord[] _clusterApex;
@@ -31,23 +26,15 @@ public sealed partial class ClusterSnapshot
         Serial = serial;
         IsSynced = isSynced;
 
-        var settings = data.Settings;
-        var primary = settings.PrimaryZone;
-        var nsName = NameRef.Relative("ns.dns.");
-        var reverseNsName = NameRef.Absolute("ns.dns." + primary);
-        var apex = NameRef.Relative(string.Empty);
-
-        // SOA (specification.md §7): names follow the zone as the query spells it in a cluster zone; in a reverse zone
-        // they name the primary cluster zone, so the name server's name resolves (§16 n).
-        _clusterSoa = [Soa(apex, nsName, NameRef.Relative("hostmaster."), settings, serial)];
-        _reverseSoa = [Soa(apex, reverseNsName, NameRef.Absolute("hostmaster." + primary), settings, serial)];
-        var ns = new StoredRecord(RecordType.NS, settings.Ttl, apex) { Target = nsName };
-        _clusterApex = [_clusterSoa[0], ns];
-        _reverseApex = [_reverseSoa[0], ns with { Target = reverseNsName }];
-        var nameServer = data.NameServerAddresses.Length > 0 ? data.NameServerAddresses : FallbackNameServer;
-        _nameServerAddresses = AddressRecords(nameServer, nsName, settings.Ttl);
-        _reverseNameServerAddresses = AddressRecords(nameServer, reverseNsName, settings.Ttl);
-        _dnsVersion = [new StoredRecord(RecordType.TXT, DnsVersionTtl, NameRef.Relative("dns-version.")) { Data = new[] { "1.1.0" } }];
+        // Held as fields, not through the apex object, so the query path reads them in one load.
+        var apex = new ApexRecords(data.Settings, data.NameServerAddresses, serial);
+        _clusterSoa = apex.ClusterSoa;
+        _reverseSoa = apex.ReverseSoa;
+        _clusterApex = apex.ClusterApex;
+        _reverseApex = apex.ReverseApex;
+        _nameServerAddresses = apex.NameServerAddresses;
+        _reverseNameServerAddresses = apex.ReverseNameServerAddresses;
+        _dnsVersion = apex.DnsVersion;
     }
 
     /// <summary>The SOA serial: strictly greater than every earlier snapshot's of the same state (specification.md §7).</summary>
@@ -113,39 +100,4 @@ public sealed partial class ClusterSnapshot
     /// <returns>The service, or null.</returns>
     public KubernetesServiceDescriptor? FindService(string @namespace, string name) =>
         Data.Services.GetValueOrDefault(ObjectKey.ForService(@namespace, name));
-
-    private static StoredRecord Soa(NameRef owner, NameRef mname, NameRef rname, DnsSettings settings, uint serial) =>
-        new(RecordType.SOA, settings.SoaTtl, owner)
-        {
-            Target = mname,
-            Data = new SoaFields(rname, serial, SoaRefresh, SoaRetry, SoaExpire, settings.Ttl),
-        };
-
-    /// <summary>
-    /// The name server's address when neither <see cref="ClusterDnsOptions.NameServerAddresses"/> nor the
-    /// <see cref="ClusterDnsOptions.NameServerService"/>'s records give one: 127.0.0.1, as CoreDNS serves its own bound
-    /// address when no endpoint of its own exists (specification.md §7). The apex NS record then always has an address,
-    /// so the zone is one BIND and Knot load (RFC 1035 §4.2.1 glue; named-checkzone refuses an in-zone NS without).
-    /// </summary>
-    private static readonly (UInt128 Address, bool IsV6)[] FallbackNameServer = [ParseAddress("127.0.0.1")];
-
-    private static (UInt128 Address, bool IsV6) ParseAddress(string text) =>
-        IPText.TryParse(text, out var value, out var isV6) ? (value, isV6) : throw new ArgumentException(text, nameof(text));
-
-    private static StoredRecord[] AddressRecords((UInt128 Address, bool IsV6)[] addresses, NameRef owner, uint ttl)
-    {
-        var records = new List<StoredRecord>();
-        foreach (var v6 in (ReadOnlySpan<bool>)[false, true])
-        {
-            foreach (var (address, isV6) in addresses)
-            {
-                if (isV6 == v6)
-                {
-                    records.Add(StoredRecord.ForAddress(owner, ttl, address, isV6));
-                }
-            }
-        }
-
-        return [.. records];
-    }
 }

@@ -58,7 +58,7 @@ public sealed class PodDnsConfig
         ArgumentOutOfRangeException.ThrowIfGreaterThan(ndots, 15);
         ArgumentException.ThrowIfNullOrEmpty(nameServer);
         zone = zone.TrimEnd('.').ToLowerInvariant();
-        var search = new List<string> { $"{@namespace}.svc.{zone}", $"svc.{zone}", zone };
+        var search = new List<string> { OwnerNames.InZone(OwnerNames.Namespace(@namespace), zone), OwnerNames.InZone(OwnerNames.ServiceLabel, zone), zone };
         foreach (var domain in extraSearch ?? [])
         {
             if (search.Count == MaxSearchDomains)

@@ -31,7 +31,7 @@ internal sealed class NameTrie<T>
 
     public int Count { get; }
 
-    public T? Find(ReadOnlySpan<char> key) => Find(key, DnsLabels.Hash(key));
+    public T? Find(ReadOnlySpan<char> key) => Find(key, NameKey.Hash(key));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public T? Find(ReadOnlySpan<char> key, uint hash)
@@ -53,13 +53,13 @@ internal sealed class NameTrie<T>
             }
             else if (node is Leaf leaf)
             {
-                return leaf.Hash == hash && DnsLabels.EqualsIgnoreCase(leaf.Key, key) ? leaf.Value : null;
+                return leaf.Hash == hash && NameKey.AreEqual(leaf.Key, key) ? leaf.Value : null;
             }
             else
             {
                 foreach (var l in ((Collision)node).Leaves)
                 {
-                    if (l.Hash == hash && DnsLabels.EqualsIgnoreCase(l.Key, key))
+                    if (l.Hash == hash && NameKey.AreEqual(l.Key, key))
                     {
                         return l.Value;
                     }
@@ -124,7 +124,7 @@ internal sealed class NameTrie<T>
         public void Set(string key, T value)
         {
             var added = false;
-            _root = (Branch)SetIn(_root, new Leaf(key, DnsLabels.Hash(key), value), 0, ref added);
+            _root = (Branch)SetIn(_root, new Leaf(key, NameKey.Hash(key), value), 0, ref added);
             if (added)
             {
                 _count++;
@@ -134,7 +134,7 @@ internal sealed class NameTrie<T>
         /// <summary>Removes <paramref name="key"/>; true when it was there.</summary>
         public bool Remove(string key)
         {
-            var hash = DnsLabels.Hash(key);
+            var hash = NameKey.Hash(key);
             var removed = false;
             var result = RemoveFrom(_root, key, hash, 0, ref removed);
             if (removed)
@@ -191,7 +191,7 @@ internal sealed class NameTrie<T>
                 }
 
                 case Leaf existing:
-                    if (existing.Hash == leaf.Hash && string.Equals(existing.Key, leaf.Key, StringComparison.OrdinalIgnoreCase))
+                    if (existing.Hash == leaf.Hash && NameKey.AreEqual(existing.Key, leaf.Key))
                     {
                         return leaf;
                     }
@@ -211,7 +211,7 @@ internal sealed class NameTrie<T>
                     var leaves = collision.Leaves;
                     for (var i = 0; i < leaves.Length; i++)
                     {
-                        if (string.Equals(leaves[i].Key, leaf.Key, StringComparison.OrdinalIgnoreCase))
+                        if (NameKey.AreEqual(leaves[i].Key, leaf.Key))
                         {
                             var replaced = (Leaf[])leaves.Clone();
                             replaced[i] = leaf;
@@ -309,7 +309,7 @@ internal sealed class NameTrie<T>
                 }
 
                 case Leaf leaf:
-                    if (leaf.Hash == hash && string.Equals(leaf.Key, key, StringComparison.OrdinalIgnoreCase))
+                    if (leaf.Hash == hash && NameKey.AreEqual(leaf.Key, key))
                     {
                         removed = true;
                         return null;
@@ -320,7 +320,7 @@ internal sealed class NameTrie<T>
                 default:
                 {
                     var collision = (Collision)node;
-                    var at = Array.FindIndex(collision.Leaves, l => string.Equals(l.Key, key, StringComparison.OrdinalIgnoreCase));
+                    var at = Array.FindIndex(collision.Leaves, l => NameKey.AreEqual(l.Key, key));
                     if (collision.Hash != hash || at < 0)
                     {
                         return collision;

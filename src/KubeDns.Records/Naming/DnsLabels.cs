@@ -131,33 +131,10 @@ internal static class DnsLabels
     private static bool IsLowerAlnum(char c) => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c);
 
     /// <summary>
-    /// A hash that is equal for names that differ only in ASCII case: FNV-1a over case-folded characters, then
-    /// a final avalanche (MurmurHash3 fmix32) so the low bits the trie uses first are well mixed.
+    /// ASCII case-insensitive equality (RFC 4343 §3): A-Z equal a-z and nothing else folds. Text holding a non-ASCII
+    /// character is equal to nothing, not even itself (<see cref="System.Text.Ascii.EqualsIgnoreCase(ReadOnlySpan{char}, ReadOnlySpan{char})"/>);
+    /// no name the library stores holds one, since validation admits only RFC 1123 labels.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static uint Hash(ReadOnlySpan<char> s)
-    {
-        var h = 2166136261u;
-        foreach (var ch in s)
-        {
-            uint c = ch;
-            if (c - 'A' <= 'Z' - 'A')
-            {
-                c |= 0x20;
-            }
-
-            h = (h ^ c) * 16777619u;
-        }
-
-        h ^= h >> 16;
-        h *= 0x85ebca6bu;
-        h ^= h >> 13;
-        h *= 0xc2b2ae35u;
-        h ^= h >> 16;
-        return h;
-    }
-
-    /// <summary>ASCII case-insensitive equality (RFC 4343): non-ASCII characters compare ordinally.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool EqualsIgnoreCase(ReadOnlySpan<char> a, ReadOnlySpan<char> b) =>
         a.Length == b.Length && System.Text.Ascii.EqualsIgnoreCase(a, b);

@@ -44,12 +44,13 @@ internal static class Wildcard
     {
         labels = default;
         count = 0;
-        if (relative.Length < 5 || !DnsLabels.EqualsIgnoreCase(relative[^4..], ".svc"))
+        var suffix = OwnerNames.ServiceSuffix.Length;
+        if (relative.Length <= suffix || !DnsLabels.EqualsIgnoreCase(relative[^suffix..], OwnerNames.ServiceSuffix))
         {
             return false;
         }
 
-        var body = relative[..^4];
+        var body = relative[..^suffix];
         foreach (var range in body.Split('.'))
         {
             if (count == MaxLabels)

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using KubeDns.Records.Indexing;
+using KubeDns.Records.Naming;
 using KubeDns.Records.Settings;
 using KubeDns.Records.Synthesis;
 
@@ -324,7 +325,7 @@ internal sealed class ClusterData
             // <ns>.svc exists while the namespace does and is allowed (specification.md §4, §5).
             // A namespace name too long for the zone does not exist either (names at the limits, specification.md
             // §4.1), and is reported once like a service or port name.
-            var key = ServiceSynthesizer.NamespaceKey(ns);
+            var key = OwnerNames.Namespace(ns);
             var namespaceKey = ObjectKey.ForNamespace(ns);
             var oldWarnings = warnings.GetValueOrDefault(namespaceKey);
             warnings.Remove(namespaceKey);

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
-using KubeDns.Records.Answers;
 using KubeDns.Records.Indexing;
 using KubeDns.Records.Naming;
+using KubeDns.Records.Synthesis;
 
 namespace KubeDns.Records.State;
 
@@ -66,9 +66,7 @@ internal sealed class PodData(NameTrie<PodData.Entry> index)
                     continue;
                 }
 
-                var record = StoredRecord.ForAddress(NameRef.Relative($"{IPText.Dashed(address, isV6)}.{pod.Namespace}.pod."), ttl, address, isV6);
-                var node = NameNode.ForRecords(isV6 ? [] : [record], isV6 ? [record] : [], [], []);
-                index.Set(key, new Entry(1, node));
+                index.Set(key, new Entry(1, PodRecords.Node(address, isV6, pod.Namespace, ttl)));
             }
         }
 

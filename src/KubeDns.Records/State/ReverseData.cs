@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using KubeDns.Records.Answers;
 using KubeDns.Records.Indexing;
 using KubeDns.Records.Naming;
 using KubeDns.Records.Settings;
@@ -86,7 +85,7 @@ internal sealed class ReverseData
                     continue;
                 }
 
-                _index.Set(name, Node(name, owners));
+                _index.Set(name, PtrRecords.Node(name, owners, settings));
                 if (!existed)
                 {
                     Count(name, isV6, +1);
@@ -94,34 +93,6 @@ internal sealed class ReverseData
             }
 
             return new ReverseData(_index.ToImmutable(), _owners.ToImmutable(), _ancestors.ToImmutable());
-        }
-
-        /// <summary>
-        /// The PTR records of one address: a cluster-IP match wins; otherwise one record per (namespace, service,
-        /// endpoint name) holding the address; targets in the primary cluster zone (specification.md §8).
-        /// </summary>
-        private NameNode Node(string name, ImmutableArray<PtrOwner> owners)
-        {
-            var clusterIP = owners[0].IsClusterIP;
-            var records = new List<StoredRecord>();
-            var targets = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var owner in owners)
-            {
-                if (owner.IsClusterIP != clusterIP)
-                {
-                    break;
-                }
-
-                var target = owner.IsClusterIP
-                    ? $"{owner.Service}.{owner.Namespace}.svc.{settings.PrimaryZone}"
-                    : $"{owner.Endpoint}.{owner.Service}.{owner.Namespace}.svc.{settings.PrimaryZone}";
-                if (targets.Add(target))
-                {
-                    records.Add(new StoredRecord(RecordType.PTR, settings.Ttl, NameRef.Absolute(name)) { Target = NameRef.Absolute(target) });
-                }
-            }
-
-            return NameNode.ForType(RecordType.PTR, [.. records]);
         }
 
         private void Count(string name, bool isV6, int delta)

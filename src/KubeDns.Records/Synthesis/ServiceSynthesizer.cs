@@ -14,10 +14,6 @@ namespace KubeDns.Records.Synthesis;
 /// </summary>
 internal static class ServiceSynthesizer
 {
-    public static string ServiceKey(string ns, string name) => $"{name}.{ns}.svc";
-
-    public static string NamespaceKey(string ns) => $"{ns}.svc";
-
     /// <summary>Builds every name the service owns; null when it owns none and nothing was left out.</summary>
     public static SynthesizedService? Synthesize(KubernetesServiceDescriptor service, ImmutableArray<EndpointSliceDescriptor> slices, DnsSettings settings)
     {
@@ -47,7 +43,7 @@ internal static class ServiceSynthesizer
         SynthesizedService result)
     {
         var output = result.Names;
-        var key = ServiceKey(service.Namespace, service.Name);
+        var key = OwnerNames.Service(service.Namespace, service.Name);
         var prefix = key + ".";
         var ttl = settings.Ttl;
         if (Unencodable(key, settings) is { } tooLong)
@@ -139,7 +135,7 @@ internal static class ServiceSynthesizer
         var protocols = new HashSet<ServiceProtocol>();
         foreach (var ((portName, protocol), targets) in named)
         {
-            var portKey = $"_{portName}._{ProtocolLabel(protocol)}.{key}";
+            var portKey = OwnerNames.Port(portName, protocol, key);
             if (Unencodable(portKey, settings) is { } problem)
             {
                 // No _<port>._<proto> name, and no _<proto> parent made by it alone (RFC 8020).
@@ -155,7 +151,7 @@ internal static class ServiceSynthesizer
             if (protocols.Add(protocol))
             {
                 // _<proto>.<svc> is an empty non-terminal above the port names (RFC 8020; specification.md §16 l).
-                output.Add(new($"_{ProtocolLabel(protocol)}.{key}", NameNode.EmptyNonTerminal));
+                output.Add(new(OwnerNames.Protocol(protocol, key), NameNode.EmptyNonTerminal));
             }
         }
 
@@ -265,13 +261,6 @@ internal static class ServiceSynthesizer
         return [.. result];
     }
 
-    public static string ProtocolLabel(ServiceProtocol protocol) => protocol switch
-    {
-        ServiceProtocol.Udp => "udp",
-        ServiceProtocol.Sctp => "sctp",
-        _ => "tcp",
-    };
-
     private static void AddExternalName(
         KubernetesServiceDescriptor service,
         string key,
@@ -328,7 +317,7 @@ internal static class ServiceSynthesizer
             }
         }
 
-        var weight = (ushort)Math.Max(1, 100 / Math.Max(1, unique.Count));
+        var weight = SrvWeights.For(unique.Count);
         var srv = new List<StoredRecord>(unique.Count);
         var glueList = new List<StoredRecord>();
         var glued = new HashSet<object>();
@@ -406,8 +395,8 @@ internal static class ServiceSynthesizer
                     var name = sharedName ?? IPText.Dashed(address, isV6);
                     if (!byName.TryGetValue(name, out var endpoint))
                     {
-                        var problem = serviceKey is null ? null : Unencodable($"{name}.{serviceKey}", settings);
-                        endpoint = new Endpoint(name, $"{name}.{servicePrefix}") { IsEncodable = problem is null };
+                        var problem = serviceKey is null ? null : Unencodable(OwnerNames.Endpoint(name, serviceKey), settings);
+                        endpoint = new Endpoint(name, OwnerNames.Endpoint(name, servicePrefix)) { IsEncodable = problem is null };
                         byName.Add(name, endpoint);
                         result.Add(endpoint);
                         if (problem is not null)
