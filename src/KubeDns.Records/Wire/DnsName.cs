@@ -301,7 +301,7 @@ public static class DnsName
     /// <summary>
     /// The character an octet of a label becomes in the text form: itself, except a dot or NUL, which become
     /// <c>'\0'</c> so that the label can match no name of ours and a dot stays the label separator. The one rule
-    /// for both <see cref="DnsQuery"/>'s wire reader and <see cref="TryParse"/>.
+    /// for both <see cref="DnsMessageReader"/> and <see cref="TryParse"/>.
     /// </summary>
     internal static char FromOctet(byte octet) => octet is (byte)'.' or 0 ? '\0' : (char)octet;
 }
