@@ -61,7 +61,7 @@ public ref struct DnsMessageReader
     /// <param name="charsWritten">The text's length.</param>
     /// <param name="allowCompression">False to reject a compression pointer, as in a message's first name, which has nothing before it to point at.</param>
     /// <returns>False when there is no valid name or the text does not fit.</returns>
-    public bool TryReadName(Span<char> destination, out int charsWritten, bool allowCompression = true)
+    public bool TryReadName(scoped Span<char> destination, out int charsWritten, bool allowCompression = true)
     {
         if (!TryWalkName(allowCompression, destination, out charsWritten, default, out _) || charsWritten == 0)
         {
@@ -76,7 +76,7 @@ public ref struct DnsMessageReader
     /// <param name="destination">Where the name goes; <see cref="DnsQuery.MaxNameLength"/> bytes hold any name.</param>
     /// <param name="bytesWritten">The name's length on the wire.</param>
     /// <returns>False when there is no valid name or it does not fit.</returns>
-    public bool TryCopyName(Span<byte> destination, out int bytesWritten)
+    public bool TryCopyName(scoped Span<byte> destination, out int bytesWritten)
     {
         if (!TryWalkName(allowPointers: true, default, out _, destination, out bytesWritten) || bytesWritten == 0)
         {
@@ -190,7 +190,7 @@ public ref struct DnsMessageReader
     /// and on success moves <see cref="Position"/> past the name as it stands in the message (to just after the
     /// first pointer, if any).
     /// </summary>
-    private bool TryWalkName(bool allowPointers, Span<char> text, out int textLength, Span<byte> wire, out int wireWritten)
+    private bool TryWalkName(bool allowPointers, scoped Span<char> text, out int textLength, scoped Span<byte> wire, out int wireWritten)
     {
         textLength = 0;
         wireWritten = 0;

@@ -8,7 +8,7 @@ namespace KubeDns.Records.Wire;
 /// path (wildcard answers aside, which allocate their records) and never throws for any input.
 /// </summary>
 [System.Runtime.CompilerServices.SkipLocalsInit]
-public static class DnsWire
+public static partial class DnsWire
 {
     /// <summary>The DNS header length (RFC 1035 §4.1.1).</summary>
     public const int HeaderLength = 12;
@@ -87,7 +87,7 @@ public static class DnsWire
         {
             case DnsQueryStatus.TooShort:
             case DnsQueryStatus.IsResponse:
-                return new DnsRespondResult(DnsRespondStatus.Drop, ResponseCode.NoError, 0, false, false);
+                return new DnsRespondResult(DnsRespondStatus.Drop, ResponseCode.NoError, 0, false, 0, 0);
             case DnsQueryStatus.FormatError:
                 return HeaderOnly(query, destination, ResponseCode.FormatError);
         }
@@ -97,52 +97,56 @@ public static class DnsWire
 
         if (q.Opcode != 0)
         {
-            return Refuse(ref writer, q, destination, ResponseCode.NotImplemented, options);
+            return Refuse(ref writer, q, destination, ResponseCode.NotImplemented, options, limit);
         }
 
         if (q.HasEdns && q.EdnsVersion > 0)
         {
             // RFC 6891 §6.1.3: BADVERS (16) for a version we do not speak, with our version (0) in OPT.
-            return Refuse(ref writer, q, destination, ResponseCode.BadVersion, options);
+            return Refuse(ref writer, q, destination, ResponseCode.BadVersion, options, limit);
         }
 
         if (q.Type is RecordType.OPT or RecordType.TKEY or RecordType.TSIG)
         {
             // OPT, TKEY and TSIG are meta types, never questions (RFC 6895 §3.1).
-            return Refuse(ref writer, q, destination, ResponseCode.FormatError, options);
+            return Refuse(ref writer, q, destination, ResponseCode.FormatError, options, limit);
         }
 
         if (q.Class != 1 || q.Type is RecordType.AXFR or RecordType.IXFR)
         {
-            return Refuse(ref writer, q, destination, ResponseCode.Refused, options);
+            return Refuse(ref writer, q, destination, ResponseCode.Refused, options, limit);
         }
 
         var resolution = snapshot.Resolve(q.Name, q.Type);
         if (options.FallThrough && (resolution.Kind == ResolutionKind.OutsideZones || resolution.IsReverseFallthrough))
         {
-            return new DnsRespondResult(DnsRespondStatus.Forward, resolution.ResponseCode, 0, false, false);
+            return new DnsRespondResult(DnsRespondStatus.Forward, resolution.ResponseCode, 0, false, limit, 0);
         }
 
         if (!TryWriteHeaderAndQuestion(ref writer, q, resolution.ResponseCode, resolution.IsAuthoritative, options.RecursionAvailable))
         {
-            return new DnsRespondResult(DnsRespondStatus.DestinationTooSmall, resolution.ResponseCode, 0, false, false);
+            return new DnsRespondResult(DnsRespondStatus.DestinationTooSmall, resolution.ResponseCode, 0, false, limit, 0);
         }
 
         var code = resolution.ResponseCode;
         var truncated = false;
-        var answers = WriteSection(ref writer, resolution.Answer, wholeRRsets: true, out var complete);
+        var answers = WriteSection(ref writer, resolution.Answer, wholeRRsets: true, out var complete, out var lastCname);
+
+        // The outside target a host may ask upstream (specification.md §15.5): our last CNAME's data, its name, when
+        // the whole answer was written and the question is not for the CNAME itself.
+        var externalTarget = complete && resolution.ExternalTarget is not null && q.Type != RecordType.CNAME ? lastCname : 0;
         var authority = 0;
         var additional = 0;
         if (complete)
         {
-            authority = WriteSection(ref writer, resolution.Authority, wholeRRsets: true, out complete);
+            authority = WriteSection(ref writer, resolution.Authority, wholeRRsets: true, out complete, out _);
         }
 
         if (complete)
         {
             // Additional records are dropped first, and dropping them sets no TC (RFC 2181 §9).
             var checkpoint = writer.Checkpoint;
-            additional = WriteSection(ref writer, resolution.Additional, wholeRRsets: false, out var allAdditional);
+            additional = WriteSection(ref writer, resolution.Additional, wholeRRsets: false, out var allAdditional, out _);
             if (!allAdditional)
             {
                 writer.Restore(checkpoint);
@@ -153,14 +157,14 @@ public static class DnsWire
         {
             // TCP never truncates (specification.md §15): an answer that does not fit in 65,535 bytes is SERVFAIL.
             var failed = new DnsMessageWriter(destination, limit - (q.HasEdns ? OptRecordLength : 0));
-            return Refuse(ref failed, q, destination, ResponseCode.ServerFailure, options);
+            return Refuse(ref failed, q, destination, ResponseCode.ServerFailure, options, limit);
         }
         else
         {
             truncated = true;
         }
 
-        return Finish(ref writer, q, destination, code, options, answers, authority, additional, truncated, resolution.ExternalTarget is not null);
+        return Finish(ref writer, q, destination, code, options, answers, authority, additional, truncated, limit, truncated ? 0 : externalTarget);
     }
 
     /// <summary>
@@ -179,13 +183,14 @@ public static class DnsWire
         {
             case DnsQueryStatus.TooShort:
             case DnsQueryStatus.IsResponse:
-                return new DnsRespondResult(DnsRespondStatus.Drop, code, 0, false, false);
+                return new DnsRespondResult(DnsRespondStatus.Drop, code, 0, false, 0, 0);
             case DnsQueryStatus.FormatError:
                 return HeaderOnly(query, destination, ResponseCode.FormatError);
         }
 
-        var writer = new DnsMessageWriter(destination, Math.Min(MaxMessageLength, destination.Length) - (q.HasEdns ? OptRecordLength : 0));
-        return Refuse(ref writer, q, destination, code, options);
+        var limit = Math.Min(MaxMessageLength, destination.Length);
+        var writer = new DnsMessageWriter(destination, limit - (q.HasEdns ? OptRecordLength : 0));
+        return Refuse(ref writer, q, destination, code, options, limit);
     }
 
     /// <summary>
@@ -205,11 +210,14 @@ public static class DnsWire
     {
         bytesWritten = 0;
         Span<byte> name = stackalloc byte[DnsQuery.MaxNameLength];
-        if (!DnsName.TryParseToWire(fields.Name, name, out var nameLength, out _, out _))
-        {
-            return false;
-        }
+        return DnsName.TryParseToWire(fields.Name, name, out var nameLength, out _, out _)
+            && TryWriteQueryWithWireName(fields, name[..nameLength], destination, out bytesWritten);
+    }
 
+    /// <summary><see cref="TryWriteQuery"/> with the name already in wire form.</summary>
+    private static bool TryWriteQueryWithWireName(scoped in DnsQueryFields fields, scoped ReadOnlySpan<byte> name, Span<byte> destination, out int bytesWritten)
+    {
+        bytesWritten = 0;
         var count = Math.Clamp(fields.QuestionCount, 0, ushort.MaxValue);
         var flags = ((fields.Opcode & 0xF) << 11) | (fields.RecursionDesired ? RecursionDesiredFlag : 0) | (fields.CheckingDisabled ? CheckingDisabledFlag : 0);
         var writer = new DnsMessageWriter(destination, MaxMessageLength - (fields.HasEdns ? OptRecordLength : 0));
@@ -221,7 +229,7 @@ public static class DnsWire
 
         for (var i = 0; i < count; i++)
         {
-            if (!writer.TryWriteBytes(name[..nameLength]) || !writer.TryWriteUInt16((ushort)fields.Type) || !writer.TryWriteUInt16(fields.Class))
+            if (!writer.TryWriteBytes(name) || !writer.TryWriteUInt16((ushort)fields.Type) || !writer.TryWriteUInt16(fields.Class))
             {
                 return false;
             }
@@ -260,14 +268,14 @@ public static class DnsWire
     }
 
     /// <summary>A header and question with an error code and no records.</summary>
-    private static DnsRespondResult Refuse(ref DnsMessageWriter writer, scoped DnsQuery q, Span<byte> destination, ResponseCode code, in DnsWireOptions options)
+    private static DnsRespondResult Refuse(ref DnsMessageWriter writer, scoped DnsQuery q, Span<byte> destination, ResponseCode code, in DnsWireOptions options, int limit)
     {
         if (!TryWriteHeaderAndQuestion(ref writer, q, code, authoritative: false, options.RecursionAvailable))
         {
-            return new DnsRespondResult(DnsRespondStatus.DestinationTooSmall, code, 0, false, false);
+            return new DnsRespondResult(DnsRespondStatus.DestinationTooSmall, code, 0, false, limit, 0);
         }
 
-        return Finish(ref writer, q, destination, code, options, 0, 0, 0, false, false);
+        return Finish(ref writer, q, destination, code, options, 0, 0, 0, false, limit, 0);
     }
 
     /// <summary>
@@ -297,8 +305,9 @@ public static class DnsWire
     /// Writes a section's records. With <paramref name="wholeRRsets"/>, a record that does not fit removes the whole
     /// RRset it belongs to, so a truncated answer never ends in the middle of an RRset (RFC 2181 §9).
     /// </summary>
-    private static int WriteSection(ref DnsMessageWriter writer, scoped RecordSection section, bool wholeRRsets, out bool complete)
+    private static int WriteSection(ref DnsMessageWriter writer, scoped RecordSection section, bool wholeRRsets, out bool complete, out int lastCnameData)
     {
+        lastCnameData = 0;
         var written = 0;
         var rrsetStart = writer.Checkpoint;
         var rrsetCount = 0;
@@ -359,6 +368,11 @@ public static class DnsWire
                 previousOwnerAt = ownerAt <= 0x3FFF ? ownerAt : -1;
             }
 
+            if (record.Type == RecordType.CNAME)
+            {
+                lastCnameData = writer.DataOffset;
+            }
+
             previousByQuery = byQuery;
             written++;
             rrsetCount++;
@@ -379,7 +393,8 @@ public static class DnsWire
         int authority,
         int additional,
         bool truncated,
-        bool externalTarget)
+        int limit,
+        int externalTargetOffset)
     {
         var length = writer.Position;
         if (q.HasEdns)
@@ -398,7 +413,7 @@ public static class DnsWire
             destination[2] |= TruncatedFlag >> 8;
         }
 
-        return new DnsRespondResult(DnsRespondStatus.Respond, code, length, truncated, externalTarget);
+        return new DnsRespondResult(DnsRespondStatus.Respond, code, length, truncated, limit, externalTargetOffset);
     }
 
     /// <summary>FORMERR for a message whose header is readable but whose body is not: ID, opcode and RD copied, no sections.</summary>
@@ -406,7 +421,7 @@ public static class DnsWire
     {
         if (destination.Length < HeaderLength)
         {
-            return new DnsRespondResult(DnsRespondStatus.DestinationTooSmall, code, 0, false, false);
+            return new DnsRespondResult(DnsRespondStatus.DestinationTooSmall, code, 0, false, 0, 0);
         }
 
         destination[..HeaderLength].Clear();
@@ -414,6 +429,6 @@ public static class DnsWire
         destination[1] = query[1];
         destination[2] = (byte)(0x80 | (query[2] & 0x79));
         destination[3] = (byte)((int)code & 0xF);
-        return new DnsRespondResult(DnsRespondStatus.Respond, code, HeaderLength, false, false);
+        return new DnsRespondResult(DnsRespondStatus.Respond, code, HeaderLength, false, 0, 0);
     }
 }
