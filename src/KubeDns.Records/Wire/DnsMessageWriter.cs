@@ -31,6 +31,9 @@ internal ref struct DnsMessageWriter
 
     public int Position { get; private set; }
 
+    /// <summary>Where the data of the last record <see cref="TryWriteRecord"/> wrote starts.</summary>
+    public int DataOffset { get; private set; }
+
     public readonly int Capacity => _buffer.Length;
 
     /// <summary>A point to return to when something does not fit.</summary>
@@ -262,6 +265,7 @@ internal ref struct DnsMessageWriter
         }
 
         PatchUInt16(rdataStart - 2, Position - rdataStart);
+        DataOffset = rdataStart;
         return true;
     }
 
