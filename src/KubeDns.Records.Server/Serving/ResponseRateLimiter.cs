@@ -13,7 +13,7 @@ namespace KubeDns.Records.Serving;
 /// retries over TCP (RFC 7766 §5), which cannot be spoofed, and still gets its answer; the others are dropped.
 /// <para>
 /// An answer is identified by the client's network (/24 for IPv4, /56 for IPv6, the prefixes one site usually holds)
-/// and what the response says, read from the response itself, so both engines key alike: a positive answer by its
+/// and what the response says, read from the response itself (so whatever wrote it, the key is the same): a positive answer by its
 /// question name and type; NXDOMAIN and NODATA by the zone, the owner of the first authority record (the SOA, RFC 2308
 /// §3), so random names under one zone count as one answer; any other code by the code alone.
 /// </para>
@@ -22,7 +22,7 @@ namespace KubeDns.Records.Serving;
 /// held by another takes it over with a full allowance, so a collision lets answers through rather than suppressing
 /// someone else's. Each bucket is a generic cell rate account (a token bucket with a one-second window): it allows a
 /// burst of <c>rate</c> answers and then one every 1/<c>rate</c> seconds. Deciding takes one striped lock and
-/// allocates nothing. Compiled into each engine's assembly, like <see cref="DnsServerMetrics"/>.
+/// allocates nothing.
 /// </para>
 /// </summary>
 internal sealed class ResponseRateLimiter
@@ -100,7 +100,7 @@ internal sealed class ResponseRateLimiter
 
     /// <summary>
     /// Checks the options behind a limiter: null when they are valid, else what is wrong, with the value, and in
-    /// <paramref name="option"/> which option (as both engines' options classes name it).
+    /// <paramref name="option"/> which option (as <c>KubeDnsServerOptions</c> names it).
     /// </summary>
     public static string? Check(int rate, int slip, TimeProvider? time, out string option)
     {

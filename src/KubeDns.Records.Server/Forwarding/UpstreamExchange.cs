@@ -6,7 +6,7 @@ using System.Security.Cryptography;
 namespace KubeDns.Records.Forwarding;
 
 /// <summary>
-/// Asks upstream resolvers, in order, with the defences of RFC 5452 (both engines compile this file):
+/// Asks upstream resolvers, in order, with the defences of RFC 5452:
 /// <list type="bullet">
 /// <item>every upstream query gets a fresh ID from a cryptographic generator (§9.2), and the client's ID is written
 /// back into the reply it gets;</item>
