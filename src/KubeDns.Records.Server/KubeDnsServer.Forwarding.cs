@@ -1,0 +1,87 @@
+using KubeDns.Records.Wire;
+
+namespace KubeDns.Records.Server;
+
+/// <content>Forwarding: names the cluster does not own, and CNAME targets outside the zones, asked upstream (specification.md §15).</content>
+public sealed partial class KubeDnsServer
+{
+    /// <summary>
+    /// True when this query may be forwarded: the client is in <see cref="KubeDnsServerOptions.RecursionAllowedNetworks"/>
+    /// and the query sets RD (RFC 1035 §4.1.1; not an open resolver, RFC 5358).
+    /// </summary>
+    private static bool MayRecurse(ReadOnlySpan<byte> query, bool clientAllowed) => clientAllowed && query.Length > 2 && (query[2] & 0x01) != 0;
+
+    /// <summary>
+    /// Asks the forwarder; SERVFAIL when no upstream answers (specification.md §15). REFUSED, without asking, when the query
+    /// may not recurse (<see cref="MayRecurse"/>).
+    /// </summary>
+    private async ValueTask<int> ForwardAsync(ReadOnlyMemory<byte> query, Memory<byte> response, DnsTransport transport, bool clientAllowed, CancellationToken token)
+    {
+        if (!MayRecurse(query.Span, clientAllowed))
+        {
+            return DnsWire.TryWriteError(query.Span, response.Span, ResponseCode.Refused, _wire).BytesWritten;
+        }
+
+        _metrics.Forward();
+        int length;
+        try
+        {
+            length = await _options.Forwarder!.ForwardAsync(query, response, transport, token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            length = 0;
+        }
+
+        return length > 0 ? length : DnsWire.TryWriteError(query.Span, response.Span, ResponseCode.ServerFailure, _wire).BytesWritten;
+    }
+
+    /// <summary>
+    /// An answer ending in a CNAME to an outside name: resolve the target upstream and append its records
+    /// (specification.md §11, §15), keeping the upstream's TTLs and response code. A query that may not recurse gets our
+    /// answer as it is: the CNAME, authoritative, with the target not chased.
+    /// </summary>
+    private async ValueTask<int> CompleteExternalTargetAsync(ClusterSnapshot snapshot, ReadOnlyMemory<byte> query, Memory<byte> response, int length, DnsTransport transport, bool clientAllowed, CancellationToken token)
+    {
+        if (!MayRecurse(query.Span, clientAllowed))
+        {
+            return length;
+        }
+
+        var (target, type, edns, limit) = Inspect(snapshot, query.Span, transport, _wire);
+        if (target is null)
+        {
+            return length;
+        }
+
+        var upstreamQuery = new byte[DnsQuery.MaxNameLength + 32];
+        var queryLength = ExternalTarget.WriteQuery(query.Span, target, type, upstreamQuery);
+        var reply = new byte[DnsWire.MaxMessageLength];
+        int got;
+        try
+        {
+            // Ask as over TCP, so a truncated upstream reply is retried in full; the client's limit applies below.
+            got = await _options.Forwarder!.ForwardAsync(upstreamQuery.AsMemory(0, queryLength), reply, DnsTransport.Tcp, token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            got = 0;
+        }
+
+        _metrics.Forward();
+        return got > 0 ? ExternalTarget.Append(response.Span, length, reply.AsSpan(0, got), limit, edns) : length;
+
+        static (string? Target, RecordType Type, bool Edns, int Limit) Inspect(ClusterSnapshot snapshot, ReadOnlySpan<byte> query, DnsTransport transport, in DnsWireOptions wire)
+        {
+            Span<char> name = stackalloc char[DnsQuery.MaxNameTextLength + 2];
+            if (DnsQuery.TryRead(query, name, out var q) != DnsQueryStatus.Ok || q.Type == RecordType.CNAME)
+            {
+                return (null, RecordType.None, false, 0);
+            }
+
+            var limit = transport == DnsTransport.Tcp ? DnsWire.MaxMessageLength
+                : q.HasEdns ? Math.Max(512, Math.Min(q.UdpPayloadSize, wire.MaxUdpPayloadSize)) : 512;
+            return (snapshot.Resolve(q.Name, q.Type).ExternalTarget, q.Type, q.HasEdns, limit);
+        }
+    }
+}
