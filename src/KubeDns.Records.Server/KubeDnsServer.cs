@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using KubeDns.Records.Diagnostics;
@@ -49,7 +50,7 @@ public sealed partial class KubeDnsServer : IAsyncDisposable, IDisposable
             FallThrough = options.Forwarder is not null,
         };
         _metrics = new DnsServerMetrics(MeterName, options.MeterFactory);
-        _recursion = RecursionAllowList.Parse(_options.RecursionAllowedNetworks, "KubeDnsServerOptions.RecursionAllowedNetworks", nameof(options.RecursionAllowedNetworks));
+        _recursion = RecursionAllowList.TryParse(_options.RecursionAllowedNetworks, out var recursion, out _) ? recursion : throw new UnreachableException("Validate() checked the networks.");
     }
 
     /// <summary>Raised after each query is answered, when subscribed (the event arguments allocate).</summary>
