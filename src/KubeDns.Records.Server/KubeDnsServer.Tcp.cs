@@ -171,16 +171,9 @@ public sealed partial class KubeDnsServer
         var result = DnsWire.TryRespond(snapshot, query.Span, output.Span, DnsTransport.Tcp, _wire);
         Count(result, tcp: true);
         var written = result.BytesWritten;
-        if (result.HasExternalTarget && _options.Forwarder is not null)
+        if (NeedsUpstream(result))
         {
-            written = await CompleteExternalTargetAsync(snapshot, query, output, written, DnsTransport.Tcp, _recursion.Allows(remote?.Address), token).ConfigureAwait(false);
-            CountSent(output.Span[..written], tcp: true);
-        }
-        else if (result.Status == DnsRespondStatus.Forward)
-        {
-            written = await ForwardAsync(query, output, DnsTransport.Tcp, _recursion.Allows(remote?.Address), token).ConfigureAwait(false);
-            written = UpstreamReply.Fit(query.Span, output.Span, written, DnsTransport.Tcp, _wire);
-            CountSent(output.Span[..written], tcp: true);
+            written = await CompleteAsync(snapshot, query, output, result, DnsTransport.Tcp, _recursion.Allows(remote?.Address), token).ConfigureAwait(false);
         }
         else if (result.Status != DnsRespondStatus.Respond)
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using KubeDns.Records.Wire;
@@ -55,15 +56,11 @@ public sealed partial class KubeDnsServer
                 server.Count(result, tcp: false);
                 switch (result.Status)
                 {
-                    case DnsRespondStatus.Respond when result.HasExternalTarget && server._options.Forwarder is not null:
-                        _ = CompleteAsync(snapshot, query.AsSpan(0, received).ToArray(), response.AsSpan(0, result.BytesWritten).ToArray(), Copy(client));
+                    case DnsRespondStatus.Respond or DnsRespondStatus.Forward when server.NeedsUpstream(result):
+                        Defer(snapshot, query.AsSpan(0, received), response.AsSpan(0, result.BytesWritten), result, Copy(client));
                         break;
                     case DnsRespondStatus.Respond:
                         Send(response.AsSpan(0, result.BytesWritten), client);
-                        break;
-                    case DnsRespondStatus.Forward:
-                        // Off the hot path: copy what the forward needs and let the thread pool wait for the upstream.
-                        _ = ForwardAsync(query.AsSpan(0, received).ToArray(), Copy(client));
                         break;
                 }
 
@@ -103,24 +100,34 @@ public sealed partial class KubeDnsServer
             return copy;
         }
 
-        private async Task CompleteAsync(ClusterSnapshot snapshot, byte[] query, byte[] answer, SocketAddress client)
+        /// <summary>
+        /// Hands an answer that needs the upstream to the thread pool (off the hot path): the loop reuses its buffers at
+        /// once, so the query and our answer so far are copied into buffers rented for the time the upstream takes.
+        /// <paramref name="client"/> is a copy the caller made, not the address the loop reuses.
+        /// </summary>
+        private void Defer(ClusterSnapshot snapshot, ReadOnlySpan<byte> query, ReadOnlySpan<byte> answer, DnsRespondResult result, SocketAddress client)
         {
-            var response = new byte[DnsWire.MaxMessageLength];
-            answer.CopyTo(response, 0);
-            var length = await server.CompleteExternalTargetAsync(snapshot, query, response, answer.Length, DnsTransport.Udp, server._recursion.Allows(client), running.Stop.Token).ConfigureAwait(false);
-            server.CountSent(response.AsSpan(0, length), tcp: false);
-            Send(response.AsSpan(0, length), client);
+            var queryCopy = ArrayPool<byte>.Shared.Rent(query.Length);
+            query.CopyTo(queryCopy);
+            var response = ArrayPool<byte>.Shared.Rent(DnsWire.MaxMessageLength);
+            answer.CopyTo(response);
+            _ = CompleteAsync(snapshot, queryCopy, query.Length, response, result, client);
         }
 
-        private async Task ForwardAsync(byte[] query, SocketAddress client)
+        private async Task CompleteAsync(ClusterSnapshot snapshot, byte[] query, int queryLength, byte[] response, DnsRespondResult result, SocketAddress client)
         {
-            var response = new byte[DnsWire.MaxMessageLength];
-            var length = await server.ForwardAsync(query, response, DnsTransport.Udp, server._recursion.Allows(client), running.Stop.Token).ConfigureAwait(false);
-            length = UpstreamReply.Fit(query, response, length, DnsTransport.Udp, server._wire);
-            if (length > 0)
+            try
             {
-                server.CountSent(response.AsSpan(0, length), tcp: false);
-                Send(response.AsSpan(0, length), client);
+                var length = await server.CompleteAsync(snapshot, query.AsMemory(0, queryLength), response.AsMemory(0, DnsWire.MaxMessageLength), result, DnsTransport.Udp, server._recursion.Allows(client), running.Stop.Token).ConfigureAwait(false);
+                if (length > 0)
+                {
+                    Send(response.AsSpan(0, length), client);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(query);
+                ArrayPool<byte>.Shared.Return(response);
             }
         }
     }

@@ -254,7 +254,7 @@ public sealed partial class KubeDnsServer : IAsyncDisposable, IDisposable
     /// </summary>
     private void Count(DnsRespondResult result, bool tcp)
     {
-        if (result.Status == DnsRespondStatus.Respond && !(result.HasExternalTarget && _options.Forwarder is not null))
+        if (result.Status == DnsRespondStatus.Respond && !NeedsUpstream(result))
         {
             _metrics.Response(result.ResponseCode, tcp);
         }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
@@ -39,8 +40,25 @@ internal static class UpstreamExchange
             return 0;
         }
 
-        var outgoing = query.ToArray();
-        var clientId = BinaryPrimitives.ReadUInt16BigEndian(outgoing);
+        // The query with its TCP length prefix (RFC 1035 §4.2.2) in a rented buffer: its ID is rewritten for every
+        // attempt, and the same bytes go over UDP (without the prefix) and TCP.
+        var frame = ArrayPool<byte>.Shared.Rent(2 + query.Length);
+        try
+        {
+            BinaryPrimitives.WriteUInt16BigEndian(frame, (ushort)query.Length);
+            query.Span.CopyTo(frame.AsSpan(2));
+            return await ExchangeAsync(upstreams, timeout, query, frame.AsMemory(0, 2 + query.Length), reply, fullReply, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(frame);
+        }
+    }
+
+    private static async Task<int> ExchangeAsync(IReadOnlyList<IPEndPoint> upstreams, TimeSpan timeout, ReadOnlyMemory<byte> query, Memory<byte> frame, Memory<byte> reply, bool fullReply, CancellationToken cancellationToken)
+    {
+        var outgoing = frame[2..];
+        var clientId = BinaryPrimitives.ReadUInt16BigEndian(query.Span);
         foreach (var upstream in upstreams)
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -50,7 +68,7 @@ internal static class UpstreamExchange
                 var length = await UdpAsync(upstream, outgoing, reply, deadline.Token).ConfigureAwait(false);
                 if (fullReply && (reply.Span[2] & 0x02) != 0)
                 {
-                    length = await TcpAsync(upstream, outgoing, reply, deadline.Token).ConfigureAwait(false);
+                    length = await TcpAsync(upstream, frame, reply, deadline.Token).ConfigureAwait(false);
                 }
 
                 if (length > 0)
@@ -126,34 +144,34 @@ internal static class UpstreamExchange
         return -1;
     }
 
-    private static void NewId(byte[] query) => BinaryPrimitives.WriteUInt16BigEndian(query, (ushort)RandomNumberGenerator.GetInt32(0x10000));
+    private static void NewId(Span<byte> query) => BinaryPrimitives.WriteUInt16BigEndian(query, (ushort)RandomNumberGenerator.GetInt32(0x10000));
 
-    private static async Task<int> UdpAsync(IPEndPoint upstream, byte[] query, Memory<byte> reply, CancellationToken token)
+    private static async Task<int> UdpAsync(IPEndPoint upstream, Memory<byte> query, Memory<byte> reply, CancellationToken token)
     {
-        NewId(query);
+        NewId(query.Span);
         using var socket = new Socket(upstream.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         await socket.ConnectAsync(upstream, token).ConfigureAwait(false);
         await socket.SendAsync(query, SocketFlags.None, token).ConfigureAwait(false);
         while (true)
         {
             var length = await socket.ReceiveAsync(reply, SocketFlags.None, token).ConfigureAwait(false);
-            if (IsReplyTo(reply.Span[..length], query))
+            if (IsReplyTo(reply.Span[..length], query.Span))
             {
                 return length;
             }
         }
     }
 
-    private static async Task<int> TcpAsync(IPEndPoint upstream, byte[] query, Memory<byte> reply, CancellationToken token)
+    /// <summary>Asks over TCP: <paramref name="frame"/> is the query after its two-byte length (RFC 7766 §8).</summary>
+    private static async Task<int> TcpAsync(IPEndPoint upstream, Memory<byte> frame, Memory<byte> reply, CancellationToken token)
     {
-        NewId(query);
+        var query = frame[2..];
+        NewId(query.Span);
         using var socket = new Socket(upstream.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(upstream, token).ConfigureAwait(false);
-        var frame = new byte[2 + query.Length];
-        BinaryPrimitives.WriteUInt16BigEndian(frame, (ushort)query.Length);
-        query.CopyTo(frame, 2);
         await socket.SendAsync(frame, SocketFlags.None, token).ConfigureAwait(false);
-        var prefix = frame.AsMemory(0, 2);
+        // The reply's length prefix is read into the reply buffer's first two bytes, then overwritten by the reply.
+        var prefix = reply[..2];
         while (await ReadExactlyAsync(socket, prefix, token).ConfigureAwait(false))
         {
             var length = BinaryPrimitives.ReadUInt16BigEndian(prefix.Span);
@@ -162,7 +180,7 @@ internal static class UpstreamExchange
                 break;
             }
 
-            if (IsReplyTo(reply.Span[..length], query))
+            if (IsReplyTo(reply.Span[..length], query.Span))
             {
                 return length;
             }
