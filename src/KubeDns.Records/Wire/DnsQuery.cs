@@ -4,22 +4,20 @@ namespace KubeDns.Records.Wire;
 
 /// <summary>
 /// A DNS query read from its wire form (RFC 1035 §4.1): the header fields a response needs, the single question,
-/// and the EDNS(0) OPT record (RFC 6891 §6.1). Reading is bounds-checked, follows compression pointers with a hop
-/// limit, rejects labels over 63 and names over 255 octets, and never throws; the status says why a message was
-/// not accepted. The question name is decoded to text in a buffer the caller provides, so nothing is allocated.
+/// and the EDNS(0) OPT record (RFC 6891 §6.1). Names and records are read by <see cref="DnsMessageReader"/>, whose
+/// rules (backward pointers, a hop limit, 255 octets) are the library's one definition of a name on the wire; reading
+/// never throws, and the status says why a message was not accepted. The question name is decoded to text in a buffer the caller provides, so nothing is allocated.
 /// </summary>
 public readonly ref struct DnsQuery
 {
-    /// <summary>The DNS header length (RFC 1035 §4.1.1).</summary>
-    public const int HeaderLength = 12;
+    /// <summary>The header length, <see cref="DnsWire.HeaderLength"/>, under the name older callers use.</summary>
+    public const int HeaderLength = DnsWire.HeaderLength;
 
     /// <summary>The longest name in wire form (RFC 1035 §2.3.4).</summary>
     public const int MaxNameLength = 255;
 
     /// <summary>The longest name as text, with its trailing dot, in the form <see cref="Name"/> uses.</summary>
     public const int MaxNameTextLength = 254;
-
-    private const int MaxPointerHops = 32;
 
     private DnsQuery(ReadOnlySpan<byte> message, ReadOnlySpan<char> name, int questionEnd)
     {
@@ -56,7 +54,7 @@ public readonly ref struct DnsQuery
     public ushort Class { get; init; }
 
     /// <summary>The question as it appeared, name (possibly compressed, but never in a first question) type and class.</summary>
-    public ReadOnlySpan<byte> QuestionBytes => Message[HeaderLength..QuestionEnd];
+    public ReadOnlySpan<byte> QuestionBytes => Message[DnsWire.HeaderLength..QuestionEnd];
 
     /// <summary>True when the query carries an OPT record.</summary>
     public bool HasEdns { get; init; }
@@ -80,12 +78,12 @@ public readonly ref struct DnsQuery
     public static DnsQueryStatus TryRead(ReadOnlySpan<byte> message, Span<char> nameBuffer, out DnsQuery query)
     {
         query = default;
-        if (message.Length < HeaderLength)
+        if (message.Length < DnsWire.HeaderLength)
         {
             return DnsQueryStatus.TooShort;
         }
 
-        query = new DnsQuery(message, default, HeaderLength);
+        query = new DnsQuery(message, default, DnsWire.HeaderLength);
         if ((message[2] & 0x80) != 0)
         {
             return DnsQueryStatus.IsResponse;
@@ -97,40 +95,29 @@ public readonly ref struct DnsQuery
         }
 
         // The first name of a message has nothing before it to point at but the header: no compression there.
-        var offset = HeaderLength;
-        if (!TryReadName(message, ref offset, nameBuffer, out var nameLength, allowPointers: false) || offset + 4 > message.Length)
+        var reader = new DnsMessageReader(message);
+        if (!reader.TryReadName(nameBuffer, out var nameLength, allowCompression: false) || !reader.TryReadTypeAndClass(out var type, out var recordClass))
         {
             return DnsQueryStatus.FormatError;
         }
 
-        var type = (RecordType)BinaryPrimitives.ReadUInt16BigEndian(message[offset..]);
-        var recordClass = BinaryPrimitives.ReadUInt16BigEndian(message[(offset + 2)..]);
-        offset += 4;
-        var questionEnd = offset;
+        var questionEnd = reader.Position;
 
         // Answer and authority records are skipped; the additional section may hold one OPT record (RFC 6891 §6.1.1).
-        var records = BinaryPrimitives.ReadUInt16BigEndian(message[6..]) + BinaryPrimitives.ReadUInt16BigEndian(message[8..]);
-        var additional = BinaryPrimitives.ReadUInt16BigEndian(message[10..]);
+        var records = reader.AnswerCount + reader.AuthorityCount;
+        var additional = reader.AdditionalCount;
         bool hasEdns = false, dnssecOk = false;
         ushort payload = 0;
         byte version = 0;
-        Span<char> scratch = stackalloc char[MaxNameTextLength];
         for (var i = 0; i < records + additional; i++)
         {
-            var ownerStart = offset;
-            if (!TryReadName(message, ref offset, scratch, out _) || offset + 10 > message.Length)
+            var ownerStart = reader.Position;
+            if (!reader.TrySkipName() || !reader.TryReadRecordHeader(out var record))
             {
                 return DnsQueryStatus.FormatError;
             }
 
-            var recordType = BinaryPrimitives.ReadUInt16BigEndian(message[offset..]);
-            var rdLength = BinaryPrimitives.ReadUInt16BigEndian(message[(offset + 8)..]);
-            if (offset + 10 + rdLength > message.Length)
-            {
-                return DnsQueryStatus.FormatError;
-            }
-
-            if (recordType == (ushort)RecordType.OPT)
+            if (record.Type == RecordType.OPT)
             {
                 // One OPT, in the additional section, owned by the root (RFC 6891 §6.1.1).
                 if (hasEdns || i < records || message[ownerStart] != 0)
@@ -139,15 +126,15 @@ public readonly ref struct DnsQuery
                 }
 
                 hasEdns = true;
-                payload = BinaryPrimitives.ReadUInt16BigEndian(message[(offset + 2)..]);
-                version = message[offset + 5];
-                dnssecOk = (message[offset + 6] & 0x80) != 0;
+                payload = record.UdpPayloadSize;
+                version = record.EdnsVersion;
+                dnssecOk = record.DnssecOk;
             }
 
-            offset += 10 + rdLength;
+            reader.TrySkip(record.DataLength);
         }
 
-        if (offset != message.Length)
+        if (reader.Position != message.Length)
         {
             return DnsQueryStatus.FormatError;
         }
@@ -162,90 +149,5 @@ public readonly ref struct DnsQuery
             DnssecOk = dnssecOk,
         };
         return DnsQueryStatus.Ok;
-    }
-
-    /// <summary>
-    /// Reads a possibly compressed name (RFC 1035 §4.1.4) as text. Pointers must point backwards (so they cannot
-    /// loop) and are followed at most <see cref="MaxPointerHops"/> times. Octets become characters by
-    /// <see cref="DnsName.FromOctet"/>, the rule <see cref="DnsName.TryParse"/> shares: a dot or NUL inside a label is
-    /// written as NUL, which no name of ours contains, so such a name can never match one.
-    /// </summary>
-    internal static bool TryReadName(ReadOnlySpan<byte> message, ref int offset, Span<char> text, out int textLength, bool allowPointers = true)
-    {
-        textLength = 0;
-        var position = offset;
-        var jumped = false;
-        var hops = 0;
-        var wireLength = 1;
-        while (true)
-        {
-            if (position >= message.Length)
-            {
-                return false;
-            }
-
-            int length = message[position];
-            if (length == 0)
-            {
-                if (!jumped)
-                {
-                    offset = position + 1;
-                }
-
-                if (textLength == 0)
-                {
-                    if (text.IsEmpty)
-                    {
-                        return false;
-                    }
-
-                    text[textLength++] = '.';
-                }
-
-                return true;
-            }
-
-            switch (length & 0xC0)
-            {
-                case 0xC0:
-                    if (!allowPointers || position + 1 >= message.Length || ++hops > MaxPointerHops)
-                    {
-                        return false;
-                    }
-
-                    var target = ((length & 0x3F) << 8) | message[position + 1];
-                    if (target >= position)
-                    {
-                        return false;
-                    }
-
-                    if (!jumped)
-                    {
-                        offset = position + 2;
-                        jumped = true;
-                    }
-
-                    position = target;
-                    continue;
-                case 0:
-                    wireLength += length + 1;
-                    if (wireLength > MaxNameLength || position + 1 + length > message.Length || textLength + length + 1 > text.Length)
-                    {
-                        return false;
-                    }
-
-                    foreach (var b in message.Slice(position + 1, length))
-                    {
-                        text[textLength++] = DnsName.FromOctet(b);
-                    }
-
-                    text[textLength++] = '.';
-                    position += length + 1;
-                    continue;
-                default:
-                    // Label types 0x40 and 0x80 are not in use (RFC 6891 §5).
-                    return false;
-            }
-        }
     }
 }
