@@ -125,8 +125,7 @@ public sealed partial class KubeDnsServer
                 return (null, RecordType.None, false, 0);
             }
 
-            var limit = transport == DnsTransport.Tcp ? DnsWire.MaxMessageLength
-                : q.HasEdns ? Math.Max(512, Math.Min(q.UdpPayloadSize, wire.MaxUdpPayloadSize)) : 512;
+            var limit = DnsWire.ResponseLimit(transport, q.HasEdns, q.UdpPayloadSize, wire.MaxUdpPayloadSize);
             return (snapshot.Resolve(q.Name, q.Type).ExternalTarget, q.Type, q.HasEdns, limit);
         }
     }

@@ -267,7 +267,7 @@ public sealed partial class KubeDnsServer : IAsyncDisposable, IDisposable
     /// <summary>Counts a reply assembled with an upstream's help by the code in its header (RFC 1035 §4.1.1).</summary>
     private void CountSent(ReadOnlySpan<byte> reply, bool tcp)
     {
-        if (reply.Length >= 12)
+        if (reply.Length >= DnsWire.HeaderLength)
         {
             _metrics.Response((ResponseCode)(reply[3] & 0xF), tcp);
         }

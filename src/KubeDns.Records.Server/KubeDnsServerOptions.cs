@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using KubeDns.Records.Serving;
 using KubeDns.Records.Forwarding;
+using KubeDns.Records.Wire;
 
 namespace KubeDns.Records.Server;
 
@@ -52,7 +53,7 @@ public sealed class KubeDnsServerOptions
     public int UdpBatchSize { get; set; } = 32;
 
     /// <summary>Our EDNS UDP payload size and the cap on UDP responses (512–65535). Default 1232.</summary>
-    public int MaxUdpPayloadSize { get; set; } = 1232;
+    public int MaxUdpPayloadSize { get; set; } = DnsWire.DefaultUdpPayloadSize;
 
     /// <summary>How long a TCP connection may stay idle, or take to send a message (RFC 7766 §6.2.3). Default 10 s.</summary>
     public TimeSpan TcpIdleTimeout { get; set; } = TimeSpan.FromSeconds(10);
@@ -147,9 +148,9 @@ public sealed class KubeDnsServerOptions
         }
 
         option = nameof(MaxUdpPayloadSize);
-        if (MaxUdpPayloadSize is < 512 or > ushort.MaxValue)
+        if (MaxUdpPayloadSize is < DnsWire.MinUdpPayloadSize or > DnsWire.MaxMessageLength)
         {
-            return $"{MaxUdpPayloadSize} is not in 512..65535.";
+            return $"{MaxUdpPayloadSize} is not in {DnsWire.MinUdpPayloadSize}..{DnsWire.MaxMessageLength}.";
         }
 
         option = nameof(TcpIdleTimeout);

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using KubeDns.Records.Wire;
 
 namespace KubeDns.Records.Forwarding;
 
@@ -23,8 +24,6 @@ namespace KubeDns.Records.Forwarding;
 /// </summary>
 internal static class UpstreamExchange
 {
-    private const int HeaderLength = 12;
-
     /// <summary>Forwards <paramref name="query"/> to each upstream in turn until one answers.</summary>
     /// <param name="upstreams">The upstream resolvers, tried in order.</param>
     /// <param name="timeout">How long to wait for each upstream.</param>
@@ -77,7 +76,7 @@ internal static class UpstreamExchange
                     // the client gets its own ID and its own question bytes back (specification.md §15.1), even
                     // from an upstream that lower-cases names or drops the 0x20 pattern.
                     BinaryPrimitives.WriteUInt16BigEndian(reply.Span, clientId);
-                    query.Span[HeaderLength..QuestionEnd(query.Span)].CopyTo(reply.Span[HeaderLength..]);
+                    query.Span[DnsWire.HeaderLength..QuestionEnd(query.Span)].CopyTo(reply.Span[DnsWire.HeaderLength..]);
                     return length;
                 }
             }
@@ -103,7 +102,7 @@ internal static class UpstreamExchange
             return false;
         }
 
-        for (var i = HeaderLength; i < end; i++)
+        for (var i = DnsWire.HeaderLength; i < end; i++)
         {
             int a = query[i], b = reply[i];
             if (a != b && ((a | 0x20) != (b | 0x20) || (uint)((a | 0x20) - 'a') > 'z' - 'a'))
@@ -117,31 +116,14 @@ internal static class UpstreamExchange
         return reply.Slice(end - 4, 4).SequenceEqual(query.Slice(end - 4, 4));
     }
 
-    /// <summary>Where the first question (an uncompressed name, type, class) ends; -1 when there is none.</summary>
+    /// <summary>Where the one question (an uncompressed name, type, class) ends; -1 when there is not exactly one.</summary>
     private static int QuestionEnd(ReadOnlySpan<byte> message)
     {
-        if (message.Length < HeaderLength || BinaryPrimitives.ReadUInt16BigEndian(message[4..]) != 1)
-        {
-            return -1;
-        }
-
-        var offset = HeaderLength;
-        while (offset < message.Length)
-        {
-            int length = message[offset];
-            if (length > 63)
-            {
-                return -1;
-            }
-
-            offset += length + 1;
-            if (length == 0)
-            {
-                return offset + 4 <= message.Length ? offset + 4 : -1;
-            }
-        }
-
-        return -1;
+        Span<char> name = stackalloc char[DnsQuery.MaxNameTextLength];
+        scoped var reader = new DnsMessageReader(message);
+        return reader.QuestionCount == 1 && reader.TryReadName(name, out _, allowCompression: false) && reader.TryReadTypeAndClass(out _, out _)
+            ? reader.Position
+            : -1;
     }
 
     private static void NewId(Span<byte> query) => BinaryPrimitives.WriteUInt16BigEndian(query, (ushort)RandomNumberGenerator.GetInt32(0x10000));
