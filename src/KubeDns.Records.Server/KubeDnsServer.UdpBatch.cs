@@ -98,8 +98,8 @@ public sealed partial class KubeDnsServer
                         server.Count(result, tcp: false);
                         switch (result.Status)
                         {
-                            case DnsRespondStatus.Respond when result.HasExternalTarget && server._options.Forwarder is not null:
-                                _ = CompleteAsync(snapshot, query.ToArray(), response[..result.BytesWritten].ToArray(), ClientAddress(received, i));
+                            case DnsRespondStatus.Respond or DnsRespondStatus.Forward when server.NeedsUpstream(result):
+                                Defer(snapshot, query, response[..result.BytesWritten], result, ClientAddress(received, i));
                                 break;
                             case DnsRespondStatus.Respond:
                                 var length = running.Limiter is { } limiter
@@ -118,10 +118,6 @@ public sealed partial class KubeDnsServer
                                 outgoing[sending].Header.Name = received[i].Header.Name;
                                 outgoing[sending].Header.NameLength = received[i].Header.NameLength;
                                 sending++;
-                                break;
-                            case DnsRespondStatus.Forward:
-                                // Off the hot path, exactly as one datagram at a time: the thread pool waits for the upstream.
-                                _ = ForwardAsync(query.ToArray(), ClientAddress(received, i));
                                 break;
                         }
                     }

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using KubeDns.Records.Serving;
 using KubeDns.Records.Forwarding;
+using KubeDns.Records.Wire;
 
 namespace KubeDns.Records.Server;
 
@@ -31,7 +32,10 @@ public sealed class KubeDnsServerOptions
     /// </summary>
     public IList<IPEndPoint> Endpoints { get; } = [];
 
-    /// <summary>UDP receive loops per endpoint (default: one per core). Each runs on its own thread.</summary>
+    /// <summary>The largest <see cref="UdpReceivers"/>.</summary>
+    public const int MaxUdpReceivers = 256;
+
+    /// <summary>UDP receive loops per endpoint (1..<see cref="MaxUdpReceivers"/>; default: one per core). Each runs on its own thread.</summary>
     public int UdpReceivers { get; set; } = Environment.ProcessorCount;
 
     /// <summary>
@@ -49,7 +53,7 @@ public sealed class KubeDnsServerOptions
     public int UdpBatchSize { get; set; } = 32;
 
     /// <summary>Our EDNS UDP payload size and the cap on UDP responses (512–65535). Default 1232.</summary>
-    public int MaxUdpPayloadSize { get; set; } = 1232;
+    public int MaxUdpPayloadSize { get; set; } = DnsWire.DefaultUdpPayloadSize;
 
     /// <summary>How long a TCP connection may stay idle, or take to send a message (RFC 7766 §6.2.3). Default 10 s.</summary>
     public TimeSpan TcpIdleTimeout { get; set; } = TimeSpan.FromSeconds(10);
@@ -106,49 +110,73 @@ public sealed class KubeDnsServerOptions
     public IMeterFactory? MeterFactory { get; set; }
 
     /// <summary>Checks every option.</summary>
-    /// <exception cref="ArgumentException">An option is out of range; the message names it and its value.</exception>
+    /// <exception cref="ArgumentException">
+    /// An option is out of range; the message names it and its value, and <see cref="ArgumentException.ParamName"/> is
+    /// the option's name.
+    /// </exception>
     public void Validate()
     {
+        if (FirstProblem(out var option) is { } problem)
+        {
+            throw new ArgumentException($"KubeDnsServerOptions.{option}: {problem}", option);
+        }
+    }
+
+    /// <summary>
+    /// The first option out of range, in declaration order: what is wrong with it, the value quoted, and in
+    /// <paramref name="option"/> its name; null when every option is valid. Each option's rule is written here once
+    /// (the rate limiter's own, <see cref="ResponseRateLimiter.Check"/>, included).
+    /// </summary>
+    private string? FirstProblem(out string option)
+    {
+        option = nameof(Endpoints);
         if (Endpoints.Any(e => e is null))
         {
-            throw new ArgumentException("KubeDnsServerOptions.Endpoints: an endpoint is null.", nameof(Endpoints));
+            return "an endpoint is null.";
         }
 
-        if (UdpReceivers is < 1 or > 256)
+        option = nameof(UdpReceivers);
+        if (UdpReceivers is < 1 or > MaxUdpReceivers)
         {
-            throw new ArgumentException($"KubeDnsServerOptions.UdpReceivers: {UdpReceivers} is not in 1..256.", nameof(UdpReceivers));
+            return $"{UdpReceivers} is not in 1..{MaxUdpReceivers}.";
         }
 
+        option = nameof(UdpBatchSize);
         if (UdpBatchSize is < 1 or > MaxUdpBatchSize)
         {
-            throw new ArgumentException($"KubeDnsServerOptions.UdpBatchSize: {UdpBatchSize} is not in 1..{MaxUdpBatchSize}.", nameof(UdpBatchSize));
+            return $"{UdpBatchSize} is not in 1..{MaxUdpBatchSize}.";
         }
 
-        if (MaxUdpPayloadSize is < 512 or > ushort.MaxValue)
+        option = nameof(MaxUdpPayloadSize);
+        if (MaxUdpPayloadSize is < DnsWire.MinUdpPayloadSize or > DnsWire.MaxMessageLength)
         {
-            throw new ArgumentException($"KubeDnsServerOptions.MaxUdpPayloadSize: {MaxUdpPayloadSize} is not in 512..65535.", nameof(MaxUdpPayloadSize));
+            return $"{MaxUdpPayloadSize} is not in {DnsWire.MinUdpPayloadSize}..{DnsWire.MaxMessageLength}.";
         }
 
+        option = nameof(TcpIdleTimeout);
         if (TcpIdleTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentException($"KubeDnsServerOptions.TcpIdleTimeout: {TcpIdleTimeout} must be positive.", nameof(TcpIdleTimeout));
+            return $"{TcpIdleTimeout} must be positive.";
         }
 
+        option = nameof(MaxTcpConnections);
         if (MaxTcpConnections < 1)
         {
-            throw new ArgumentException($"KubeDnsServerOptions.MaxTcpConnections: {MaxTcpConnections} must be at least 1.", nameof(MaxTcpConnections));
+            return $"{MaxTcpConnections} must be at least 1.";
         }
 
+        option = nameof(MaxTcpConnectionsPerClient);
         if (MaxTcpConnectionsPerClient < 1)
         {
-            throw new ArgumentException($"KubeDnsServerOptions.MaxTcpConnectionsPerClient: {MaxTcpConnectionsPerClient} must be at least 1.", nameof(MaxTcpConnectionsPerClient));
+            return $"{MaxTcpConnectionsPerClient} must be at least 1.";
         }
 
-        if (ResponseRateLimiter.Check(ResponseRateLimit, ResponseRateLimitSlip, TimeProvider, out var option) is { } error)
+        if (ResponseRateLimiter.Check(ResponseRateLimit, ResponseRateLimitSlip, TimeProvider, out option) is { } rateProblem)
         {
-            throw new ArgumentException($"KubeDnsServerOptions.{option}: {error}", option);
+            return rateProblem;
         }
 
-        RecursionAllowList.Parse(RecursionAllowedNetworks, "KubeDnsServerOptions.RecursionAllowedNetworks", nameof(RecursionAllowedNetworks));
+        option = nameof(RecursionAllowedNetworks);
+        return RecursionAllowList.TryParse(RecursionAllowedNetworks, out _, out var networkProblem) ? null : networkProblem;
     }
 }

@@ -23,8 +23,7 @@ internal static class UpstreamReply
             return length;
         }
 
-        var limit = transport == DnsTransport.Tcp ? DnsWire.MaxMessageLength
-            : q.HasEdns ? Math.Max(512, Math.Min(q.UdpPayloadSize, options.MaxUdpPayloadSize)) : 512;
+        var limit = DnsWire.ResponseLimit(transport, q.HasEdns, q.UdpPayloadSize, options.MaxUdpPayloadSize);
         // A reply the upstream itself truncated may end inside an RRset: send TC with no answer instead.
         if (length > limit || (reply[2] & 0x02) != 0)
         {

@@ -1,12 +1,14 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using KubeDns.Records.Wire;
 
 namespace KubeDns.Records.Forwarding;
 
 /// <summary>
-/// Asks upstream resolvers, in order, with the defences of RFC 5452 (both engines compile this file):
+/// Asks upstream resolvers, in order, with the defences of RFC 5452:
 /// <list type="bullet">
 /// <item>every upstream query gets a fresh ID from a cryptographic generator (§9.2), and the client's ID is written
 /// back into the reply it gets;</item>
@@ -22,8 +24,6 @@ namespace KubeDns.Records.Forwarding;
 /// </summary>
 internal static class UpstreamExchange
 {
-    private const int HeaderLength = 12;
-
     /// <summary>Forwards <paramref name="query"/> to each upstream in turn until one answers.</summary>
     /// <param name="upstreams">The upstream resolvers, tried in order.</param>
     /// <param name="timeout">How long to wait for each upstream.</param>
@@ -39,8 +39,25 @@ internal static class UpstreamExchange
             return 0;
         }
 
-        var outgoing = query.ToArray();
-        var clientId = BinaryPrimitives.ReadUInt16BigEndian(outgoing);
+        // The query with its TCP length prefix (RFC 1035 §4.2.2) in a rented buffer: its ID is rewritten for every
+        // attempt, and the same bytes go over UDP (without the prefix) and TCP.
+        var frame = ArrayPool<byte>.Shared.Rent(2 + query.Length);
+        try
+        {
+            BinaryPrimitives.WriteUInt16BigEndian(frame, (ushort)query.Length);
+            query.Span.CopyTo(frame.AsSpan(2));
+            return await ExchangeAsync(upstreams, timeout, query, frame.AsMemory(0, 2 + query.Length), reply, fullReply, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(frame);
+        }
+    }
+
+    private static async Task<int> ExchangeAsync(IReadOnlyList<IPEndPoint> upstreams, TimeSpan timeout, ReadOnlyMemory<byte> query, Memory<byte> frame, Memory<byte> reply, bool fullReply, CancellationToken cancellationToken)
+    {
+        var outgoing = frame[2..];
+        var clientId = BinaryPrimitives.ReadUInt16BigEndian(query.Span);
         foreach (var upstream in upstreams)
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -50,7 +67,7 @@ internal static class UpstreamExchange
                 var length = await UdpAsync(upstream, outgoing, reply, deadline.Token).ConfigureAwait(false);
                 if (fullReply && (reply.Span[2] & 0x02) != 0)
                 {
-                    length = await TcpAsync(upstream, outgoing, reply, deadline.Token).ConfigureAwait(false);
+                    length = await TcpAsync(upstream, frame, reply, deadline.Token).ConfigureAwait(false);
                 }
 
                 if (length > 0)
@@ -59,7 +76,7 @@ internal static class UpstreamExchange
                     // the client gets its own ID and its own question bytes back (specification.md §15.1), even
                     // from an upstream that lower-cases names or drops the 0x20 pattern.
                     BinaryPrimitives.WriteUInt16BigEndian(reply.Span, clientId);
-                    query.Span[HeaderLength..QuestionEnd(query.Span)].CopyTo(reply.Span[HeaderLength..]);
+                    query.Span[DnsWire.HeaderLength..QuestionEnd(query.Span)].CopyTo(reply.Span[DnsWire.HeaderLength..]);
                     return length;
                 }
             }
@@ -85,7 +102,7 @@ internal static class UpstreamExchange
             return false;
         }
 
-        for (var i = HeaderLength; i < end; i++)
+        for (var i = DnsWire.HeaderLength; i < end; i++)
         {
             int a = query[i], b = reply[i];
             if (a != b && ((a | 0x20) != (b | 0x20) || (uint)((a | 0x20) - 'a') > 'z' - 'a'))
@@ -99,61 +116,44 @@ internal static class UpstreamExchange
         return reply.Slice(end - 4, 4).SequenceEqual(query.Slice(end - 4, 4));
     }
 
-    /// <summary>Where the first question (an uncompressed name, type, class) ends; -1 when there is none.</summary>
+    /// <summary>Where the one question (an uncompressed name, type, class) ends; -1 when there is not exactly one.</summary>
     private static int QuestionEnd(ReadOnlySpan<byte> message)
     {
-        if (message.Length < HeaderLength || BinaryPrimitives.ReadUInt16BigEndian(message[4..]) != 1)
-        {
-            return -1;
-        }
-
-        var offset = HeaderLength;
-        while (offset < message.Length)
-        {
-            int length = message[offset];
-            if (length > 63)
-            {
-                return -1;
-            }
-
-            offset += length + 1;
-            if (length == 0)
-            {
-                return offset + 4 <= message.Length ? offset + 4 : -1;
-            }
-        }
-
-        return -1;
+        Span<char> name = stackalloc char[DnsQuery.MaxNameTextLength];
+        scoped var reader = new DnsMessageReader(message);
+        return reader.QuestionCount == 1 && reader.TryReadName(name, out _, allowCompression: false) && reader.TryReadTypeAndClass(out _, out _)
+            ? reader.Position
+            : -1;
     }
 
-    private static void NewId(byte[] query) => BinaryPrimitives.WriteUInt16BigEndian(query, (ushort)RandomNumberGenerator.GetInt32(0x10000));
+    private static void NewId(Span<byte> query) => BinaryPrimitives.WriteUInt16BigEndian(query, (ushort)RandomNumberGenerator.GetInt32(0x10000));
 
-    private static async Task<int> UdpAsync(IPEndPoint upstream, byte[] query, Memory<byte> reply, CancellationToken token)
+    private static async Task<int> UdpAsync(IPEndPoint upstream, Memory<byte> query, Memory<byte> reply, CancellationToken token)
     {
-        NewId(query);
+        NewId(query.Span);
         using var socket = new Socket(upstream.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         await socket.ConnectAsync(upstream, token).ConfigureAwait(false);
         await socket.SendAsync(query, SocketFlags.None, token).ConfigureAwait(false);
         while (true)
         {
             var length = await socket.ReceiveAsync(reply, SocketFlags.None, token).ConfigureAwait(false);
-            if (IsReplyTo(reply.Span[..length], query))
+            if (IsReplyTo(reply.Span[..length], query.Span))
             {
                 return length;
             }
         }
     }
 
-    private static async Task<int> TcpAsync(IPEndPoint upstream, byte[] query, Memory<byte> reply, CancellationToken token)
+    /// <summary>Asks over TCP: <paramref name="frame"/> is the query after its two-byte length (RFC 7766 §8).</summary>
+    private static async Task<int> TcpAsync(IPEndPoint upstream, Memory<byte> frame, Memory<byte> reply, CancellationToken token)
     {
-        NewId(query);
+        var query = frame[2..];
+        NewId(query.Span);
         using var socket = new Socket(upstream.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(upstream, token).ConfigureAwait(false);
-        var frame = new byte[2 + query.Length];
-        BinaryPrimitives.WriteUInt16BigEndian(frame, (ushort)query.Length);
-        query.CopyTo(frame, 2);
         await socket.SendAsync(frame, SocketFlags.None, token).ConfigureAwait(false);
-        var prefix = frame.AsMemory(0, 2);
+        // The reply's length prefix is read into the reply buffer's first two bytes, then overwritten by the reply.
+        var prefix = reply[..2];
         while (await ReadExactlyAsync(socket, prefix, token).ConfigureAwait(false))
         {
             var length = BinaryPrimitives.ReadUInt16BigEndian(prefix.Span);
@@ -162,7 +162,7 @@ internal static class UpstreamExchange
                 break;
             }
 
-            if (IsReplyTo(reply.Span[..length], query))
+            if (IsReplyTo(reply.Span[..length], query.Span))
             {
                 return length;
             }

@@ -20,7 +20,7 @@ namespace KubeDns.Records.Serving;
 /// cap below its pool size made it reconnect endlessly: docs/server.md has the measurement). A connection is mid-query
 /// from the moment a whole query has arrived until its answer is written; waiting for a query, or for the rest of one,
 /// is idle, so a client that trickles bytes (slowloris) holds nothing. Idle time runs from the last answer written (or
-/// the accept). Compiled into each engine's assembly, like <see cref="DnsServerMetrics"/>. Admission takes a lock and,
+/// the accept). Admission takes a lock and,
 /// when full, scans the table; the per-query marks are two interlocked writes.
 /// </summary>
 internal sealed class TcpConnectionTable(int maxConnections, int maxPerClient, DnsServerMetrics? metrics)

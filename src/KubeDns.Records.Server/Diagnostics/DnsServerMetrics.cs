@@ -3,9 +3,9 @@ using System.Diagnostics.Metrics;
 namespace KubeDns.Records.Diagnostics;
 
 /// <summary>
-/// The counters a DNS server engine keeps, published as observable instruments on a <see cref="Meter"/>: answering a
-/// query costs one <see cref="Interlocked.Increment(ref long)"/>, and the totals are read only when a listener
-/// collects. Compiled into each engine's assembly (KubeDns.Records.Server, KubeDns.Records.ArSoft), which names the meter.
+/// The counters the server keeps, published as observable instruments on a <see cref="Meter"/>: answering a query
+/// costs one <see cref="Interlocked.Increment(ref long)"/>, and the totals are read only when a listener collects. The
+/// server names the meter (<c>KubeDnsServer.MeterName</c>).
 /// </summary>
 internal sealed class DnsServerMetrics : IDisposable
 {

@@ -6,7 +6,7 @@ using System.Net.Sockets;
 namespace KubeDns.Records.Forwarding;
 
 /// <summary>
-/// The clients that may have queries forwarded upstream (both engines and the tool compile this file). Parsed once
+/// The clients that may have queries forwarded upstream (the tool checks its option with this parser too). Parsed once
 /// into a compact form: every network as a 128-bit address and mask, IPv4 as IPv4-mapped IPv6 (RFC 4291 §2.5.5.2),
 /// so a client matches with a mask and a compare per network and no allocation.
 /// </summary>

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using KubeDns.Records.Diagnostics;
+using KubeDns.Records.Wire;
 
 namespace KubeDns.Records.Serving;
 
@@ -13,7 +14,7 @@ namespace KubeDns.Records.Serving;
 /// retries over TCP (RFC 7766 §5), which cannot be spoofed, and still gets its answer; the others are dropped.
 /// <para>
 /// An answer is identified by the client's network (/24 for IPv4, /56 for IPv6, the prefixes one site usually holds)
-/// and what the response says, read from the response itself, so both engines key alike: a positive answer by its
+/// and what the response says, read from the response itself (so whatever wrote it, the key is the same): a positive answer by its
 /// question name and type; NXDOMAIN and NODATA by the zone, the owner of the first authority record (the SOA, RFC 2308
 /// §3), so random names under one zone count as one answer; any other code by the code alone.
 /// </para>
@@ -22,7 +23,7 @@ namespace KubeDns.Records.Serving;
 /// held by another takes it over with a full allowance, so a collision lets answers through rather than suppressing
 /// someone else's. Each bucket is a generic cell rate account (a token bucket with a one-second window): it allows a
 /// burst of <c>rate</c> answers and then one every 1/<c>rate</c> seconds. Deciding takes one striped lock and
-/// allocates nothing. Compiled into each engine's assembly, like <see cref="DnsServerMetrics"/>.
+/// allocates nothing.
 /// </para>
 /// </summary>
 internal sealed class ResponseRateLimiter
@@ -42,10 +43,8 @@ internal sealed class ResponseRateLimiter
     /// <summary>The IPv6 prefix that counts as one client (BIND's ipv6-prefix-length, Knot's default).</summary>
     public const int IPv6PrefixLength = 56;
 
-    private const int HeaderLength = 12;
     private const int BucketBits = 16;
     private const int StripeCount = 256;
-    private const int MaxNameLength = 255;
     private const ulong FnvOffset = 0xCBF2_9CE4_8422_2325UL;
     private const ulong FnvPrime = 0x0000_0100_0000_01B3UL;
 
@@ -100,7 +99,7 @@ internal sealed class ResponseRateLimiter
 
     /// <summary>
     /// Checks the options behind a limiter: null when they are valid, else what is wrong, with the value, and in
-    /// <paramref name="option"/> which option (as both engines' options classes name it).
+    /// <paramref name="option"/> which option (as <c>KubeDnsServerOptions</c> names it).
     /// </summary>
     public static string? Check(int rate, int slip, TimeProvider? time, out string option)
     {
@@ -191,93 +190,41 @@ internal sealed class ResponseRateLimiter
     /// </summary>
     public static int WriteSlip(Span<byte> response)
     {
-        if (response.Length < HeaderLength)
+        if (response.Length < DnsWire.HeaderLength)
         {
             return 0;
         }
 
-        var questions = BinaryPrimitives.ReadUInt16BigEndian(response[4..]);
-        var length = HeaderLength;
-        if (questions > 0 && SkipName(response, HeaderLength) is var end and > 0 && end + 4 <= response.Length)
-        {
-            length = end + 4;
-        }
-
+        var reader = new DnsMessageReader(response);
+        var length = reader.QuestionCount > 0 && reader.TrySkipQuestion() ? reader.Position : DnsWire.HeaderLength;
         response[2] |= 0x02;
-        BinaryPrimitives.WriteUInt16BigEndian(response[4..], (ushort)(length > HeaderLength ? 1 : 0));
-        response[6..HeaderLength].Clear();
+        BinaryPrimitives.WriteUInt16BigEndian(response[4..], (ushort)(length > DnsWire.HeaderLength ? 1 : 0));
+        response[6..DnsWire.HeaderLength].Clear();
         return length;
     }
 
     private static UInt128 Mapped(uint address) => new(0, 0xFFFF_0000_0000UL | address);
 
     /// <summary>
-    /// The end of the name at <paramref name="offset"/> (past its terminating zero or its first compression pointer,
-    /// RFC 1035 §4.1.4), or -1 when it runs past the message.
-    /// </summary>
-    private static int SkipName(ReadOnlySpan<byte> message, int offset)
-    {
-        while (offset < message.Length)
-        {
-            var length = message[offset];
-            if (length == 0)
-            {
-                return offset + 1;
-            }
-
-            if ((length & 0xC0) != 0)
-            {
-                return offset + 2 <= message.Length ? offset + 2 : -1;
-            }
-
-            offset += 1 + length;
-        }
-
-        return -1;
-    }
-
-    /// <summary>
-    /// Folds the name at <paramref name="offset"/> into <paramref name="hash"/> (FNV-1a over its labels, ASCII letters
-    /// folded to lower case, as names compare, RFC 4343), following compression pointers; false when it is malformed.
+    /// Folds the name at <paramref name="offset"/> into <paramref name="hash"/> (FNV-1a over its uncompressed wire form,
+    /// ASCII letters folded to lower case, as names compare, RFC 4343; length octets are below 64, never letters);
+    /// false when it is not a name (<see cref="DnsMessageReader"/> decides).
     /// </summary>
     private static bool HashName(ReadOnlySpan<byte> message, int offset, ref ulong hash)
     {
-        var read = 0;
-        for (var hops = 0; offset < message.Length;)
+        Span<byte> name = stackalloc byte[DnsQuery.MaxNameLength];
+        scoped var reader = new DnsMessageReader(message, offset);
+        if (!reader.TryCopyName(name, out var length))
         {
-            var length = message[offset];
-            if ((length & 0xC0) == 0xC0)
-            {
-                // A pointer always points back in the messages this server writes; the bound stops a loop regardless.
-                if (offset + 1 >= message.Length || ++hops > 64)
-                {
-                    return false;
-                }
-
-                offset = ((length & 0x3F) << 8) | message[offset + 1];
-                continue;
-            }
-
-            if (length > 63 || offset + 1 + length > message.Length || (read += 1 + length) > MaxNameLength)
-            {
-                return false;
-            }
-
-            hash = (hash ^ length) * FnvPrime;
-            if (length == 0)
-            {
-                return true;
-            }
-
-            foreach (var b in message.Slice(offset + 1, length))
-            {
-                hash = (hash ^ (b is >= (byte)'A' and <= (byte)'Z' ? (byte)(b | 0x20) : b)) * FnvPrime;
-            }
-
-            offset += 1 + length;
+            return false;
         }
 
-        return false;
+        foreach (var b in name[..length])
+        {
+            hash = (hash ^ (b is >= (byte)'A' and <= (byte)'Z' ? (byte)(b | 0x20) : b)) * FnvPrime;
+        }
+
+        return true;
     }
 
     /// <summary>The finaliser of splitmix64: spreads every input bit over the whole word.</summary>
@@ -295,21 +242,23 @@ internal sealed class ResponseRateLimiter
         var name = FnvOffset;
         var kind = Kind.Error;
         var detail = 0;
-        if (response.Length >= HeaderLength)
+        if (response.Length >= DnsWire.HeaderLength)
         {
             var code = response[3] & 0x0F;
-            var answers = BinaryPrimitives.ReadUInt16BigEndian(response[6..]);
-            var questionEnd = BinaryPrimitives.ReadUInt16BigEndian(response[4..]) > 0 ? SkipName(response, HeaderLength) : -1;
-            if (code == 0 && answers > 0 && questionEnd > 0 && questionEnd + 4 <= response.Length && HashName(response, HeaderLength, ref name))
+            var reader = new DnsMessageReader(response);
+            var answers = reader.AnswerCount;
+            var type = RecordType.None;
+            var hasQuestion = reader.QuestionCount > 0 && reader.TrySkipName() && reader.TryReadTypeAndClass(out type, out _);
+            if (code == 0 && answers > 0 && hasQuestion && HashName(response, DnsWire.HeaderLength, ref name))
             {
                 kind = Kind.Answer;
-                detail = BinaryPrimitives.ReadUInt16BigEndian(response[questionEnd..]);
+                detail = (int)type;
             }
             else if (code is 0 or 3)
             {
                 kind = code == 0 ? Kind.NoData : Kind.NxDomain;
                 name = FnvOffset;
-                if (questionEnd > 0 && ZoneOffset(response, questionEnd + 4, answers) is var zone and > 0 && !HashName(response, zone, ref name))
+                if (hasQuestion && ZoneOffset(response, reader.Position, answers) is var zone and > 0 && !HashName(response, zone, ref name))
                 {
                     name = FnvOffset;
                 }
@@ -329,24 +278,21 @@ internal sealed class ResponseRateLimiter
     /// <summary>Where the owner of the first authority record starts, past <paramref name="answers"/> records; -1 when there is none.</summary>
     private static int ZoneOffset(ReadOnlySpan<byte> response, int offset, int answers)
     {
-        if (offset > response.Length || BinaryPrimitives.ReadUInt16BigEndian(response[8..]) == 0)
+        var reader = new DnsMessageReader(response, offset);
+        if (reader.AuthorityCount == 0 || !reader.TrySkip(0))
         {
             return -1;
         }
 
         for (var i = 0; i < answers; i++)
         {
-            // Owner, then type, class, TTL and RDLENGTH (RFC 1035 §4.1.3).
-            var end = SkipName(response, offset);
-            if (end < 0 || end + 10 > response.Length)
+            if (!reader.TrySkipRecord())
             {
                 return -1;
             }
-
-            offset = end + 10 + BinaryPrimitives.ReadUInt16BigEndian(response[(end + 8)..]);
         }
 
-        return offset < response.Length ? offset : -1;
+        return reader.Position < response.Length ? reader.Position : -1;
     }
 
     /// <summary>
