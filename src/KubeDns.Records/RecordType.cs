@@ -45,6 +45,12 @@ public enum RecordType : ushort
     /// <summary>EDNS(0) option pseudo-record (RFC 6891); a meta type, never a valid question.</summary>
     OPT = 41,
 
+    /// <summary>Transaction key (RFC 2930); a meta type, never a valid question.</summary>
+    TKEY = 249,
+
+    /// <summary>Transaction signature (RFC 8945); a meta type, never a valid question.</summary>
+    TSIG = 250,
+
     /// <summary>Incremental zone transfer (RFC 1995); refused by servers.</summary>
     IXFR = 251,
 

@@ -35,6 +35,58 @@ public static class DnsName
     public static bool TryParse(ReadOnlySpan<char> text, Span<char> destination, out int charsWritten, [NotNullWhen(false)] out string? problem)
     {
         charsWritten = 0;
+        Span<byte> wire = stackalloc byte[DnsQuery.MaxNameLength];
+        if (!TryParseToWire(text, wire, out var wireLength, out var absolute, out problem))
+        {
+            return false;
+        }
+
+        // The text form: every label's octets by FromOctet, a dot after each label but a relative name's last, and
+        // the root alone as ".".
+        var needed = wireLength == 1 ? 1 : wireLength - (absolute ? 1 : 2);
+        if (needed > destination.Length)
+        {
+            problem = string.Create(CultureInfo.InvariantCulture, $"does not fit the {destination.Length}-character destination ({DnsQuery.MaxNameTextLength} hold any name)");
+            return false;
+        }
+
+        var written = 0;
+        for (var at = 0; wire[at] != 0; at += wire[at] + 1)
+        {
+            foreach (var b in wire.Slice(at + 1, wire[at]))
+            {
+                destination[written++] = FromOctet(b);
+            }
+
+            if (written < needed)
+            {
+                destination[written++] = '.';
+            }
+        }
+
+        if (wireLength == 1)
+        {
+            destination[written++] = '.';
+        }
+
+        charsWritten = written;
+        return true;
+    }
+
+    /// <summary>
+    /// Reads a name in presentation format (the rules of <see cref="TryParse"/>) into its uncompressed wire form
+    /// (RFC 1035 §3.1): length-prefixed labels and the root's zero octet; a relative name is taken as absolute.
+    /// </summary>
+    /// <param name="text">The name as typed.</param>
+    /// <param name="destination">Where the wire form goes; <see cref="DnsQuery.MaxNameLength"/> octets hold any name.</param>
+    /// <param name="length">The wire form's length; 0 on failure.</param>
+    /// <param name="absolute">Whether the text ended in an unescaped dot (or was the root).</param>
+    /// <param name="problem">What is wrong, as <see cref="TryParse"/> says it; null on success.</param>
+    /// <returns>True when the text is a name and its wire form fits <paramref name="destination"/>.</returns>
+    internal static bool TryParseToWire(ReadOnlySpan<char> text, Span<byte> destination, out int length, out bool absolute, [NotNullWhen(false)] out string? problem)
+    {
+        length = 0;
+        absolute = false;
         if (text.IsEmpty)
         {
             problem = "is empty";
@@ -43,10 +95,11 @@ public static class DnsName
 
         // The root is the one name that is a dot alone (RFC 1035 §5.1): no label, nothing to read.
         var root = text is ".";
+        var endsInSeparator = root;
 
-        // The wire form counts a length octet per label and the root's zero octet (RFC 1035 §3.1).
-        var nameOctets = 1;
-        var written = 0;
+        // Octets past the destination are counted, not written, so a name over 255 octets is reported as such.
+        var nameOctets = 0;
+        var labelAt = 0;
         var labelLength = 0;
         var labelStart = 0;
         Span<byte> characterOctets = stackalloc byte[4];
@@ -60,17 +113,13 @@ public static class DnsName
                     return false;
                 }
 
-                if (written < destination.Length)
-                {
-                    destination[written] = '.';
-                }
-
-                written++;
                 labelLength = 0;
                 labelStart = i + 1;
+                endsInSeparator = true;
                 continue;
             }
 
+            endsInSeparator = false;
             if (!TryReadOctets(text, ref i, characterOctets, out var count, out problem))
             {
                 return false;
@@ -78,51 +127,50 @@ public static class DnsName
 
             if (labelLength == 0)
             {
-                nameOctets++;
+                // The wire form counts a length octet per label (RFC 1035 §3.1).
+                labelAt = nameOctets++;
             }
 
             foreach (var b in characterOctets[..count])
             {
-                if (written < destination.Length)
+                if (nameOctets < destination.Length)
                 {
-                    destination[written] = FromOctet(b);
+                    destination[nameOctets] = b;
                 }
 
-                written++;
+                nameOctets++;
             }
 
             labelLength += count;
-            nameOctets += count;
             if (labelLength > DnsLabels.MaxLabelLength && (i + 1 == text.Length || text[i + 1] == '.'))
             {
                 problem = DnsLabels.LabelTooLong(labelLength, labelStart + 1);
                 return false;
             }
-        }
 
-        if (root)
-        {
-            if (destination.Length > 0)
+            if (labelAt < destination.Length)
             {
-                destination[0] = '.';
+                destination[labelAt] = (byte)labelLength;
             }
-
-            written = 1;
         }
 
+        // The root's zero octet ends every name.
+        nameOctets++;
         if (nameOctets > DnsQuery.MaxNameLength)
         {
             problem = DnsLabels.NameTooLong(nameOctets);
             return false;
         }
 
-        if (written > destination.Length)
+        if (nameOctets > destination.Length)
         {
-            problem = string.Create(CultureInfo.InvariantCulture, $"does not fit the {destination.Length}-character destination ({DnsQuery.MaxNameTextLength} hold any name)");
+            problem = string.Create(CultureInfo.InvariantCulture, $"does not fit the {destination.Length}-octet destination ({DnsQuery.MaxNameLength} hold any name)");
             return false;
         }
 
-        charsWritten = written;
+        destination[nameOctets - 1] = 0;
+        length = nameOctets;
+        absolute = endsInSeparator;
         problem = null;
         return true;
     }

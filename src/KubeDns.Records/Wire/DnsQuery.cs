@@ -10,8 +10,8 @@ namespace KubeDns.Records.Wire;
 /// </summary>
 public readonly ref struct DnsQuery
 {
-    /// <summary>The DNS header length (RFC 1035 §4.1.1).</summary>
-    public const int HeaderLength = 12;
+    /// <summary>The header length, <see cref="DnsWire.HeaderLength"/>, under the name older callers use.</summary>
+    public const int HeaderLength = DnsWire.HeaderLength;
 
     /// <summary>The longest name in wire form (RFC 1035 §2.3.4).</summary>
     public const int MaxNameLength = 255;
@@ -56,7 +56,7 @@ public readonly ref struct DnsQuery
     public ushort Class { get; init; }
 
     /// <summary>The question as it appeared, name (possibly compressed, but never in a first question) type and class.</summary>
-    public ReadOnlySpan<byte> QuestionBytes => Message[HeaderLength..QuestionEnd];
+    public ReadOnlySpan<byte> QuestionBytes => Message[DnsWire.HeaderLength..QuestionEnd];
 
     /// <summary>True when the query carries an OPT record.</summary>
     public bool HasEdns { get; init; }
@@ -80,12 +80,12 @@ public readonly ref struct DnsQuery
     public static DnsQueryStatus TryRead(ReadOnlySpan<byte> message, Span<char> nameBuffer, out DnsQuery query)
     {
         query = default;
-        if (message.Length < HeaderLength)
+        if (message.Length < DnsWire.HeaderLength)
         {
             return DnsQueryStatus.TooShort;
         }
 
-        query = new DnsQuery(message, default, HeaderLength);
+        query = new DnsQuery(message, default, DnsWire.HeaderLength);
         if ((message[2] & 0x80) != 0)
         {
             return DnsQueryStatus.IsResponse;
@@ -97,7 +97,7 @@ public readonly ref struct DnsQuery
         }
 
         // The first name of a message has nothing before it to point at but the header: no compression there.
-        var offset = HeaderLength;
+        var offset = DnsWire.HeaderLength;
         if (!TryReadName(message, ref offset, nameBuffer, out var nameLength, allowPointers: false) || offset + 4 > message.Length)
         {
             return DnsQueryStatus.FormatError;

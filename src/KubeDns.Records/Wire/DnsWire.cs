@@ -10,13 +10,67 @@ namespace KubeDns.Records.Wire;
 [System.Runtime.CompilerServices.SkipLocalsInit]
 public static class DnsWire
 {
+    /// <summary>The DNS header length (RFC 1035 §4.1.1).</summary>
+    public const int HeaderLength = 12;
+
+    /// <summary>
+    /// The length of an OPT record without options (RFC 6891 §6.1.2): the root's zero octet, TYPE, CLASS, TTL and
+    /// RDLENGTH; the only OPT record this library writes.
+    /// </summary>
+    public const int OptRecordLength = 11;
+
+    /// <summary>
+    /// The UDP message size every client accepts (RFC 1035 §4.2.1), the limit without EDNS and the least any EDNS
+    /// payload size means (RFC 6891 §6.2.5).
+    /// </summary>
+    public const int MinUdpPayloadSize = 512;
+
+    /// <summary>The default and recommended EDNS UDP payload size (DNS Flag Day 2020).</summary>
+    public const int DefaultUdpPayloadSize = 1232;
+
     /// <summary>The largest DNS message (a TCP message's length is 16 bits, RFC 1035 §4.2.2).</summary>
     public const int MaxMessageLength = ushort.MaxValue;
 
-    private const int MinUdpPayloadSize = 512;
-    private const int OptRecordLength = 11;
+    // The header's flag bits (RFC 1035 §4.1.1, RFC 4035 §3.2.2), as the 16-bit word after the ID.
+    private const int ResponseFlag = 0x8000;
+    private const int AuthoritativeFlag = 0x0400;
+    private const int TruncatedFlag = 0x0200;
+    private const int RecursionDesiredFlag = 0x0100;
+    private const int RecursionAvailableFlag = 0x0080;
+    private const int CheckingDisabledFlag = 0x0010;
+
+    /// <summary>
+    /// The largest response a client can take (specification.md §15.3): over TCP <see cref="MaxMessageLength"/>;
+    /// over UDP 512 without EDNS, and otherwise the smaller of the client's payload size and ours, never below 512
+    /// (RFC 6891 §6.2.5). Every size decision of the library and its servers goes through this one function.
+    /// </summary>
+    /// <param name="transport">The transport the query arrived on.</param>
+    /// <param name="hasEdns">Whether the query carried an OPT record.</param>
+    /// <param name="clientPayloadSize">The client's UDP payload size from its OPT record (ignored without one).</param>
+    /// <param name="ourPayloadSize">Our payload size, <see cref="DnsWireOptions.MaxUdpPayloadSize"/>.</param>
+    /// <returns>The limit in bytes, from 512 to 65,535.</returns>
+    public static int ResponseLimit(DnsTransport transport, bool hasEdns, int clientPayloadSize, int ourPayloadSize) =>
+        transport == DnsTransport.Tcp ? MaxMessageLength
+        : hasEdns ? Math.Clamp(Math.Min(clientPayloadSize, ourPayloadSize), MinUdpPayloadSize, MaxMessageLength)
+        : MinUdpPayloadSize;
 
     /// <summary>Answers one query.</summary>
+    /// <remarks>
+    /// The decision, in this order, the first that applies winning (specification.md §15.1, the one place these rules
+    /// are implemented; every server and adapter calls this):
+    /// <code>
+    ///  1. shorter than 12 bytes, or QR = 1              Drop (no reply: a server never answers a response)
+    ///  2. malformed body, or QDCOUNT other than 1       FORMERR, the header alone (ID, opcode, RD copied)
+    ///  3. opcode other than QUERY (0)                   NOTIMP   } with the question echoed,
+    ///  4. EDNS version above 0                          BADVERS  } no records, and OPT when
+    ///  5. question type OPT, TKEY or TSIG (meta types)  FORMERR  } the query had one
+    ///  6. class other than IN, or type AXFR or IXFR     REFUSED  }
+    ///  7. outside every zone, or a reverse name no cluster object owns, with FallThrough
+    ///                                                   Forward (nothing written; the host asks its upstream)
+    ///  8. otherwise the snapshot's answer, fitted to ResponseLimit (specification.md §15.3): additional records
+    ///     dropped first, then whole RRsets with TC over UDP; over TCP an answer that does not fit is SERVFAIL.
+    /// </code>
+    /// </remarks>
     /// <param name="snapshot">The cluster state to answer from.</param>
     /// <param name="query">The query message (without the TCP length prefix).</param>
     /// <param name="destination">Where the response is written; 65,535 bytes always suffice, 512 for UDP without EDNS.</param>
@@ -38,10 +92,7 @@ public static class DnsWire
                 return HeaderOnly(query, destination, ResponseCode.FormatError);
         }
 
-        var limit = transport == DnsTransport.Tcp
-            ? MaxMessageLength
-            : q.HasEdns ? Math.Max(MinUdpPayloadSize, Math.Min(q.UdpPayloadSize, options.MaxUdpPayloadSize)) : MinUdpPayloadSize;
-        limit = Math.Min(limit, destination.Length);
+        var limit = Math.Min(ResponseLimit(transport, q.HasEdns, q.UdpPayloadSize, options.MaxUdpPayloadSize), destination.Length);
         var writer = new DnsMessageWriter(destination, limit - (q.HasEdns ? OptRecordLength : 0));
 
         if (q.Opcode != 0)
@@ -55,7 +106,7 @@ public static class DnsWire
             return Refuse(ref writer, q, destination, ResponseCode.BadVersion, options);
         }
 
-        if (q.Type is RecordType.OPT or (RecordType)249 or (RecordType)250)
+        if (q.Type is RecordType.OPT or RecordType.TKEY or RecordType.TSIG)
         {
             // OPT, TKEY and TSIG are meta types, never questions (RFC 6895 §3.1).
             return Refuse(ref writer, q, destination, ResponseCode.FormatError, options);
@@ -137,6 +188,77 @@ public static class DnsWire
         return Refuse(ref writer, q, destination, code, options);
     }
 
+    /// <summary>
+    /// Writes a query message from its fields (RFC 1035 §4.1): the header with QR = 0, the question
+    /// <see cref="DnsQueryFields.QuestionCount"/> times, uncompressed, and with <see cref="DnsQueryFields.HasEdns"/>
+    /// one OPT record. Used to turn a query another library parsed into bytes for <see cref="TryRespond"/>, and to
+    /// build queries for an upstream. Never throws and allocates nothing.
+    /// </summary>
+    /// <param name="fields">The header, question and EDNS fields.</param>
+    /// <param name="destination">Where the message is written.</param>
+    /// <param name="bytesWritten">The message's length; 0 when it was not written.</param>
+    /// <returns>
+    /// False, with nothing meaningful written, when <see cref="DnsQueryFields.Name"/> is not a name
+    /// (<see cref="DnsName.TryParse"/> says why) or the message does not fit <paramref name="destination"/>.
+    /// </returns>
+    public static bool TryWriteQuery(scoped in DnsQueryFields fields, Span<byte> destination, out int bytesWritten)
+    {
+        bytesWritten = 0;
+        Span<byte> name = stackalloc byte[DnsQuery.MaxNameLength];
+        if (!DnsName.TryParseToWire(fields.Name, name, out var nameLength, out _, out _))
+        {
+            return false;
+        }
+
+        var count = Math.Clamp(fields.QuestionCount, 0, ushort.MaxValue);
+        var flags = ((fields.Opcode & 0xF) << 11) | (fields.RecursionDesired ? RecursionDesiredFlag : 0) | (fields.CheckingDisabled ? CheckingDisabledFlag : 0);
+        var writer = new DnsMessageWriter(destination, MaxMessageLength - (fields.HasEdns ? OptRecordLength : 0));
+        if (!writer.TryWriteUInt16(fields.Id) || !writer.TryWriteUInt16(flags) || !writer.TryWriteUInt16(count)
+            || !writer.TryWriteUInt16(0) || !writer.TryWriteUInt16(0) || !writer.TryWriteUInt16(fields.HasEdns ? 1 : 0))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            if (!writer.TryWriteBytes(name[..nameLength]) || !writer.TryWriteUInt16((ushort)fields.Type) || !writer.TryWriteUInt16(fields.Class))
+            {
+                return false;
+            }
+        }
+
+        var length = writer.Position;
+        if (fields.HasEdns)
+        {
+            if (length + OptRecordLength > destination.Length)
+            {
+                return false;
+            }
+
+            WriteOpt(destination[length..], fields.UdpPayloadSize, 0, fields.EdnsVersion, fields.DnssecOk);
+            length += OptRecordLength;
+        }
+
+        bytesWritten = length;
+        return true;
+    }
+
+    /// <summary>
+    /// An OPT record without options (RFC 6891 §6.1.2): root owner, TYPE 41, CLASS = the UDP payload size, TTL =
+    /// extended RCODE, version and DO, RDLENGTH 0. <paramref name="destination"/> holds <see cref="OptRecordLength"/> bytes.
+    /// </summary>
+    private static void WriteOpt(Span<byte> destination, ushort payloadSize, int extendedCode, byte version, bool dnssecOk)
+    {
+        destination[0] = 0;
+        BinaryPrimitives.WriteUInt16BigEndian(destination[1..], (ushort)RecordType.OPT);
+        BinaryPrimitives.WriteUInt16BigEndian(destination[3..], payloadSize);
+        destination[5] = (byte)extendedCode;
+        destination[6] = version;
+        destination[7] = (byte)(dnssecOk ? 0x80 : 0);
+        destination[8] = 0;
+        BinaryPrimitives.WriteUInt16BigEndian(destination[9..], 0);
+    }
+
     /// <summary>A header and question with an error code and no records.</summary>
     private static DnsRespondResult Refuse(ref DnsMessageWriter writer, scoped DnsQuery q, Span<byte> destination, ResponseCode code, in DnsWireOptions options)
     {
@@ -158,8 +280,8 @@ public static class DnsWire
     /// </remarks>
     private static bool TryWriteHeaderAndQuestion(ref DnsMessageWriter writer, scoped DnsQuery q, ResponseCode code, bool authoritative, bool recursionAvailable)
     {
-        var flags = 0x8000 | (q.Opcode << 11) | (authoritative ? 0x0400 : 0) | (q.RecursionDesired ? 0x0100 : 0)
-            | (recursionAvailable ? 0x0080 : 0) | (q.CheckingDisabled ? 0x0010 : 0) | ((int)code & 0xF);
+        var flags = ResponseFlag | (q.Opcode << 11) | (authoritative ? AuthoritativeFlag : 0) | (q.RecursionDesired ? RecursionDesiredFlag : 0)
+            | (recursionAvailable ? RecursionAvailableFlag : 0) | (q.CheckingDisabled ? CheckingDisabledFlag : 0) | ((int)code & 0xF);
         if (!writer.TryWriteUInt16(q.Id) || !writer.TryWriteUInt16(flags) || !writer.TryWriteUInt16(1)
             || !writer.TryWriteUInt16(0) || !writer.TryWriteUInt16(0) || !writer.TryWriteUInt16(0)
             || !writer.TryWriteBytes(q.QuestionBytes))
@@ -167,7 +289,7 @@ public static class DnsWire
             return false;
         }
 
-        writer.RegisterName(DnsQuery.HeaderLength, q.Name);
+        writer.RegisterName(HeaderLength, q.Name);
         return true;
     }
 
@@ -217,7 +339,7 @@ public static class DnsWire
             }
 
             var ownerAt = writer.Position;
-            var pointer = byQuery ? DnsQuery.HeaderLength : sameOwner && previousOwnerAt >= 0 ? previousOwnerAt : -1;
+            var pointer = byQuery ? HeaderLength : sameOwner && previousOwnerAt >= 0 ? previousOwnerAt : -1;
             if (!writer.TryWriteRecord(record, owner, pointer))
             {
                 if (wholeRRsets)
@@ -262,16 +384,8 @@ public static class DnsWire
         var length = writer.Position;
         if (q.HasEdns)
         {
-            // OPT (RFC 6891 §6.1.2): root owner, TYPE 41, CLASS = our payload size, TTL = extended RCODE, version 0, DO.
-            var opt = destination[length..];
-            opt[0] = 0;
-            BinaryPrimitives.WriteUInt16BigEndian(opt[1..], (ushort)RecordType.OPT);
-            BinaryPrimitives.WriteUInt16BigEndian(opt[3..], (ushort)options.MaxUdpPayloadSize);
-            opt[5] = (byte)((int)code >> 4);
-            opt[6] = 0;
-            opt[7] = (byte)(q.DnssecOk ? 0x80 : 0);
-            opt[8] = 0;
-            BinaryPrimitives.WriteUInt16BigEndian(opt[9..], 0);
+            // Our payload size, the upper bits of the response code (RFC 6891 §6.1.3), version 0, DO copied.
+            WriteOpt(destination[length..], (ushort)options.MaxUdpPayloadSize, (int)code >> 4, 0, q.DnssecOk);
             length += OptRecordLength;
             additional++;
         }
@@ -281,7 +395,7 @@ public static class DnsWire
         BinaryPrimitives.WriteUInt16BigEndian(destination[10..], (ushort)additional);
         if (truncated)
         {
-            destination[2] |= 0x02;
+            destination[2] |= TruncatedFlag >> 8;
         }
 
         return new DnsRespondResult(DnsRespondStatus.Respond, code, length, truncated, externalTarget);
@@ -290,16 +404,16 @@ public static class DnsWire
     /// <summary>FORMERR for a message whose header is readable but whose body is not: ID, opcode and RD copied, no sections.</summary>
     private static DnsRespondResult HeaderOnly(ReadOnlySpan<byte> query, Span<byte> destination, ResponseCode code)
     {
-        if (destination.Length < DnsQuery.HeaderLength)
+        if (destination.Length < HeaderLength)
         {
             return new DnsRespondResult(DnsRespondStatus.DestinationTooSmall, code, 0, false, false);
         }
 
-        destination[..DnsQuery.HeaderLength].Clear();
+        destination[..HeaderLength].Clear();
         destination[0] = query[0];
         destination[1] = query[1];
         destination[2] = (byte)(0x80 | (query[2] & 0x79));
         destination[3] = (byte)((int)code & 0xF);
-        return new DnsRespondResult(DnsRespondStatus.Respond, code, DnsQuery.HeaderLength, false, false);
+        return new DnsRespondResult(DnsRespondStatus.Respond, code, HeaderLength, false, false);
     }
 }

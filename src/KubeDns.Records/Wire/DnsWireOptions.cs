@@ -3,16 +3,13 @@ namespace KubeDns.Records.Wire;
 /// <summary>How <see cref="DnsWire.TryRespond"/> answers (specification.md §15).</summary>
 public readonly record struct DnsWireOptions
 {
-    /// <summary>The default and recommended EDNS UDP payload size (DNS Flag Day 2020).</summary>
-    public const int DefaultUdpPayloadSize = 1232;
-
     private readonly int _maxUdpPayloadSize;
 
-    /// <summary>Our EDNS UDP payload size, advertised in OPT and the cap on UDP responses (512–65535; 0 means 1232).</summary>
+    /// <summary>Our EDNS UDP payload size, advertised in OPT and the cap on UDP responses (512–65535; 0 means <see cref="DnsWire.DefaultUdpPayloadSize"/>).</summary>
     public int MaxUdpPayloadSize
     {
-        get => _maxUdpPayloadSize == 0 ? DefaultUdpPayloadSize : _maxUdpPayloadSize;
-        init => _maxUdpPayloadSize = Math.Clamp(value, 512, ushort.MaxValue);
+        get => _maxUdpPayloadSize == 0 ? DnsWire.DefaultUdpPayloadSize : _maxUdpPayloadSize;
+        init => _maxUdpPayloadSize = Math.Clamp(value, DnsWire.MinUdpPayloadSize, DnsWire.MaxMessageLength);
     }
 
     /// <summary>Sets RA: true when the host forwards to an upstream.</summary>
