@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
-using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
 using ARSoft.Tools.Net.Dns.DynamicUpdate;
 using KubeDns.Records.Wire;
@@ -19,9 +17,9 @@ public sealed class KubeDnsQueryHandler
 {
     /// <summary>
     /// The largest query we hand the core: a header, one question of a 255-byte name (RFC 1035 §3.1) and an OPT record
-    /// (RFC 6891 §6.1.2); a query of more questions is only its header (FORMERR).
+    /// (RFC 6891 §6.1.2); more questions only make it FORMERR, so two are written at most.
     /// </summary>
-    private const int MaxQueryLength = DnsQuery.HeaderLength + DnsQuery.MaxNameLength + 4 + 11;
+    private const int MaxQueryLength = DnsWire.HeaderLength + (2 * (DnsQuery.MaxNameLength + 4)) + DnsWire.OptRecordLength;
 
     private readonly ClusterState _state;
     private readonly DnsWireOptions _options;
@@ -117,84 +115,49 @@ public sealed class KubeDnsQueryHandler
     }
 
     /// <summary>
-    /// The query in wire form for the core (RFC 1035 §4.1): ARSoft's header fields, its one question (the zone of an
-    /// UPDATE, RFC 2136 §2.3) and its OPT record. Answer and authority records are left out: the core only skips them.
+    /// The query in wire form for the core, written by <see cref="DnsWire.TryWriteQuery"/>: ARSoft's header fields, its
+    /// question (the zone of an UPDATE, RFC 2136 §2.3) and its OPT record. Answer and authority records are left out:
+    /// the core only skips them.
     /// </summary>
-    /// <remarks>
-    /// <code>
-    ///   ID | QR Opcode AA TC RD | RA Z AD CD RCODE | QDCOUNT | ANCOUNT | NSCOUNT | ARCOUNT
-    /// </code>
-    /// </remarks>
     private static int WriteQuery(DnsMessageBase query, Span<byte> destination)
     {
-        var (opcode, recursionDesired, checkingDisabled, questions) = query switch
+        var (opcode, recursionDesired, checkingDisabled, questions, question) = query switch
         {
-            DnsMessage message => ((int)message.OperationCode, message.IsRecursionDesired, message.IsCheckingDisabled, message.Questions.Count),
-            DnsUpdateMessage => ((int)OperationCode.Update, false, false, 1),
-            _ => (0, false, false, 0),
+            DnsMessage message => ((int)message.OperationCode, message.IsRecursionDesired, message.IsCheckingDisabled, message.Questions.Count, message.Questions.Count > 0 ? message.Questions[0] : null),
+            DnsUpdateMessage update => ((int)OperationCode.Update, false, false, 1, new DnsQuestion(update.ZoneName, ARSoft.Tools.Net.Dns.RecordType.Soa, RecordClass.INet)),
+            _ => (0, false, false, 0, null),
         };
         var edns = query.IsEDnsEnabled ? query.EDnsOptions : null;
-        var flags = (query.IsQuery ? 0 : 0x8000) | (opcode << 11) | (recursionDesired ? 0x0100 : 0) | (checkingDisabled ? 0x0010 : 0);
-        BinaryPrimitives.WriteUInt16BigEndian(destination, query.TransactionID);
-        BinaryPrimitives.WriteUInt16BigEndian(destination[2..], (ushort)flags);
-        BinaryPrimitives.WriteUInt16BigEndian(destination[4..], (ushort)questions);
-        destination[6..10].Clear();
-        BinaryPrimitives.WriteUInt16BigEndian(destination[10..], (ushort)(edns is null || questions != 1 ? 0 : 1));
-        if (questions != 1)
+        var fields = new DnsQueryFields
         {
-            return DnsQuery.HeaderLength;
+            Id = query.TransactionID,
+            Opcode = opcode,
+            RecursionDesired = recursionDesired,
+            CheckingDisabled = checkingDisabled,
+
+            // ARSoft's text form escapes as master files do (a dot inside a label as "\.", a byte above 126 as \DDD), which
+            // the core's name parser reads back to the same octets; ARSoft already decoded a byte above 127 as '?'.
+            Name = question?.Name.ToString() ?? ".",
+            Type = (Records.RecordType)(ushort)(question?.RecordType ?? 0),
+            Class = (ushort)(question?.RecordClass ?? RecordClass.INet),
+            QuestionCount = Math.Min(questions, 2),
+            HasEdns = edns is not null,
+            UdpPayloadSize = edns?.UdpPayloadSize ?? 0,
+            EdnsVersion = edns?.Version ?? 0,
+            DnssecOk = edns?.IsDnsSecOk ?? false,
+        };
+        if (!DnsWire.TryWriteQuery(fields, destination, out var length))
+        {
+            // A name over 255 octets, which ARSoft's reader lets through: no question, which the core answers FORMERR.
+            DnsWire.TryWriteQuery(new DnsQueryFields { Id = query.TransactionID, Opcode = opcode, QuestionCount = 0 }, destination, out length);
         }
 
-        var (name, type, recordClass) = query is DnsUpdateMessage update
-            ? (update.ZoneName, ARSoft.Tools.Net.Dns.RecordType.Soa, RecordClass.INet)
-            : (((DnsMessage)query).Questions[0].Name, ((DnsMessage)query).Questions[0].RecordType, ((DnsMessage)query).Questions[0].RecordClass);
-        var position = WriteName(name, destination, DnsQuery.HeaderLength);
-        if (position < 0 || position + 4 + (edns is null ? 0 : 11) > destination.Length)
+        if (!query.IsQuery)
         {
-            // Longer than a name may be (ARSoft follows up to 127 labels): the core reads the cut message as FORMERR.
-            return DnsQuery.HeaderLength;
+            // The writer writes queries; ARSoft hands on responses too, so QR is set again for the core to drop it.
+            destination[2] |= 0x80;
         }
 
-        BinaryPrimitives.WriteUInt16BigEndian(destination[position..], (ushort)type);
-        BinaryPrimitives.WriteUInt16BigEndian(destination[(position + 2)..], (ushort)recordClass);
-        position += 4;
-        if (edns is not null)
-        {
-            // OPT (RFC 6891 §6.1.2): root owner, TYPE 41, CLASS = payload size, TTL = extended RCODE, version, DO; no options.
-            var opt = destination[position..(position + 11)];
-            opt.Clear();
-            BinaryPrimitives.WriteUInt16BigEndian(opt[1..], (ushort)Records.RecordType.OPT);
-            BinaryPrimitives.WriteUInt16BigEndian(opt[3..], edns.UdpPayloadSize);
-            opt[6] = edns.Version;
-            opt[7] = (byte)(edns.IsDnsSecOk ? 0x80 : 0);
-            position += 11;
-        }
-
-        return position;
-    }
-
-    /// <summary>
-    /// A name label by label (RFC 1035 §3.1), uncompressed. ARSoft decoded each octet as an ASCII character (a byte above
-    /// 127 is already '?'), so each character is its octet again; a dot inside a label stays inside it.
-    /// </summary>
-    /// <returns>The position after the name, or -1 when it does not fit.</returns>
-    private static int WriteName(DomainName name, Span<byte> destination, int position)
-    {
-        foreach (var label in name.Labels)
-        {
-            if (position + 1 + label.Length >= destination.Length)
-            {
-                return -1;
-            }
-
-            destination[position++] = (byte)label.Length;
-            foreach (var c in label)
-            {
-                destination[position++] = c <= 0x7F ? (byte)c : (byte)'?';
-            }
-        }
-
-        destination[position++] = 0;
-        return position;
+        return length;
     }
 }

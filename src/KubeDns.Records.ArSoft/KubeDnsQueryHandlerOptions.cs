@@ -7,9 +7,9 @@ public sealed class KubeDnsQueryHandlerOptions
 {
     /// <summary>
     /// Our EDNS UDP payload size, advertised in OPT and the cap on UDP responses (512–65535). Default
-    /// <see cref="DnsWireOptions.DefaultUdpPayloadSize"/> (1232, DNS Flag Day 2020).
+    /// <see cref="DnsWire.DefaultUdpPayloadSize"/> (1232, DNS Flag Day 2020).
     /// </summary>
-    public int MaxUdpPayloadSize { get; set; } = DnsWireOptions.DefaultUdpPayloadSize;
+    public int MaxUdpPayloadSize { get; set; } = DnsWire.DefaultUdpPayloadSize;
 
     /// <summary>
     /// When true, queries for names outside every cluster zone (and reverse names no cluster object owns) are left
@@ -25,9 +25,9 @@ public sealed class KubeDnsQueryHandlerOptions
     /// <exception cref="ArgumentException">An option is invalid; the message names it and its value.</exception>
     public void Validate()
     {
-        if (MaxUdpPayloadSize is < 512 or > ushort.MaxValue)
+        if (MaxUdpPayloadSize is < DnsWire.MinUdpPayloadSize or > DnsWire.MaxMessageLength)
         {
-            throw new ArgumentException($"KubeDnsQueryHandlerOptions.MaxUdpPayloadSize: {MaxUdpPayloadSize} is not in 512..65535.", nameof(MaxUdpPayloadSize));
+            throw new ArgumentException($"KubeDnsQueryHandlerOptions.MaxUdpPayloadSize: {MaxUdpPayloadSize} is not in {DnsWire.MinUdpPayloadSize}..{DnsWire.MaxMessageLength}.", nameof(MaxUdpPayloadSize));
         }
     }
 

@@ -12,16 +12,22 @@ public sealed class KubeDnsQueryHandlerTests
 {
     private static readonly KubeDnsQueryHandler Handler = new(AdapterCluster.Create());
 
-    [Fact]
-    public void Respond_DottedLabelInZone_NxDomainWithAaAndSoa()
+    [Theory]
+    [InlineData("a.b")]
+    [InlineData("a\\b")]
+    [InlineData("a b")]
+    [InlineData("a;b")]
+    [InlineData("a\"b")]
+    [InlineData("a\u0001b")]
+    public void Respond_SpecialCharacterLabelInZone_NxDomainWithAaSoaAndLabelEchoed(string label)
     {
-        var response = Handler.Respond(Query(new DomainName(["a.b", "kiada", "svc", "cluster", "local"])), TransportProtocol.Udp);
+        var response = Handler.Respond(Query(new DomainName([label, "kiada", "svc", "cluster", "local"])), TransportProtocol.Udp);
 
         Assert.NotNull(response);
         Assert.Equal(ReturnCode.NxDomain, response.ReturnCode);
         Assert.True(response.IsAuthoritiveAnswer);
         Assert.Equal(ArSoftRecordType.Soa, Assert.Single(response.AuthorityRecords).RecordType);
-        Assert.Equal("a.b", Assert.Single(response.Questions).Name.Labels[0]);
+        Assert.Equal(label, Assert.Single(response.Questions).Name.Labels[0]);
     }
 
     [Fact]
