@@ -19,7 +19,7 @@ internal static class ArSoftReadmeHost
         builder.Services.AddKubeDnsRecords(o => o.Ttl = 5)
             .AddArSoftQueryHandler(o => o.FallThrough = true);   // names outside the cluster: your own handlers
         #endregion
-        var server = new DnsServer(Array.Empty<IServerTransport>());   // your server, as in the first snippet
+        var server = new DnsServer(new UdpServerTransport(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0)));   // yours; never started here
         #region sample
         using var host = builder.Build();
         server.QueryReceived += host.Services.GetRequiredService<KubeDnsQueryHandler>().OnQueryReceivedAsync;
