@@ -19,7 +19,8 @@
 #   RUNS [5]            dnsperf runs per server and transport
 #   DURATION [15]       seconds per run (SECONDS is accepted too, as the issue names it)
 #   WARMUP [3]          seconds of unrecorded dnsperf load per server and transport before the runs (JIT, caches)
-#   ENGINES [native arsoft]  kubedns engines (--engine); a kubedns without --engine runs its default engine once
+#   ENGINES [default]   kubedns has one server since #16 (no --engine; the ARSoft engine is gone: ARSoft users host
+#                       KubeDns.Records.ArSoft themselves); "default" runs it once, an older kubedns may name engines
 #   NATIVE_FLAGS [--reuse-port]  extra serve flags for the native engine; the default gives each UDP receive loop its
 #                       own SO_REUSEPORT socket, as Knot does for its UDP workers (like for like)
 #   TRANSPORTS [udp tcp]
@@ -33,7 +34,7 @@ set -euo pipefail
 RUNS="${RUNS:-5}"
 WARMUP="${WARMUP:-3}"
 DURATION="${DURATION:-$(printenv SECONDS || echo 15)}"
-ENGINES="${ENGINES:-native arsoft}"
+ENGINES="${ENGINES:-default}"
 NATIVE_FLAGS="${NATIVE_FLAGS---reuse-port}"
 TRANSPORTS="${TRANSPORTS:-udp tcp}"
 CLIENTS="${CLIENTS:-4}"

@@ -1,63 +1,54 @@
-using System.Diagnostics.Metrics;
-using System.Net;
 using KubeDns.Records.ArSoft;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace KubeDns.Records;
 
-/// <summary>Adds the ARSoft.Tools.Net DNS server to a KubeDns.Records registration.</summary>
+/// <summary>Registers the ARSoft.Tools.Net query handler with a KubeDns.Records registration.</summary>
 public static class KubeDnsRecordsBuilderArSoftExtensions
 {
     /// <summary>
-    /// Registers a <see cref="ArSoftServer"/> on <paramref name="endpoint"/> (UDP and TCP) as an
-    /// <see cref="IHostedService"/>, so a generic host starts and stops it. Each call adds one server; a second call
-    /// with the same endpoint adds nothing. The server's meter comes from the container's <see cref="IMeterFactory"/>
-    /// when one is registered (the generic host registers one) and the options name none.
+    /// Registers one <see cref="KubeDnsQueryHandler"/> singleton over the registered <see cref="ClusterState"/>, for a
+    /// <c>DnsServer</c> of your own: <c>server.QueryReceived += provider.GetRequiredService&lt;KubeDnsQueryHandler&gt;().OnQueryReceivedAsync;</c>.
+    /// A second call registers nothing new; each call's <paramref name="configure"/> applies, in call order, to the
+    /// container's <see cref="KubeDnsQueryHandlerOptions"/>. The options are validated when the handler is created and
+    /// when a host starts.
     /// </summary>
     /// <param name="builder">The builder from <c>AddKubeDnsRecords</c>.</param>
-    /// <param name="endpoint">Where to listen; port 0 picks a free port.</param>
-    /// <param name="configure">Further server options (upstreams, limits).</param>
+    /// <param name="configure">Changes the handler's options (payload size, RA, fall-through).</param>
     /// <returns>The builder, for chaining.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="endpoint"/> is null.</exception>
-    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
-    public static IKubeDnsRecordsBuilder AddArSoftServer(this IKubeDnsRecordsBuilder builder, IPEndPoint endpoint, Action<ArSoftServerOptions>? configure = null)
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is null.</exception>
+    public static IKubeDnsRecordsBuilder AddArSoftQueryHandler(this IKubeDnsRecordsBuilder builder, Action<KubeDnsQueryHandlerOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(endpoint);
-        var options = new ArSoftServerOptions { Endpoint = endpoint };
-        configure?.Invoke(options);
-        options.Validate();
-
-        foreach (var descriptor in builder.Services)
+        var options = builder.Services.AddOptions<KubeDnsQueryHandlerOptions>();
+        if (configure is not null)
         {
-            if (descriptor.ServiceType == typeof(ServerRegistration) && descriptor.ImplementationInstance is ServerRegistration existing
-                && existing.Options.Endpoint.Equals(endpoint))
-            {
-                return builder;
-            }
+            options.Configure(configure);
         }
 
-        var registration = new ServerRegistration(options);
-        builder.Services.AddSingleton(registration);
-        builder.Services.AddSingleton<IHostedService>(provider =>
-            new ArSoftServerHostedService(registration.GetServer(provider.GetRequiredService<ClusterState>(), provider.GetService<IMeterFactory>())));
+        options.ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KubeDnsQueryHandlerOptions>, OptionsValidator>());
+        builder.Services.TryAddSingleton(static provider => new KubeDnsQueryHandler(
+            provider.GetRequiredService<ClusterState>(),
+            provider.GetRequiredService<IOptions<KubeDnsQueryHandlerOptions>>().Value));
         return builder;
     }
 
-    /// <summary>One registered server: its options, and the server once the container creates it.</summary>
-    internal sealed class ServerRegistration(ArSoftServerOptions options)
+    /// <summary>Validates through <see cref="KubeDnsQueryHandlerOptions.Validate"/>, so the container reports its message.</summary>
+    private sealed class OptionsValidator : IValidateOptions<KubeDnsQueryHandlerOptions>
     {
-        private readonly Lock _lock = new();
-        private ArSoftServer? _server;
-
-        public ArSoftServerOptions Options { get; } = options;
-
-        public ArSoftServer GetServer(ClusterState state, IMeterFactory? meterFactory)
+        public ValidateOptionsResult Validate(string? name, KubeDnsQueryHandlerOptions options)
         {
-            lock (_lock)
+            try
             {
-                return _server ??= new ArSoftServer(state, Options, meterFactory);
+                options.Validate();
+                return ValidateOptionsResult.Success;
+            }
+            catch (ArgumentException error)
+            {
+                return ValidateOptionsResult.Fail(error.Message);
             }
         }
     }

@@ -18,7 +18,7 @@ namespace KubeDns.Records.Tool;
 /// its clients are the kubelet's probes and a Prometheus scraper, each one GET per connection, so reading a request
 /// head, answering with <c>Connection: close</c> and closing is all HTTP it needs. Kestrel would bring the generic
 /// host's configuration and console logging into a tool whose standard output is a contract, and would tie the tool
-/// to the ASP.NET Core shared framework that only the optional ARSoft engine needs; HttpListener cannot bind port 0
+/// to the ASP.NET Core shared framework, which the tool does not otherwise need; HttpListener cannot bind port 0
 /// and matches URL prefixes rather than endpoints. Every connection is served on its own task with a deadline over the
 /// whole exchange, so a client that connects and sends nothing only holds its own connection, and the number of
 /// connections served at once is capped so a flood cannot grow memory without bound.

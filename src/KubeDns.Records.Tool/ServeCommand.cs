@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using KubeDns.Records.ArSoft;
 using KubeDns.Records.Kubernetes;
 using KubeDns.Records.Server;
 using Microsoft.Extensions.Logging;
@@ -11,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace KubeDns.Records.Tool;
 
 /// <summary>
-/// <c>kubedns serve</c>: a real DNS server on UDP and TCP: the native engine (default) or the ARSoft adapter. When it answers, it prints exactly
+/// <c>kubedns serve</c>: a real DNS server on UDP and TCP, <see cref="KubeDnsServer"/>. When it answers, it prints exactly
 /// one line to standard output, <c>listening on udp://ADDR:PORT tcp://ADDR:PORT</c>; everything else (warnings,
 /// reloads, <c>-v</c> query lines) goes to standard error. SIGINT or SIGTERM stops it with exit code 0; SIGHUP reloads the
 /// manifests.
@@ -50,12 +49,6 @@ internal static class ServeCommand
             Description = $"How long the manifest files must stay unchanged before a reload (--watch or SIGHUP) reads them, in milliseconds; default {ManifestFolderWatcher.DefaultQuietPeriod.TotalMilliseconds:0}.",
             HelpName = "MS",
         };
-        var engine = new Option<string>("--engine")
-        {
-            Description = "The server engine: native (default; answers from the core's wire layer) or arsoft (ARSoft.Tools.Net).",
-            DefaultValueFactory = _ => "native",
-            HelpName = "ENGINE",
-        }.OneOf("native", "arsoft");
         var health = new Option<string>("--health-listen")
         {
             Description = "Serve /health, /ready (200 once synced, else 503) and /metrics (Prometheus) over HTTP on this address.",
@@ -63,16 +56,16 @@ internal static class ServeCommand
         };
         var receivers = new Option<int?>("--udp-receivers")
         {
-            Description = "Native engine: UDP receive loops (threads); default one per core.",
+            Description = "UDP receive loops (threads); default one per core.",
             HelpName = "N",
         };
         var reusePort = new Option<bool>("--reuse-port")
         {
-            Description = "Native engine: one SO_REUSEPORT socket per UDP receive loop, so the kernel spreads datagrams across them.",
+            Description = "One SO_REUSEPORT socket per UDP receive loop, so the kernel spreads datagrams across them.",
         };
         var batch = new Option<int?>("--udp-batch")
         {
-            Description = "Native engine: datagrams per recvmmsg/sendmmsg call on Linux (1 turns batching off); default 32.",
+            Description = "Datagrams per recvmmsg/sendmmsg call on Linux (1 turns batching off); default 32.",
             HelpName = "N",
         };
         var tcpMax = new Option<int?>("--tcp-max-connections")
@@ -103,7 +96,6 @@ internal static class ServeCommand
         command.Options.Add(recursionAllow);
         command.Options.Add(watch);
         command.Options.Add(watchDebounce);
-        command.Options.Add(engine);
         command.Options.Add(health);
         command.Options.Add(receivers);
         command.Options.Add(reusePort);
@@ -121,7 +113,6 @@ internal static class ServeCommand
             result.GetValue(watch),
             result.GetValue(watchDebounce),
             cluster.Diagnostics(result, error),
-            result.GetValue(engine) == "arsoft",
             result.GetValue(health) is { } healthText ? ParseEndPoint(healthText, "--health-listen", defaultPort: null) : null,
             result.GetValue(receivers),
             result.GetValue(reusePort),
@@ -130,7 +121,7 @@ internal static class ServeCommand
             result.GetValue(tcpPerClient),
             result.GetValue(rrlRate),
             result.GetValue(rrlSlip),
-            // Absent: the engines' default list. Given, even empty: exactly the networks listed.
+            // Absent: the server's default list. Given, even empty: exactly the networks listed.
             result.GetResult(recursionAllow) is null ? null
                 : [.. (result.GetValue(recursionAllow) ?? []).SelectMany(a => a.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))]), output, error));
         return command;
@@ -139,7 +130,7 @@ internal static class ServeCommand
     private static async Task<int> RunAsync(Settings settings, TextWriter output, TextWriter error)
     {
         settings.Live.Validate(settings.Result, settings.Cluster, settings.Watch, serving: true);
-        ValidateEngineOptions(settings);
+        ValidateServerOptions(settings);
         var isLive = settings.Live.IsLive(settings.Result);
         if (isLive && settings.WatchDebounce is not null)
         {
@@ -179,7 +170,7 @@ internal static class ServeCommand
         // configuration, rather than ending the process (its default action, POSIX.1-2017 signal.h).
         using var sighup = HangupSignal.Register(Reload);
 
-        await using var server = Engine.Create(state, settings, settings.Diagnostics.IsVerbose ? (isTcp, remote, name, type, code, forwarded) => error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        await using var server = CreateServer(state, settings, settings.Diagnostics.IsVerbose ? (isTcp, remote, name, type, code, forwarded) => error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{DateTime.Now:HH:mm:ss.fff} {(isTcp ? "tcp" : "udp")} {remote} {QueryCommand.Absolute(name)} {Resolution.TypeText(type)} {Resolution.StatusText(code)}{(forwarded ? " (forwarded)" : string.Empty)}")) : null);
 
         try
@@ -259,13 +250,8 @@ internal static class ServeCommand
 
     /// <summary>Parses <c>127.0.0.1:5353</c>, <c>[::1]:5353</c>, or a host name or address alone when a default port is given.</summary>
     /// <exception cref="UsageException">The text is not an endpoint.</exception>
-    private static void ValidateEngineOptions(Settings settings)
+    private static void ValidateServerOptions(Settings settings)
     {
-        if (settings.ArSoft && (settings.UdpReceivers is not null || settings.ReusePort || settings.UdpBatchSize is not null))
-        {
-            throw new UsageException("--udp-receivers, --reuse-port and --udp-batch tune the native engine, not --engine arsoft");
-        }
-
         if (settings.UdpReceivers is < 1 or > 256)
         {
             throw new UsageException($"--udp-receivers: '{settings.UdpReceivers}' is not between 1 and 256");
@@ -381,7 +367,6 @@ internal static class ServeCommand
         bool Watch,
         int? WatchDebounce,
         Diagnostics Diagnostics,
-        bool ArSoft,
         IPEndPoint? Health,
         int? UdpReceivers,
         bool ReusePort,
@@ -392,99 +377,45 @@ internal static class ServeCommand
         int? RrlSlip,
         IReadOnlyList<string>? RecursionAllow);
 
-    /// <summary>The two engines behind one shape: start, stop, the bound endpoint.</summary>
-    private sealed class Engine : IAsyncDisposable
+    /// <summary>The server the settings describe, not started.</summary>
+    private static KubeDnsServer CreateServer(ClusterState state, Settings settings, Action<bool, IPEndPoint?, string, RecordType, ResponseCode, bool>? log)
     {
-        private readonly KubeDnsServer? _native;
-        private readonly ArSoftServer? _arsoft;
-
-        private Engine(KubeDnsServer? native, ArSoftServer? arsoft)
+        var options = new KubeDnsServerOptions
         {
-            _native = native;
-            _arsoft = arsoft;
+            Forwarder = settings.Upstreams.Count > 0 ? new UdpDnsForwarder(settings.Upstreams, TimeSpan.FromSeconds(2)) : null,
+        };
+        options.UdpReceivers = settings.UdpReceivers ?? options.UdpReceivers;
+        options.ReusePort = settings.ReusePort;
+        options.UdpBatchSize = settings.UdpBatchSize ?? options.UdpBatchSize;
+        options.MaxTcpConnections = settings.MaxTcpConnections ?? options.MaxTcpConnections;
+        options.MaxTcpConnectionsPerClient = settings.MaxTcpConnectionsPerClient ?? options.MaxTcpConnectionsPerClient;
+        options.ResponseRateLimit = settings.RrlRate ?? options.ResponseRateLimit;
+        options.ResponseRateLimitSlip = settings.RrlSlip ?? options.ResponseRateLimitSlip;
+        options.Endpoints.Clear();
+        options.Endpoints.Add(settings.Listen);
+        SetNetworks(options.RecursionAllowedNetworks, settings.RecursionAllow);
+        var server = new KubeDnsServer(state, options);
+        if (log is not null)
+        {
+            // The server gives the name in the core's text form; the log shows it as dig would (RFC 1035 §5.1).
+            server.QueryAnswered += (_, e) => log(e.IsTcp, e.RemoteEndPoint, Records.Wire.DnsName.Format(e.Name), e.Type, e.ResponseCode, e.Forwarded);
         }
 
-        public IPEndPoint? LocalEndPoint => _native?.LocalEndPoint ?? _arsoft?.LocalEndPoint;
+        return server;
+    }
 
-        public static Engine Create(ClusterState state, Settings settings, Action<bool, IPEndPoint?, string, RecordType, ResponseCode, bool>? log)
+    /// <summary>Replaces the server's default allow list when <c>--recursion-allow</c> was given.</summary>
+    private static void SetNetworks(IList<string> target, IReadOnlyList<string>? networks)
+    {
+        if (networks is null)
         {
-            if (settings.ArSoft)
-            {
-                var options = new ArSoftServerOptions { Endpoint = settings.Listen };
-                options.MaxTcpConnections = settings.MaxTcpConnections ?? options.MaxTcpConnections;
-                options.MaxTcpConnectionsPerClient = settings.MaxTcpConnectionsPerClient ?? options.MaxTcpConnectionsPerClient;
-                options.ResponseRateLimit = settings.RrlRate ?? options.ResponseRateLimit;
-                options.ResponseRateLimitSlip = settings.RrlSlip ?? options.ResponseRateLimitSlip;
-                foreach (var upstream in settings.Upstreams)
-                {
-                    options.Upstreams.Add(upstream);
-                }
-
-                SetNetworks(options.RecursionAllowedNetworks, settings.RecursionAllow);
-
-                var arsoft = new ArSoftServer(state, options);
-                if (log is not null)
-                {
-                    arsoft.QueryAnswered += (_, e) => log(e.IsTcp, e.RemoteEndPoint, e.Name, e.Type, e.ResponseCode, e.Forwarded);
-                }
-
-                return new Engine(null, arsoft);
-            }
-
-            var nativeOptions = new KubeDnsServerOptions
-            {
-                Forwarder = settings.Upstreams.Count > 0 ? new UdpDnsForwarder(settings.Upstreams, TimeSpan.FromSeconds(2)) : null,
-            };
-            nativeOptions.UdpReceivers = settings.UdpReceivers ?? nativeOptions.UdpReceivers;
-            nativeOptions.ReusePort = settings.ReusePort;
-            nativeOptions.UdpBatchSize = settings.UdpBatchSize ?? nativeOptions.UdpBatchSize;
-            nativeOptions.MaxTcpConnections = settings.MaxTcpConnections ?? nativeOptions.MaxTcpConnections;
-            nativeOptions.MaxTcpConnectionsPerClient = settings.MaxTcpConnectionsPerClient ?? nativeOptions.MaxTcpConnectionsPerClient;
-            nativeOptions.ResponseRateLimit = settings.RrlRate ?? nativeOptions.ResponseRateLimit;
-            nativeOptions.ResponseRateLimitSlip = settings.RrlSlip ?? nativeOptions.ResponseRateLimitSlip;
-            nativeOptions.Endpoints.Clear();
-            nativeOptions.Endpoints.Add(settings.Listen);
-            SetNetworks(nativeOptions.RecursionAllowedNetworks, settings.RecursionAllow);
-            var native = new KubeDnsServer(state, nativeOptions);
-            if (log is not null)
-            {
-                // The native engine gives the name in the core's text form; the log shows it as dig would (RFC 1035 §5.1).
-                native.QueryAnswered += (_, e) => log(e.IsTcp, e.RemoteEndPoint, Records.Wire.DnsName.Format(e.Name), e.Type, e.ResponseCode, e.Forwarded);
-            }
-
-            return new Engine(native, null);
+            return;
         }
 
-        public Task StartAsync() => _native?.StartAsync() ?? _arsoft!.StartAsync();
-
-        public Task StopAsync(CancellationToken token) => _native?.StopAsync(token) ?? _arsoft!.StopAsync(token);
-
-        public async ValueTask DisposeAsync()
+        target.Clear();
+        foreach (var network in networks)
         {
-            if (_native is not null)
-            {
-                await _native.DisposeAsync().ConfigureAwait(false);
-            }
-
-            if (_arsoft is not null)
-            {
-                await _arsoft.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-
-        /// <summary>Replaces the engine's default allow list when <c>--recursion-allow</c> was given.</summary>
-        private static void SetNetworks(IList<string> target, IReadOnlyList<string>? networks)
-        {
-            if (networks is null)
-            {
-                return;
-            }
-
-            target.Clear();
-            foreach (var network in networks)
-            {
-                target.Add(network);
-            }
+            target.Add(network);
         }
     }
 }

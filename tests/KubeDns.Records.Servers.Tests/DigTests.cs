@@ -353,18 +353,6 @@ public abstract class DigTests(ServerFixture fixture)
         Assert.Contains(transport == "+tcp" ? "(TCP)" : "(UDP)", output);
 }
 
-/// <summary><see cref="DigTests"/> on the ARSoft adapter.</summary>
-public sealed class ArSoftDigTests(ArSoftServerFixture fixture) : DigTests(fixture), IClassFixture<ArSoftServerFixture>
-{
-    [Theory(Skip = SkipReasons.ArSoftSrvGlueOwnerCase)]
-    [MemberData(nameof(Transports))]
-    public Task MixedCase_Srv_GlueOwnerIsLowerCaseWithZoneAsSpelled(string transport) => AssertMixedCaseSrvGlueOwnerAsync(transport);
-
-    [Theory(Skip = SkipReasons.ArSoftCnameDataCase)]
-    [MemberData(nameof(Transports))]
-    public Task MixedCase_CnameChase_TargetAsCnameSpellsIt(string transport) => AssertMixedCaseCnameChaseAsync(transport);
-}
-
 /// <summary><see cref="DigTests"/> on the native engine.</summary>
 public sealed class NativeDigTests(NativeServerFixture fixture) : DigTests(fixture), IClassFixture<NativeServerFixture>
 {

@@ -168,8 +168,5 @@ public abstract class DnsClientTests(ServerFixture fixture)
     }
 }
 
-/// <summary><see cref="DnsClientTests"/> on the ARSoft adapter.</summary>
-public sealed class ArSoftDnsClientTests(ArSoftServerFixture fixture) : DnsClientTests(fixture), IClassFixture<ArSoftServerFixture>;
-
 /// <summary><see cref="DnsClientTests"/> on the native engine.</summary>
 public sealed class NativeDnsClientTests(NativeServerFixture fixture) : DnsClientTests(fixture), IClassFixture<NativeServerFixture>;

@@ -296,17 +296,6 @@ public abstract class LifecycleTests(Engine engine)
     }
 }
 
-/// <summary><see cref="LifecycleTests"/> on the ARSoft adapter.</summary>
-[Collection(SocketLifecycleGroup.Name)]
-public sealed class ArSoftLifecycleTests() : LifecycleTests(Engine.ArSoft)
-{
-    [Fact]
-    public Task StartAsync_AfterStopSameInstance_ServesOnSamePort() => AssertRestartServesOnSamePortAsync();
-
-    [Fact]
-    public Task StartAsync_PortZeroRestartAfterPortTaken_ThrowsInsteadOfPickingAnother() => AssertPortZeroRestartAfterPortTakenThrowsAsync();
-}
-
 /// <summary><see cref="LifecycleTests"/> on the native engine.</summary>
 [Collection(SocketLifecycleGroup.Name)]
 public sealed class NativeLifecycleTests() : LifecycleTests(Engine.Native)

@@ -287,8 +287,5 @@ public abstract class MalformedInputTests(ServerFixture fixture)
     }
 }
 
-/// <summary><see cref="MalformedInputTests"/> on the ARSoft adapter.</summary>
-public sealed class ArSoftMalformedInputTests(ArSoftServerFixture fixture) : MalformedInputTests(fixture), IClassFixture<ArSoftServerFixture>;
-
 /// <summary><see cref="MalformedInputTests"/> on the native engine.</summary>
 public sealed class NativeMalformedInputTests(NativeServerFixture fixture) : MalformedInputTests(fixture), IClassFixture<NativeServerFixture>;

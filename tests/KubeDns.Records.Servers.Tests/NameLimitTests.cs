@@ -41,6 +41,3 @@ public abstract class NameLimitTests(Engine engine)
 
 /// <summary><see cref="NameLimitTests"/> on the native engine.</summary>
 public sealed class NativeNameLimitTests() : NameLimitTests(Engine.Native);
-
-/// <summary><see cref="NameLimitTests"/> on the ARSoft adapter.</summary>
-public sealed class ArSoftNameLimitTests() : NameLimitTests(Engine.ArSoft);

@@ -425,13 +425,6 @@ public abstract class ProtocolCodeTests(ServerFixture fixture)
     }
 }
 
-/// <summary><see cref="ProtocolCodeTests"/> on the ARSoft adapter.</summary>
-public sealed class ArSoftProtocolCodeTests(ArSoftServerFixture fixture) : ProtocolCodeTests(fixture), IClassFixture<ArSoftServerFixture>
-{
-    [Fact]
-    public Task QueryAnswered_UdpQuery_RemoteEndPointIsClient() => AssertQueryAnsweredUdpRemoteEndPointAsync();
-}
-
 /// <summary><see cref="ProtocolCodeTests"/> on the native engine.</summary>
 public sealed class NativeProtocolCodeTests(NativeServerFixture fixture) : ProtocolCodeTests(fixture), IClassFixture<NativeServerFixture>
 {

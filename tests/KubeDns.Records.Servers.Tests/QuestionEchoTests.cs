@@ -106,8 +106,5 @@ public abstract class QuestionEchoTests(ServerFixture fixture)
         transport == "tcp" ? RawDns.ExchangeTcpAsync(fixture.EndPoint, query) : RawDns.ExchangeUdpAsync(fixture.EndPoint, query);
 }
 
-/// <summary><see cref="QuestionEchoTests"/> on the ARSoft adapter.</summary>
-public sealed class ArSoftQuestionEchoTests(ArSoftServerFixture fixture) : QuestionEchoTests(fixture), IClassFixture<ArSoftServerFixture>;
-
 /// <summary><see cref="QuestionEchoTests"/> on the native engine.</summary>
 public sealed class NativeQuestionEchoTests(NativeServerFixture fixture) : QuestionEchoTests(fixture), IClassFixture<NativeServerFixture>;

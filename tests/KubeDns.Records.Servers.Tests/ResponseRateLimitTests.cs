@@ -121,9 +121,6 @@ public abstract class ResponseRateLimitTests(Engine engine)
     }
 }
 
-/// <summary><see cref="ResponseRateLimitTests"/> on the ARSoft adapter.</summary>
-public sealed class ArSoftResponseRateLimitTests() : ResponseRateLimitTests(Engine.ArSoft);
-
 /// <summary><see cref="ResponseRateLimitTests"/> on the native engine, and its one-datagram-per-system-call loop.</summary>
 public sealed class NativeResponseRateLimitTests() : ResponseRateLimitTests(Engine.Native)
 {

@@ -71,12 +71,6 @@ public abstract class ServerFixture : IAsyncLifetime
     }
 }
 
-/// <summary>The shared server on the ARSoft adapter.</summary>
-public sealed class ArSoftServerFixture : ServerFixture
-{
-    public override Engine Engine => Engine.ArSoft;
-}
-
 /// <summary>The shared server on the native engine.</summary>
 public sealed class NativeServerFixture : ServerFixture
 {
@@ -103,7 +97,6 @@ internal static partial class TestServers
         configure?.Invoke(options);
         return engine switch
         {
-            Engine.ArSoft => new ArSoftTestServer(state, options),
             Engine.Native => new NativeTestServer(state, options),
             _ => throw new ArgumentOutOfRangeException(nameof(engine), engine, "unknown engine"),
         };

@@ -187,8 +187,5 @@ public abstract class TcpConnectionLimitTests(Engine engine)
     }
 }
 
-/// <summary><see cref="TcpConnectionLimitTests"/> on the ARSoft adapter.</summary>
-public sealed class ArSoftTcpConnectionLimitTests() : TcpConnectionLimitTests(Engine.ArSoft);
-
 /// <summary><see cref="TcpConnectionLimitTests"/> on the native engine.</summary>
 public sealed class NativeTcpConnectionLimitTests() : TcpConnectionLimitTests(Engine.Native);

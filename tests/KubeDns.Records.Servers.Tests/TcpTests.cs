@@ -117,8 +117,5 @@ public abstract class TcpTests(ServerFixture fixture)
     }
 }
 
-/// <summary><see cref="TcpTests"/> on the ARSoft adapter.</summary>
-public sealed class ArSoftTcpTests(ArSoftServerFixture fixture) : TcpTests(fixture), IClassFixture<ArSoftServerFixture>;
-
 /// <summary><see cref="TcpTests"/> on the native engine.</summary>
 public sealed class NativeTcpTests(NativeServerFixture fixture) : TcpTests(fixture), IClassFixture<NativeServerFixture>;

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net;
-using KubeDns.Records.ArSoft;
 using KubeDns.Records.Server;
 
 namespace KubeDns.Records.Servers.Tests;
@@ -9,9 +8,6 @@ namespace KubeDns.Records.Servers.Tests;
 /// <summary>The DNS server engines the end-to-end tests run against.</summary>
 public enum Engine
 {
-    /// <summary><see cref="ArSoftServer"/> (KubeDns.Records.ArSoft, built on ARSoft.Tools.Net).</summary>
-    ArSoft,
-
     /// <summary><see cref="KubeDnsServer"/> (KubeDns.Records.Server, on the core's wire layer).</summary>
     Native,
 }
@@ -72,64 +68,6 @@ public interface ITestServer : IAsyncDisposable
     Task StartAsync(CancellationToken cancellationToken = default);
 
     Task StopAsync(CancellationToken cancellationToken = default);
-}
-
-/// <summary>The ARSoft adapter behind <see cref="ITestServer"/>.</summary>
-internal sealed class ArSoftTestServer : ITestServer
-{
-    public ArSoftTestServer(ClusterState state, TestServerOptions options)
-    {
-        var engine = new ArSoftServerOptions
-        {
-            Endpoint = options.Endpoint,
-            UpstreamTimeout = options.UpstreamTimeout,
-            MaxUdpPayloadSize = options.MaxUdpPayloadSize,
-            TcpIdleTimeout = options.TcpIdleTimeout,
-            MaxTcpConnections = options.MaxTcpConnections,
-            MaxTcpConnectionsPerClient = options.MaxTcpConnectionsPerClient,
-            ResponseRateLimit = options.ResponseRateLimit,
-            ResponseRateLimitSlip = options.ResponseRateLimitSlip,
-            TimeProvider = options.TimeProvider ?? TimeProvider.System,
-            MeterFactory = options.MeterFactory,
-        };
-        foreach (var upstream in options.Upstreams)
-        {
-            engine.Upstreams.Add(upstream);
-        }
-
-        if (options.RecursionAllowedNetworks is { } networks)
-        {
-            engine.RecursionAllowedNetworks.Clear();
-            foreach (var network in networks)
-            {
-                engine.RecursionAllowedNetworks.Add(network);
-            }
-        }
-
-        State = state;
-        Server = new ArSoftServer(state, engine);
-        Server.QueryAnswered += (_, e) =>
-            QueryAnswered?.Invoke(this, new AnsweredQuery(e.Name, e.Type, e.ResponseCode, e.IsTcp, e.Forwarded, e.RemoteEndPoint));
-    }
-
-    public event EventHandler<AnsweredQuery>? QueryAnswered;
-
-    public Engine Engine => Engine.ArSoft;
-
-    /// <summary>The engine's own server, for engine-specific assertions.</summary>
-    public ArSoftServer Server { get; }
-
-    public ClusterState State { get; }
-
-    public IPEndPoint? LocalEndPoint => Server.LocalEndPoint;
-
-    public bool IsRunning => Server.IsRunning;
-
-    public Task StartAsync(CancellationToken cancellationToken = default) => Server.StartAsync(cancellationToken);
-
-    public Task StopAsync(CancellationToken cancellationToken = default) => Server.StopAsync(cancellationToken);
-
-    public ValueTask DisposeAsync() => Server.DisposeAsync();
 }
 
 /// <summary>The native engine behind <see cref="ITestServer"/>: one endpoint, a <see cref="UdpDnsForwarder"/> when there are upstreams.</summary>

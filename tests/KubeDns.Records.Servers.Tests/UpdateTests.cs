@@ -126,8 +126,5 @@ public abstract class UpdateTests(Engine engine)
     }
 }
 
-/// <summary><see cref="UpdateTests"/> on the ARSoft adapter.</summary>
-public sealed class ArSoftUpdateTests() : UpdateTests(Engine.ArSoft);
-
 /// <summary><see cref="UpdateTests"/> on the native engine.</summary>
 public sealed class NativeUpdateTests() : UpdateTests(Engine.Native);

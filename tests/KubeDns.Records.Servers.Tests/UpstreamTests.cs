@@ -443,30 +443,6 @@ public abstract class UpstreamTests(Engine engine) : IAsyncLifetime
     }
 }
 
-/// <summary><see cref="UpstreamTests"/> on the ARSoft adapter.</summary>
-public sealed class ArSoftUpstreamTests() : UpstreamTests(Engine.ArSoft)
-{
-    [Theory]
-    [InlineData("+bufsize=1232")]
-    [InlineData("+bufsize=4096")]
-    [InlineData("+noedns")]
-    public Task Forward_BigUpstreamAnswerOverUdp_TcWithWholeRRsetsOnly(string size) => AssertBigUpstreamAnswerOverUdpTruncatedAsync(size);
-
-    [Theory]
-    [InlineData("+notcp")]
-    [InlineData("+tcp")]
-    public Task Forward_ExternalNameOutsideTarget_CnameThenUpstreamAnswer(string transport) => AssertExternalNameOutsideTargetAppendedAsync(transport);
-
-    [Fact]
-    public Task Forward_ExternalNameTargetMissingUpstream_CnameWithNxDomain() => AssertExternalNameTargetMissingUpstreamNxDomainAsync();
-
-    [Fact]
-    public Task Forward_ExternalNameBigTargetOverTcp_CnameAndAllRecords() => AssertExternalNameBigTargetOverTcpAllRecordsAsync();
-
-    [Fact]
-    public Task Forward_ExternalNameBigTargetOverUdp_TcWithWholeRRsetsOnly() => AssertExternalNameBigTargetOverUdpTruncatedAsync();
-}
-
 /// <summary><see cref="UpstreamTests"/> on the native engine.</summary>
 public sealed class NativeUpstreamTests() : UpstreamTests(Engine.Native)
 {

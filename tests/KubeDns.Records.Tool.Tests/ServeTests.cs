@@ -204,14 +204,12 @@ public class ServeTests
     }
 
     /// <summary>Not an open resolver: a client outside --recursion-allow (here 127.0.0.1) gets REFUSED for outside names, in-zone answers still.</summary>
-    [Theory]
-    [InlineData("native")]
-    [InlineData("arsoft")]
-    public async Task Serve_ClientOutsideRecursionAllow_OutsideNamesRefused(string engine)
+    [Fact]
+    public async Task Serve_ClientOutsideRecursionAllow_OutsideNamesRefused()
     {
         await using var upstream = await KubeDnsProcess.StartServeAsync("--listen", "127.0.0.1:0", "--zone", "corp.example");
         await using var server = await KubeDnsProcess.StartServeAsync(
-            "--listen", "127.0.0.1:0", "--engine", engine, "--upstream", upstream.EndPoint!.ToString(), "--recursion-allow", "10.0.0.0/8,fc00::/7");
+            "--listen", "127.0.0.1:0", "--upstream", upstream.EndPoint!.ToString(), "--recursion-allow", "10.0.0.0/8,fc00::/7");
 
         var outside = await Dig.RunAsync(server.EndPoint!, "quote.kiada.svc.corp.example");
         var local = await Dig.RunAsync(server.EndPoint!, "quote.kiada.svc.cluster.local");

@@ -80,7 +80,6 @@ public class UsageErrorTests
     [InlineData("--service-cidr: '10.0.0.0/40' is not a network in CIDR notation", "query", "x", "--service-cidr", "10.0.0.0/40")]
     [InlineData("--service-cidr: '10.0.0.0/31' is not between /0 and /30", "zone", "--service-cidr", "10.0.0.0/31")]
     [InlineData("--pods: 'sometimes' is not one of disabled, insecure, verified", "zone", "--pods", "sometimes")]
-    [InlineData("--engine: 'bind' is not one of native, arsoft", "serve", "--engine", "bind")]
     public async Task BadValue_ExitsTwoNamingTheFlagAndTheText(string message, params string[] args)
     {
         var (exitCode, output, error) = await KubeDnsProcess.RunAsync(args);

@@ -1,27 +1,44 @@
-// src/KubeDns.Records.ArSoft/README.md. Run: on an ephemeral 127.0.0.1 port, disposed at the end.
+// src/KubeDns.Records.ArSoft/README.md: the handler on an ARSoft DnsServer of your own. Run: the server listens on a
+// free 127.0.0.1 port and is stopped at the end. ArSoftReadmeTests (tests/KubeDns.Records.ArSoft.Tests) runs Serve
+// and asks it with dig.
 #region sample
-using System.Net;
-using KubeDns.Records;
+using ARSoft.Tools.Net.Dns;
 using KubeDns.Records.ArSoft;
 #endregion
+using System.Net;
+using System.Net.Sockets;
+using KubeDns.Records;
 
 namespace Samples;
 
 internal static class ArSoftReadme
 {
-    public static async Task RunAsync()
+    public static Task RunAsync()
+    {
+        using var probe = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var endpoint = (IPEndPoint)probe.Client.LocalEndPoint!;
+        probe.Dispose();
+        var server = Serve(SampleCluster.Synced(), endpoint);
+        try
+        {
+            server.Stop();
+        }
+        catch (AggregateException)
+        {
+            // ARSoft's Stop right after Start may throw while its loops start (docs/server.md, "The ARSoft adapter").
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The README's snippet: an ARSoft server of the caller's, answered by KubeDns.</summary>
+    public static DnsServer Serve(ClusterState cluster, IPEndPoint endpoint)
     {
         #region sample
-        var cluster = new ClusterState(new ClusterDnsOptions());
-        // … cluster.Apply(batch); cluster.MarkSynced();
-
-        await using var server = new ArSoftServer(cluster, new ArSoftServerOptions
-        {
-            Endpoint = new IPEndPoint(IPAddress.Loopback, 0),   // 0: any free port; 5353 for dig by hand
-        });
-        await server.StartAsync();
-        Console.WriteLine($"listening on {server.LocalEndPoint}");   // listening on 127.0.0.1:<port>
-        // dig @127.0.0.1 -p <port> quote.kiada.svc.cluster.local
+        var server = new DnsServer(new UdpServerTransport(endpoint), new TcpServerTransport(endpoint));
+        server.QueryReceived += new KubeDnsQueryHandler(cluster).OnQueryReceivedAsync;
+        server.Start();
         #endregion
+        return server;
     }
 }

@@ -1,7 +1,8 @@
-// src/KubeDns.Records.ArSoft/README.md, "With a generic host". Run: the host is built, which validates the
-// options, but not started, so nothing binds port 53.
+// src/KubeDns.Records.ArSoft/README.md, "With a generic host". Run: the host is built and the handler created from
+// the container, which validates the options; the server is never started.
 #region sample
-using System.Net;
+using ARSoft.Tools.Net.Dns;
+using KubeDns.Records.ArSoft;
 #endregion
 using KubeDns.Records;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,9 +17,12 @@ internal static class ArSoftReadmeHost
         var builder = Host.CreateApplicationBuilder();
         #region sample
         builder.Services.AddKubeDnsRecords(o => o.Ttl = 5)
-            .AddArSoftServer(new IPEndPoint(IPAddress.Any, 53), o => o.Upstreams.Add(new IPEndPoint(IPAddress.Parse("10.0.0.2"), 53)));
+            .AddArSoftQueryHandler(o => o.FallThrough = true);   // names outside the cluster: your own handlers
         #endregion
+        var server = new DnsServer(new UdpServerTransport(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0)));   // yours; never started here
+        #region sample
         using var host = builder.Build();
-        _ = host.Services.GetRequiredService<ClusterState>();
+        server.QueryReceived += host.Services.GetRequiredService<KubeDnsQueryHandler>().OnQueryReceivedAsync;
+        #endregion
     }
 }

@@ -15,7 +15,6 @@ var run = new Dictionary<string, Func<Task>>(StringComparer.Ordinal)
     ["ServerDocs"] = ServerDocs.RunAsync,
     ["ServerDocsNative"] = ServerDocsNative.RunAsync,
     ["ServerDocsNativeHost"] = ServerDocsNativeHost.RunAsync,
-    ["ServerDocsHost"] = ServerDocsHost.RunAsync,
     ["ServerReadme"] = ServerReadme.RunAsync,
     ["ArSoftReadme"] = ArSoftReadme.RunAsync,
     ["ManifestsDocs"] = () => Run(ManifestsDocs.Run),
