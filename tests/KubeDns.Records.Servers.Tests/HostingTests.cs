@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using KubeDns.Records.ArSoft;
 using KubeDns.Records.Server;
-using KubeDns.Records.Tests.TestData;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;

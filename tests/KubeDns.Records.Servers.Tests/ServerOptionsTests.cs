@@ -1,7 +1,6 @@
 using System.Net;
 using KubeDns.Records.ArSoft;
 using KubeDns.Records.Server;
-using KubeDns.Records.Tests.TestData;
 
 namespace KubeDns.Records.Servers.Tests;
 

@@ -1,12 +1,12 @@
 using System.Collections.Immutable;
 
-namespace KubeDns.Records.Tests.TestData;
+namespace KubeDns.Records.TestUtilities;
 
 /// <summary>
 /// The seeds' example cluster, exactly as specification.md §14.1 lists it. Endpoints are written as the EndpointSlice
 /// controller would derive them from the pods: ready pods only (db-2 is listed not ready), sorted by pod name.
 /// </summary>
-internal static class ExampleCluster
+public static class ExampleCluster
 {
     public static ClusterState Create(Action<ClusterDnsOptions>? configure = null, bool synced = true)
     {

@@ -1,4 +1,4 @@
-namespace KubeDns.Records.Tests.Conformance;
+namespace KubeDns.Records.TestUtilities;
 
 /// <summary>
 /// One question and the exact answer expected, as zone-file lines (style rule 13). <c>SOA</c> in
