@@ -3,15 +3,9 @@ using System.Globalization;
 using System.IO.Pipelines;
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using k8s;
 using k8s.Models;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace KubeDns.Records.TestUtilities;
 

@@ -1,9 +1,5 @@
-using System.Buffers;
 using System.Globalization;
-using System.IO.Pipelines;
 using System.Net;
-using System.Text;
-using System.Text.Json;
 using k8s;
 using k8s.Models;
 using Microsoft.AspNetCore.Builder;
