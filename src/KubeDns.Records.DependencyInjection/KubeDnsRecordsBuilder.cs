@@ -2,9 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace KubeDns.Records;
 
-internal sealed class KubeDnsRecordsBuilder(IServiceCollection services, ClusterDnsOptions options) : IKubeDnsRecordsBuilder
+internal sealed class KubeDnsRecordsBuilder(IServiceCollection services) : IKubeDnsRecordsBuilder
 {
     public IServiceCollection Services { get; } = services;
-
-    public ClusterDnsOptions Options { get; } = options;
 }

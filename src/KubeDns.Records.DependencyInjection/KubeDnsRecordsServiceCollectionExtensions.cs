@@ -1,76 +1,35 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace KubeDns.Records;
 
-/// <summary>Registers KubeDns.Records with a service collection (style rule 15).</summary>
+/// <summary>Registers KubeDns.Records with a service collection (docs/public-api.md, "Registration").</summary>
 public static class KubeDnsRecordsServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers one <see cref="ClusterDnsOptions"/>, one <see cref="ClusterState"/> (the cluster and its resolver)
-    /// and a <see cref="ClusterSnapshot"/> factory that returns the current snapshot, all as singletons. Safe to call
-    /// more than once: later calls add their configuration to the same options and register nothing twice.
+    /// Registers <see cref="ClusterDnsOptions"/> (through Microsoft.Extensions.Options), one <see cref="ClusterState"/>
+    /// (the cluster and its resolver) and a <see cref="ClusterSnapshot"/> factory that returns the current snapshot.
+    /// Safe to call more than once: each call's <paramref name="configure"/> applies, in call order, to the options
+    /// the container creates, and nothing else is registered twice. The options are validated when the container
+    /// creates the <see cref="ClusterState"/>, and when a generic host starts.
     /// </summary>
     /// <param name="services">The service collection.</param>
-    /// <param name="configure">Changes the options; the result is validated before this method returns.</param>
-    /// <returns>A builder for adapter registrations.</returns>
+    /// <param name="configure">Changes the container's options; called when the container creates them.</param>
+    /// <returns>A builder for the registrations of the other packages.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
-    /// <exception cref="ClusterValidationException">The configured options are invalid; the message names each option and value.</exception>
-    /// <exception cref="InvalidOperationException">The cluster state was already created, so the options can no longer change.</exception>
+    /// <remarks>
+    /// Bad options fail with an <see cref="OptionsValidationException"/> whose message is
+    /// <see cref="ClusterDnsOptions.Validate"/>'s, naming each option and value.
+    /// </remarks>
     public static IKubeDnsRecordsBuilder AddKubeDnsRecords(this IServiceCollection services, Action<ClusterDnsOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-
-        var registration = FindRegistration(services);
-        if (registration is null)
-        {
-            registration = new OptionsRegistration(new ClusterDnsOptions());
-            services.AddSingleton(registration);
-        }
-
-        if (configure is not null)
-        {
-            if (registration.IsFrozen)
-            {
-                throw new InvalidOperationException(
-                    "AddKubeDnsRecords: the ClusterState was already created from these options; configure them before the service provider resolves it.");
-            }
-
-            configure(registration.Options);
-        }
-
-        // Validate at registration so a bad option fails at startup, not at the first query.
-        registration.Options.Validate();
-
-        services.TryAddSingleton(registration.Options);
+        var builder = new KubeDnsRecordsBuilder(services);
+        builder.AddKubeDnsOptions(configure, static options => options.Validate());
         services.TryAddSingleton(static provider =>
-        {
-            var options = provider.GetRequiredService<OptionsRegistration>();
-            options.IsFrozen = true;
-            return new ClusterState(options.Options, provider.GetService<TimeProvider>());
-        });
+            new ClusterState(provider.GetRequiredService<IOptions<ClusterDnsOptions>>().Value, provider.GetService<TimeProvider>()));
         services.TryAddTransient(static provider => provider.GetRequiredService<ClusterState>().Current);
-        return new KubeDnsRecordsBuilder(services, registration.Options);
-    }
-
-    private static OptionsRegistration? FindRegistration(IServiceCollection services)
-    {
-        foreach (var descriptor in services)
-        {
-            if (descriptor.ServiceType == typeof(OptionsRegistration) && descriptor.ImplementationInstance is OptionsRegistration registration)
-            {
-                return registration;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>The options shared by every call on one service collection.</summary>
-    internal sealed class OptionsRegistration(ClusterDnsOptions options)
-    {
-        public ClusterDnsOptions Options { get; } = options;
-
-        public bool IsFrozen { get; set; }
+        return builder;
     }
 }

@@ -2,9 +2,11 @@ using System.Diagnostics.Metrics;
 using k8s;
 using KubeDns.Records.Kubernetes;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace KubeDns.Records;
 
@@ -18,42 +20,52 @@ public static class KubeDnsRecordsBuilderKubernetesExtensions
     /// one built from <see cref="KubernetesClientConfiguration.BuildDefaultConfig"/> (<c>KUBECONFIG</c> or
     /// <c>~/.kube/config</c>, else the in-cluster service account). Logs through the container's
     /// <see cref="ILoggerFactory"/> and measures through its <see cref="IMeterFactory"/> unless the options name others.
-    /// <see cref="KubernetesFeedOptions.WatchPods"/> is set when the cluster options ask for verified pod records.
-    /// Registering twice keeps the first registration.
+    /// <see cref="KubernetesFeedOptions.WatchPods"/> starts as true when the cluster options ask for verified pod
+    /// records. Safe to call more than once: each call's <paramref name="configure"/> applies, in call order, to the
+    /// container's <see cref="KubernetesFeedOptions"/>, and one feed is registered.
     /// </summary>
     /// <param name="builder">The builder from <c>AddKubeDnsRecords</c>.</param>
-    /// <param name="configure">Sets the feed's options; they are validated here.</param>
+    /// <param name="configure">Changes the container's feed options.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is null.</exception>
-    /// <exception cref="ArgumentException">An option is out of range; the message names it and its value.</exception>
+    /// <remarks>
+    /// Bad options fail when the container creates the feed, and when a generic host starts, with an
+    /// <see cref="OptionsValidationException"/> whose message is <see cref="KubernetesFeedOptions.Validate"/>'s.
+    /// </remarks>
     public static IKubeDnsRecordsBuilder AddKubernetesFeed(this IKubeDnsRecordsBuilder builder, Action<KubernetesFeedOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = new KubernetesFeedOptions { WatchPods = builder.Options.Pods == PodRecordMode.Verified };
-        configure?.Invoke(options);
-        options.Validate();
-        foreach (var descriptor in builder.Services)
-        {
-            if (descriptor.ServiceType == typeof(KubernetesFeed))
-            {
-                return builder;
-            }
-        }
 
-        builder.Services.AddSingleton(provider =>
-        {
-            var configured = options.Copy();
-            if (ReferenceEquals(configured.Logger, NullLogger.Instance) && provider.GetService<ILoggerFactory>() is { } loggers)
-            {
-                configured.Logger = loggers.CreateLogger<KubernetesFeed>();
-            }
-
-            configured.MeterFactory ??= provider.GetService<IMeterFactory>();
-            var client = provider.GetService<IKubernetes>() ?? new k8s.Kubernetes(KubernetesClientConfiguration.BuildDefaultConfig());
-            return new KubernetesFeed(provider.GetRequiredService<ClusterState>(), client, configured);
-        });
-        builder.Services.AddSingleton<IHostedService>(provider => new Hosted(provider.GetRequiredService<KubernetesFeed>()));
+        // Registered before the first call's configure, so that a configure setting WatchPods has the last word.
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KubernetesFeedOptions>, WatchPodsWhenVerified>());
+        builder.AddKubeDnsOptions(configure, static options => options.Validate());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<KubernetesFeedOptions>, ContainerServices>());
+        builder.Services.TryAddSingleton(static provider => new KubernetesFeed(
+            provider.GetRequiredService<ClusterState>(),
+            provider.GetService<IKubernetes>() ?? new k8s.Kubernetes(KubernetesClientConfiguration.BuildDefaultConfig()),
+            provider.GetRequiredService<IOptions<KubernetesFeedOptions>>().Value));
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, Hosted>());
         return builder;
+    }
+
+    /// <summary>Pods are watched when the cluster options ask for verified pod records (specification.md §9).</summary>
+    private sealed class WatchPodsWhenVerified(IOptions<ClusterDnsOptions> cluster) : IConfigureOptions<KubernetesFeedOptions>
+    {
+        public void Configure(KubernetesFeedOptions options) => options.WatchPods = cluster.Value.Pods == PodRecordMode.Verified;
+    }
+
+    /// <summary>Gives the container's options the container's logger and meter factory when the configuration named none.</summary>
+    private sealed class ContainerServices(ILoggerFactory? loggers = null, IMeterFactory? meterFactory = null) : IPostConfigureOptions<KubernetesFeedOptions>
+    {
+        public void PostConfigure(string? name, KubernetesFeedOptions options)
+        {
+            if (ReferenceEquals(options.Logger, NullLogger.Instance) && loggers is not null)
+            {
+                options.Logger = loggers.CreateLogger<KubernetesFeed>();
+            }
+
+            options.MeterFactory ??= meterFactory;
+        }
     }
 
     private sealed class Hosted(KubernetesFeed feed) : IHostedService

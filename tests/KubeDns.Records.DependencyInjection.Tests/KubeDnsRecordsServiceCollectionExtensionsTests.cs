@@ -1,4 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace KubeDns.Records.DependencyInjection.Tests;
 
@@ -20,7 +23,7 @@ public class KubeDnsRecordsServiceCollectionExtensionsTests
         var state = provider.GetRequiredService<ClusterState>();
         Assert.Same(state, provider.GetRequiredService<ClusterState>());
         Assert.Same(state.Current, provider.GetRequiredService<ClusterSnapshot>());
-        Assert.NotNull(provider.GetRequiredService<ClusterDnsOptions>());
+        Assert.Equal(ClusterDnsOptions.DefaultTtl, provider.GetRequiredService<IOptions<ClusterDnsOptions>>().Value.Ttl);
 
         state.Upsert(new KubernetesServiceDescriptor { Namespace = "kiada", Name = "quote", ClusterIPs = ["10.96.161.97"] });
         state.MarkSynced();
@@ -28,41 +31,74 @@ public class KubeDnsRecordsServiceCollectionExtensionsTests
     }
 
     [Fact]
-    public void AddKubeDnsRecords_CalledTwice_RegistersOnceAndCombinesConfiguration()
+    public void AddKubeDnsRecords_CalledTwice_RegistersOneStateAndAppliesBothConfigurationsInOrder()
     {
         var services = new ServiceCollection();
         var first = services.AddKubeDnsRecords(o => o.Ttl = 30);
-        var count = services.Count;
-        var second = services.AddKubeDnsRecords(o => o.Zones.Add("corp.example."));
+        var second = services.AddKubeDnsRecords(o =>
+        {
+            o.Zones.Add("corp.example.");
+            o.Ttl += 1;
+        });
 
-        Assert.Equal(count, services.Count);
-        Assert.Same(first.Options, second.Options);
+        Assert.Same(services, first.Services);
         Assert.Same(services, second.Services);
+        Assert.Single(services, d => d.ServiceType == typeof(ClusterState));
+        Assert.Single(services, d => d.ServiceType == typeof(ClusterSnapshot));
+        Assert.Single(services, d => d.ServiceType == typeof(IValidateOptions<ClusterDnsOptions>));
         using var provider = services.BuildServiceProvider();
         var state = provider.GetRequiredService<ClusterState>();
         state.Upsert(new KubernetesServiceDescriptor { Namespace = "kiada", Name = "quote", ClusterIPs = ["10.96.161.97"] });
-        Assert.Equal("quote.kiada.svc.corp.example. 30 IN A 10.96.161.97\n", state.Resolve("quote.kiada.svc.corp.example", RecordType.A).Answer.ToString());
+        Assert.Equal("quote.kiada.svc.corp.example. 31 IN A 10.96.161.97\n", state.Resolve("quote.kiada.svc.corp.example", RecordType.A).Answer.ToString());
     }
 
     [Fact]
-    public void AddKubeDnsRecords_InvalidOptions_ThrowsAtRegistrationNamingOptionAndValue()
+    public void AddKubeDnsRecords_InvalidOptions_FailsAtFirstResolveNamingOptionAndValue()
     {
         var services = new ServiceCollection();
+        services.AddKubeDnsRecords(o => o.Ttl = 4000);
+        using var provider = services.BuildServiceProvider();
 
-        var error = Assert.Throws<ClusterValidationException>(() => services.AddKubeDnsRecords(o => o.Ttl = 4000));
+        var error = Assert.Throws<OptionsValidationException>(provider.GetRequiredService<ClusterState>);
 
         Assert.Contains("ClusterDnsOptions.Ttl: 4000 is not in 0..3600", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void AddKubeDnsRecords_ConfigureAfterStateCreated_Throws()
+    public async Task AddKubeDnsRecords_InvalidOptionsInAHost_FailsAtStartNamingOptionAndValue()
     {
-        var services = new ServiceCollection();
-        services.AddKubeDnsRecords();
-        using var provider = services.BuildServiceProvider();
-        _ = provider.GetRequiredService<ClusterState>();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddKubeDnsRecords(o => o.Zones.Add("bad zone."));
+        using var host = builder.Build();
 
-        Assert.Throws<InvalidOperationException>(() => services.AddKubeDnsRecords(o => o.Ttl = 10));
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("ClusterDnsOptions.Zones", error.Message, StringComparison.Ordinal);
+        Assert.Contains("bad zone.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddKubeDnsRecords_TwoProvidersFromOneCollection_EachOwnsItsOptions()
+    {
+        // The configure delegate runs on the container's instance, once per container: no caller object is shared.
+        var services = new ServiceCollection();
+        var seen = new List<ClusterDnsOptions>();
+        services.AddKubeDnsRecords(o =>
+        {
+            seen.Add(o);
+            o.Ttl = 7;
+        });
+
+        using var one = services.BuildServiceProvider();
+        using var two = services.BuildServiceProvider();
+        var first = one.GetRequiredService<IOptions<ClusterDnsOptions>>().Value;
+        var second = two.GetRequiredService<IOptions<ClusterDnsOptions>>().Value;
+
+        Assert.NotSame(first, second);
+        Assert.Equal([first, second], seen);
+        Assert.NotSame(one.GetRequiredService<ClusterState>(), two.GetRequiredService<ClusterState>());
+        Assert.Equal(7, second.Ttl);
     }
 
     [Fact]

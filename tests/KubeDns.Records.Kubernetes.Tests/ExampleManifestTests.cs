@@ -1,5 +1,4 @@
 using KubeDns.Records.Kubernetes.Tests.TestData;
-using KubeDns.Records.Tests.TestData;
 
 namespace KubeDns.Records.Kubernetes.Tests;
 

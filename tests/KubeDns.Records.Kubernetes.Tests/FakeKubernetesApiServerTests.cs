@@ -2,12 +2,11 @@ using System.Net;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
-using KubeDns.Records.Testing;
 
 namespace KubeDns.Records.Kubernetes.Tests;
 
 /// <summary>
-/// The fake API server (tests/Shared) against the real KubernetesClient: lists, watches and every failure it can
+/// The fake API server (tests/KubeDns.Records.TestUtilities/KubernetesApi) against the real KubernetesClient: lists, watches and every failure it can
 /// provoke look to the client as they would from a real API server.
 /// </summary>
 public sealed class FakeKubernetesApiServerTests : IAsyncLifetime

@@ -6,7 +6,7 @@ namespace KubeDns.Records.Kubernetes.Tests;
 
 /// <summary>
 /// ManifestOptions.SimulateWorkloads: manifests as people have them (workloads, Pods without status) get the pods
-/// their controllers would run, tested first on the kubernetes.io examples kept in tests/Shared/KubernetesDocs.
+/// their controllers would run, tested first on the kubernetes.io examples kept in tests/KubeDns.Records.TestUtilities/KubernetesDocs.
 /// </summary>
 public sealed partial class SimulateWorkloadsTests
 {

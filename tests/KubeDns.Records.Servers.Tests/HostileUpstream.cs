@@ -84,10 +84,10 @@ internal sealed class HostileUpstream : IAsyncDisposable
         reply.AddRange(RawDns.Header(id, (ushort)(0x8080 | (BinaryPrimitives.ReadUInt16BigEndian(query.AsSpan(2)) & 0x0110)), qdcount: 1, ancount: 1));
         reply.AddRange(question);
         reply.AddRange([0xC0, 12]);
-        reply.AddRange(RawDns.UInt16(1));
-        reply.AddRange(RawDns.UInt16(1));
+        reply.AddRange(RawDns.BigEndian16(1));
+        reply.AddRange(RawDns.BigEndian16(1));
         reply.AddRange([0, 0, 1, 44]);
-        reply.AddRange(RawDns.UInt16(4));
+        reply.AddRange(RawDns.BigEndian16(4));
         reply.AddRange(address);
         return [.. reply];
     }

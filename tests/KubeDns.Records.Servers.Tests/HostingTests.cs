@@ -2,10 +2,11 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
 using KubeDns.Records.Server;
-using KubeDns.Records.Tests.TestData;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace KubeDns.Records.Servers.Tests;
 
@@ -63,9 +64,9 @@ public class NativeHostingTests
     }
 
     [Fact]
-    public async Task AddKubeDnsServer_Twice_OneServerAndOneHostedService()
+    public async Task AddKubeDnsServer_Twice_OneServerWithBothConfigurations()
     {
-        // Documented: "Calling it again adds nothing" (the second call's options are dropped, even other endpoints).
+        // Each call's configure applies, in call order, to the container's options; one server is registered.
         var services = new ServiceCollection();
 
         services.AddKubeDnsRecords().AddKubeDnsServer(o => o.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 5354)));
@@ -76,6 +77,9 @@ public class NativeHostingTests
         await using var provider = services.BuildServiceProvider();
         Assert.Single(provider.GetServices<IHostedService>());
         Assert.Single(provider.GetServices<KubeDnsServer>());
+        Assert.Equal(
+            [new IPEndPoint(IPAddress.Loopback, 5354), new IPEndPoint(IPAddress.Loopback, 5355)],
+            provider.GetRequiredService<IOptions<KubeDnsServerOptions>>().Value.Endpoints);
     }
 
     [Fact]
@@ -142,7 +146,7 @@ public class NativeHostingTests
     [InlineData("UdpBatchSize")]
     [InlineData("TcpIdleTimeout")]
     [InlineData("Endpoints")]
-    public void AddKubeDnsServer_InvalidOptions_ArgumentExceptionAtRegistrationNamingOption(string option)
+    public async Task AddKubeDnsServer_InvalidOptions_FailsAtResolveNamingOption(string option)
     {
         var builder = new ServiceCollection().AddKubeDnsRecords();
         Action<KubeDnsServerOptions> configure = option switch
@@ -156,10 +160,26 @@ public class NativeHostingTests
             _ => o => o.Endpoints.Add(null!),
         };
 
-        var error = Assert.Throws<ArgumentException>(() => builder.AddKubeDnsServer(configure));
+        builder.AddKubeDnsServer(configure);
+        await using var provider = builder.Services.BuildServiceProvider();
 
-        Assert.Contains(option, error.Message);
-        Assert.DoesNotContain(builder.Services, d => d.ServiceType == typeof(IHostedService));
+        var error = Assert.Throws<OptionsValidationException>(provider.GetRequiredService<KubeDnsServer>);
+
+        Assert.Contains(option, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddKubeDnsServer_InvalidOptionsInAHost_FailsAtStartNamingOptionAndValue()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddKubeDnsRecords().AddKubeDnsServer(o => o.MaxUdpPayloadSize = 100);
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("MaxUdpPayloadSize", error.Message, StringComparison.Ordinal);
+        Assert.Contains("100", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -225,19 +245,25 @@ public class NativeHostingTests
     }
 
     [Fact]
-    public async Task AddKubeDnsServer_ContainerWithMeterFactory_LentOnlyToTheServer()
+    public async Task AddKubeDnsServer_TwoContainersFromOneCollection_EachServerMetersOnItsOwnContainersFactory()
     {
-        using var container = new TestMeterFactory();
+        // The options are the container's, so each container's factory reaches its own server only.
         var services = new ServiceCollection();
-        services.AddSingleton<IMeterFactory>(container);
-        KubeDnsServerOptions? configured = null;
-        services.AddKubeDnsRecords().AddKubeDnsServer(o => configured = o);
+        services.AddKubeDnsRecords().AddKubeDnsServer();
+        using var firstFactory = new TestMeterFactory();
+        using var secondFactory = new TestMeterFactory();
 
-        await using var provider = services.BuildServiceProvider();
-        _ = provider.GetRequiredService<KubeDnsServer>();
+        services.AddSingleton<IMeterFactory>(firstFactory);
+        await using var one = services.BuildServiceProvider();
+        services.Replace(ServiceDescriptor.Singleton<IMeterFactory>(secondFactory));
+        await using var two = services.BuildServiceProvider();
+        _ = one.GetRequiredService<KubeDnsServer>();
+        _ = two.GetRequiredService<KubeDnsServer>();
 
-        Assert.Equal(KubeDnsServer.MeterName, Assert.Single(container.Meters).Name);
-        Assert.Null(configured!.MeterFactory);
+        Assert.Equal(KubeDnsServer.MeterName, Assert.Single(firstFactory.Meters).Name);
+        Assert.Equal(KubeDnsServer.MeterName, Assert.Single(secondFactory.Meters).Name);
+        Assert.Same(firstFactory, one.GetRequiredService<IOptions<KubeDnsServerOptions>>().Value.MeterFactory);
+        Assert.Same(secondFactory, two.GetRequiredService<IOptions<KubeDnsServerOptions>>().Value.MeterFactory);
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using KubeDns.Records.Tests.TestData;
 
 namespace KubeDns.Records.Servers.Tests;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using KubeDns.Records.Server;
-using KubeDns.Records.Tests.TestData;
 
 namespace KubeDns.Records.Servers.Tests;
 

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
 using KubeDns.Records.Serving;
-using KubeDns.Records.Tests.TestData;
 using KubeDns.Records.Wire;
 
 namespace KubeDns.Records.Servers.Tests;

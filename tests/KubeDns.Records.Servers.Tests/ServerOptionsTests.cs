@@ -1,6 +1,5 @@
 using System.Net;
 using KubeDns.Records.Server;
-using KubeDns.Records.Tests.TestData;
 
 namespace KubeDns.Records.Servers.Tests;
 

@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using KubeDns.Records.Server;
-using KubeDns.Records.Tests.TestData;
 
 namespace KubeDns.Records.Servers.Tests;
 

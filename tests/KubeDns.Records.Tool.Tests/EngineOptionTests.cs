@@ -1,4 +1,3 @@
-using KubeDns.Records.Servers.Tests;
 
 namespace KubeDns.Records.Tool.Tests;
 

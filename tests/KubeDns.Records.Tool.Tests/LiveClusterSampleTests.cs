@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
 using k8s.Models;
-using KubeDns.Records.Testing;
 
 namespace KubeDns.Records.Tool.Tests;
 

@@ -1,7 +1,5 @@
 using System.Net;
 using k8s.Models;
-using KubeDns.Records.Servers.Tests;
-using KubeDns.Records.Testing;
 
 namespace KubeDns.Records.Tool.Tests;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using KubeDns.Records.Servers.Tests;
 
 namespace KubeDns.Records.Tool.Tests;
 

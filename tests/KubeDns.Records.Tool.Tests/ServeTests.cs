@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using KubeDns.Records.Servers.Tests;
 
 namespace KubeDns.Records.Tool.Tests;
 

@@ -2,7 +2,7 @@ namespace KubeDns.Records.Tool.Tests;
 
 /// <summary>
 /// <c>--simulate-workloads</c> and <c>--pod-cidr</c> on the kubernetes.io examples (the StatefulSet <c>web</c> and the
-/// hostname/subdomain Pods, tests/Shared/KubernetesDocs), and the hint given without the flag.
+/// hostname/subdomain Pods, tests/KubeDns.Records.TestUtilities/KubernetesDocs), and the hint given without the flag.
 /// </summary>
 public class SimulateWorkloadsTests
 {

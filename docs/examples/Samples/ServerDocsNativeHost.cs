@@ -18,7 +18,7 @@ internal static class ServerDocsNativeHost
         #region sample
         var builder = Host.CreateApplicationBuilder(args);
         builder.Services
-            .AddKubeDnsRecords(options => options.Ttl = 5)          // validated here: a bad option fails at startup
+            .AddKubeDnsRecords(options => options.Ttl = 5)          // validated at host start: a bad option stops it
             .AddKubeDnsServer(server =>
             {
                 server.Endpoints.Add(new IPEndPoint(IPAddress.Loopback, 0));

@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using k8s;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
 
 namespace KubeDns.Records.Kubernetes.Tests.Feed;
@@ -138,13 +139,39 @@ public sealed class FeedMetricsTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void AddKubernetesFeed_BadOption_FailsAtRegistration()
+    public void AddKubernetesFeed_BadOption_FailsAtResolveNamingOptionAndValue()
     {
         var services = new ServiceCollection();
+        services.AddSingleton<IKubernetes>(new k8s.Kubernetes(new KubernetesClientConfiguration { Host = "http://127.0.0.1:1" }));
+        services.AddKubeDnsRecords().AddKubernetesFeed(o => o.ListPageSize = -5);
+        using var provider = services.BuildServiceProvider();
 
-        var error = Assert.Throws<ArgumentException>(() => services.AddKubeDnsRecords().AddKubernetesFeed(o => o.ListPageSize = -5));
+        var error = Assert.Throws<OptionsValidationException>(provider.GetRequiredService<KubernetesFeed>);
 
         Assert.Contains("ListPageSize: '-5'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(PodRecordMode.Verified, null, true)]
+    [InlineData(PodRecordMode.Insecure, null, false)]
+    [InlineData(PodRecordMode.Verified, false, false)]
+    [InlineData(PodRecordMode.Disabled, true, true)]
+    public void AddKubernetesFeed_PodMode_WatchPodsFollowsClusterOptionsUnlessConfigured(PodRecordMode pods, bool? configured, bool expected)
+    {
+        var services = new ServiceCollection();
+        services.AddKubeDnsRecords(o => o.Pods = pods).AddKubernetesFeed(o =>
+        {
+            if (configured is { } watch)
+            {
+                o.WatchPods = watch;
+            }
+        });
+        services.AddKubeDnsRecords().AddKubernetesFeed();
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Equal(expected, provider.GetRequiredService<IOptions<KubernetesFeedOptions>>().Value.WatchPods);
+        Assert.Single(services, d => d.ServiceType == typeof(KubernetesFeed));
+        Assert.Single(services, d => d.ServiceType == typeof(IHostedService));
     }
 
     private static Dictionary<string, long> Observe(TestMeterFactory meters)

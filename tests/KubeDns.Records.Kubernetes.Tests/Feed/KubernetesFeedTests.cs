@@ -1,6 +1,5 @@
 using System.Net;
 using k8s.Models;
-using KubeDns.Records.Testing;
 
 namespace KubeDns.Records.Kubernetes.Tests.Feed;
 

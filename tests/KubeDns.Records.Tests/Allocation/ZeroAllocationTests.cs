@@ -1,5 +1,4 @@
 using KubeDns.Records.Tests.Behaviour;
-using KubeDns.Records.Tests.TestData;
 
 namespace KubeDns.Records.Tests.Allocation;
 

@@ -1,5 +1,4 @@
-using KubeDns.Records.Tests.TestData;
-using static KubeDns.Records.Tests.TestData.ExampleCluster;
+using static KubeDns.Records.TestUtilities.ExampleCluster;
 
 namespace KubeDns.Records.Tests.Behaviour;
 

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Globalization;
 using KubeDns.Records.Tests.Properties;
-using static KubeDns.Records.Tests.TestData.ExampleCluster;
+using static KubeDns.Records.TestUtilities.ExampleCluster;
 
 namespace KubeDns.Records.Tests.Concurrency;
 

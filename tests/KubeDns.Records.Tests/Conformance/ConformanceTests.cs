@@ -29,8 +29,8 @@ public class ConformanceTests
     {
         var c = ConformanceCases.All.Single(x => x.Id == id);
         var snapshot = ConformanceClusters.Get(c.Setup).Current;
-        var name = c.Question[..c.Question.LastIndexOf(' ')];
-        var typeText = c.Question[(c.Question.LastIndexOf(' ') + 1)..];
+        var name = c.Name;
+        var typeText = c.Type;
         var type = typeText.StartsWith("TYPE", StringComparison.Ordinal)
             ? (RecordType)ushort.Parse(typeText.AsSpan(4), CultureInfo.InvariantCulture)
             : Enum.Parse<RecordType>(typeText);

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Net;
 using System.Text;
-using static KubeDns.Records.Tests.TestData.ExampleCluster;
+using static KubeDns.Records.TestUtilities.ExampleCluster;
 
 namespace KubeDns.Records.Tests.Properties;
 

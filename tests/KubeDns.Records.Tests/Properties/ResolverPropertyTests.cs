@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using CsCheck;
-using static KubeDns.Records.Tests.TestData.ExampleCluster;
+using static KubeDns.Records.TestUtilities.ExampleCluster;
 
 namespace KubeDns.Records.Tests.Properties;
 

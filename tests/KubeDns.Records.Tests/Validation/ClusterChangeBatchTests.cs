@@ -1,4 +1,3 @@
-using KubeDns.Records.Tests.TestData;
 using static KubeDns.Records.Tests.Validation.ValidationAssert;
 
 namespace KubeDns.Records.Tests.Validation;

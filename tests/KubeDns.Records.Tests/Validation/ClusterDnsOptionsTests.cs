@@ -1,5 +1,4 @@
 using KubeDns.Records.Settings;
-using KubeDns.Records.Tests.TestData;
 
 namespace KubeDns.Records.Tests.Validation;
 

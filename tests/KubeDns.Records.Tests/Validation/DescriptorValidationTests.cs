@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using KubeDns.Records.Tests.TestData;
 using static KubeDns.Records.Tests.Validation.ValidationAssert;
 
 namespace KubeDns.Records.Tests.Validation;

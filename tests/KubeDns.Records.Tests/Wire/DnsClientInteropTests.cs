@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using DnsClient;
 using DnsClient.Protocol;
-using KubeDns.Records.Tests.TestData;
 using KubeDns.Records.Wire;
 
 namespace KubeDns.Records.Tests.Wire;

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using KubeDns.Records.Tests.TestData;
 using KubeDns.Records.Wire;
 
 namespace KubeDns.Records.Tests.Wire;

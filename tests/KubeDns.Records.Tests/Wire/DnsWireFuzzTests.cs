@@ -1,5 +1,4 @@
 using ARSoft.Tools.Net.Dns;
-using KubeDns.Records.Tests.TestData;
 using KubeDns.Records.Wire;
 
 namespace KubeDns.Records.Tests.Wire;

@@ -1,10 +1,9 @@
-using KubeDns.Records.Tests.TestData;
-using static KubeDns.Records.Tests.TestData.ExampleCluster;
+using static KubeDns.Records.TestUtilities.ExampleCluster;
 
-namespace KubeDns.Records.Tests.Conformance;
+namespace KubeDns.Records.TestUtilities;
 
 /// <summary>The cluster variants conformance cases run against, by name.</summary>
-internal static class ConformanceClusters
+public static class ConformanceClusters
 {
     private static readonly Dictionary<string, ClusterState> Cache = [];
 

@@ -1,11 +1,11 @@
-namespace KubeDns.Records.Tests.Conformance;
+namespace KubeDns.Records.TestUtilities;
 
 /// <summary>
 /// Expected answers, as zone-file lines, for every row of specification.md §5's outcome matrix, every worked example of
 /// §14.2 that concerns the forward zone (numbers in comments), and the seeds' commands. Default options unless the
 /// case names a setup.
 /// </summary>
-internal static class ConformanceCases
+public static class ConformanceCases
 {
     private const string Soa = ConformanceCase.Soa;
 

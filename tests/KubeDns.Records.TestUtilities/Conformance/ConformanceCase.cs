@@ -1,4 +1,4 @@
-namespace KubeDns.Records.Tests.Conformance;
+namespace KubeDns.Records.TestUtilities;
 
 /// <summary>
 /// One question and the exact answer expected, as zone-file lines (style rule 13). <c>SOA</c> in
@@ -22,23 +22,41 @@ public sealed record ConformanceCase(
 
     public string Id => Setup.Length == 0 ? Question : $"{Question} [{Setup}]";
 
+    /// <summary>The query name, as written in <see cref="Question"/>.</summary>
+    public string Name => Question[..Question.LastIndexOf(' ')];
+
+    /// <summary>The query type's mnemonic (<c>A</c>, <c>TYPE65280</c>), as dig takes and prints it.</summary>
+    public string Type => Question[(Question.LastIndexOf(' ') + 1)..];
+
+    /// <summary>Whether the reply has AA: every reply for a zone we serve; REFUSED is not ours to answer.</summary>
+    public bool IsAuthoritative => Status != "REFUSED";
+
+    /// <summary>The answer, authority and additional sections with the snapshot's serial in each SOA line.</summary>
+    public (string[] Answer, string[] Authority, string[] Additional) ExpectedSections(uint serial)
+    {
+        var authority = Authority ?? (Status != "NOERROR" || Answer.Length == 0 ? [Soa] : []);
+        return (WithSerial(Answer), WithSerial(authority), WithSerial(Additional ?? []));
+
+        string[] WithSerial(string[] lines) =>
+            [.. lines.Select(l => l.Replace("<serial>", serial.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal))];
+    }
+
     public string ExpectedText(uint serial)
     {
-        var name = Question[..Question.LastIndexOf(' ')];
-        var type = Question[(Question.LastIndexOf(' ') + 1)..];
-        var authority = Authority ?? (Status != "NOERROR" || Answer.Length == 0 ? [Soa] : []);
-        var additional = Additional ?? [];
+        var name = Name;
+        var type = Type;
+        var (answer, authority, additional) = ExpectedSections(serial);
 
         // The reply as dig prints it (Resolution.ToString): header, flags and counts, question, sections.
         var text = new System.Text.StringBuilder();
         text.Append(";; ->>HEADER<<- opcode: QUERY, status: ").Append(Status).Append('\n');
-        text.Append(";; flags: qr").Append(Status == "REFUSED" ? string.Empty : " aa")
-            .Append(System.Globalization.CultureInfo.InvariantCulture, $"; QUERY: 1, ANSWER: {Answer.Length}, AUTHORITY: {authority.Length}, ADDITIONAL: {additional.Length}\n");
+        text.Append(";; flags: qr").Append(IsAuthoritative ? " aa" : string.Empty)
+            .Append(System.Globalization.CultureInfo.InvariantCulture, $"; QUERY: 1, ANSWER: {answer.Length}, AUTHORITY: {authority.Length}, ADDITIONAL: {additional.Length}\n");
         text.Append("\n;; QUESTION SECTION:\n;").Append(name.TrimEnd('.')).Append(".\t\tIN\t").Append(type).Append('\n');
-        Section(text, ";; ANSWER SECTION:", Answer);
+        Section(text, ";; ANSWER SECTION:", answer);
         Section(text, ";; AUTHORITY SECTION:", authority);
         Section(text, ";; ADDITIONAL SECTION:", additional);
-        return text.ToString().TrimEnd('\n').Replace("<serial>", serial.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        return text.ToString().TrimEnd('\n');
 
         static void Section(System.Text.StringBuilder text, string heading, string[] lines)
         {

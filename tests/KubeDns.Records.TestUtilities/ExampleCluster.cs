@@ -1,12 +1,12 @@
 using System.Collections.Immutable;
 
-namespace KubeDns.Records.Tests.TestData;
+namespace KubeDns.Records.TestUtilities;
 
 /// <summary>
 /// The seeds' example cluster, exactly as specification.md §14.1 lists it. Endpoints are written as the EndpointSlice
 /// controller would derive them from the pods: ready pods only (db-2 is listed not ready), sorted by pod name.
 /// </summary>
-internal static class ExampleCluster
+public static class ExampleCluster
 {
     public static ClusterState Create(Action<ClusterDnsOptions>? configure = null, bool synced = true)
     {
@@ -69,7 +69,8 @@ internal static class ExampleCluster
         batch.Upsert(Slice("kiada", "dual-ipv4-x7k2p", "dual", [SlicePort("http", 8080)],
             Endpoint("10.244.1.7", "kiada-001"), Endpoint("10.244.2.11", "kiada-002")));
         batch.Upsert(Slice("kiada", "dual-ipv6-q9w4r", "dual", [SlicePort("http", 8080)],
-            Endpoint("fd00:10:244:1::7", "kiada-001"), Endpoint("fd00:10:244:2::b", "kiada-002")) with { AddressType = EndpointAddressType.IPv6 });
+            Endpoint("fd00:10:244:1::7", "kiada-001"), Endpoint("fd00:10:244:2::b", "kiada-002")) with
+        { AddressType = EndpointAddressType.IPv6 });
         batch.Upsert(ExternalName("kiada", "time-api", "worldtimeapi.org"));
         batch.Upsert(ExternalName("kiada", "quote-alias", "quote.kiada.svc.cluster.local"));
         Pod(batch, "kiada", "quote-canary", "10.244.2.9");

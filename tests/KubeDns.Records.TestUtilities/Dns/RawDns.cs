@@ -3,10 +3,10 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace KubeDns.Records.Servers.Tests;
+namespace KubeDns.Records.TestUtilities;
 
 /// <summary>A DNS query built byte by byte, so tests control every header bit, count and option.</summary>
-internal sealed record RawQuery
+public sealed record RawQuery
 {
     public ushort Id { get; init; } = 0x4B1D;
 
@@ -41,28 +41,28 @@ internal sealed record RawQuery
         var buffer = new List<byte>(512);
         buffer.AddRange(RawDns.Header(Id, flags: Flags(), qdcount: 1, arcount: (ushort)(EdnsPayload is null ? 0 : 1)));
         buffer.AddRange(name);
-        buffer.AddRange(RawDns.UInt16(Type));
-        buffer.AddRange(RawDns.UInt16(Class));
+        buffer.AddRange(RawDns.BigEndian16(Type));
+        buffer.AddRange(RawDns.BigEndian16(Class));
         if (EdnsPayload is { } payload)
         {
             const int OptFixed = 11;
             var padding = PadTo > 0 ? Math.Max(0, PadTo - buffer.Count - OptFixed - 4) : -1;
             buffer.Add(0); // root owner
-            buffer.AddRange(RawDns.UInt16(41));
-            buffer.AddRange(RawDns.UInt16(payload));
+            buffer.AddRange(RawDns.BigEndian16(41));
+            buffer.AddRange(RawDns.BigEndian16(payload));
             buffer.Add(0); // extended rcode
             buffer.Add(EdnsVersion);
-            buffer.AddRange(RawDns.UInt16((ushort)(DnssecOk ? 0x8000 : 0)));
+            buffer.AddRange(RawDns.BigEndian16((ushort)(DnssecOk ? 0x8000 : 0)));
             if (padding >= 0)
             {
-                buffer.AddRange(RawDns.UInt16((ushort)(4 + padding)));
-                buffer.AddRange(RawDns.UInt16(12));
-                buffer.AddRange(RawDns.UInt16((ushort)padding));
+                buffer.AddRange(RawDns.BigEndian16((ushort)(4 + padding)));
+                buffer.AddRange(RawDns.BigEndian16(12));
+                buffer.AddRange(RawDns.BigEndian16((ushort)padding));
                 buffer.AddRange(new byte[padding]);
             }
             else
             {
-                buffer.AddRange(RawDns.UInt16(0));
+                buffer.AddRange(RawDns.BigEndian16(0));
             }
         }
 
@@ -74,7 +74,7 @@ internal sealed record RawQuery
 }
 
 /// <summary>The parts of a raw response the tests assert on, read without any DNS library.</summary>
-internal sealed class RawResponse
+public sealed class RawResponse
 {
     public RawResponse(byte[] bytes)
     {
@@ -183,7 +183,7 @@ internal sealed class RawResponse
 }
 
 /// <summary>Wire-format helpers and bounded UDP/TCP exchanges over 127.0.0.1.</summary>
-internal static class RawDns
+public static class RawDns
 {
     public static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(3);
 
@@ -199,7 +199,7 @@ internal static class RawDns
         return header;
     }
 
-    public static byte[] UInt16(ushort value) => [(byte)(value >> 8), (byte)value];
+    public static byte[] BigEndian16(ushort value) => [(byte)(value >> 8), (byte)value];
 
     public static byte[] EncodeName(string name)
     {
@@ -216,7 +216,7 @@ internal static class RawDns
     }
 
     /// <summary>A question (name, type IN) as bytes.</summary>
-    public static byte[] Question(string name, ushort type = 1, ushort @class = 1) => [.. EncodeName(name), .. UInt16(type), .. UInt16(@class)];
+    public static byte[] Question(string name, ushort type = 1, ushort @class = 1) => [.. EncodeName(name), .. BigEndian16(type), .. BigEndian16(@class)];
 
     public static void SkipName(byte[] message, ref int offset)
     {
@@ -297,7 +297,7 @@ internal static class RawDns
         }
     }
 
-    public static byte[] Frame(byte[] message) => [.. UInt16((ushort)message.Length), .. message];
+    public static byte[] Frame(byte[] message) => [.. BigEndian16((ushort)message.Length), .. message];
 
     /// <summary>Reads one length-prefixed message; null when the peer closed the connection first.</summary>
     public static async Task<byte[]?> ReadFrameAsync(Stream stream, CancellationToken token)

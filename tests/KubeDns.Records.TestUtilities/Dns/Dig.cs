@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Net;
 
-namespace KubeDns.Records.Servers.Tests;
+namespace KubeDns.Records.TestUtilities;
 
 /// <summary>Runs the real <c>dig</c> (Debian bind9-dnsutils) against a server on 127.0.0.1, bounded in time.</summary>
-internal static class Dig
+public static class Dig
 {
     public static bool IsInstalled { get; } = File.Exists("/usr/bin/dig") || File.Exists("/usr/local/bin/dig");
 
