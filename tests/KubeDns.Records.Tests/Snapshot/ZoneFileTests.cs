@@ -1,6 +1,6 @@
 using KubeDns.Records.Tests.TestData;
 
-namespace KubeDns.Records.Tests.Zone;
+namespace KubeDns.Records.Tests.Snapshot;
 
 public class ZoneFileTests
 {

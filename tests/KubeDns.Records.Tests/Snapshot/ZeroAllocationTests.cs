@@ -1,7 +1,6 @@
-using KubeDns.Records.Tests.Behaviour;
 using KubeDns.Records.Tests.TestData;
 
-namespace KubeDns.Records.Tests.Allocation;
+namespace KubeDns.Records.Tests.Snapshot;
 
 /// <summary>
 /// The query path allocates nothing for any answer the snapshot holds (issue #3, style rule 10), measured with
