@@ -109,7 +109,7 @@ public class WireBenchmark
         bytes.AddRange([0, (byte)((int)type >> 8), (byte)type, 0, 1]);
         var opt = new byte[11];
         opt[2] = 41;
-        BinaryPrimitives.WriteUInt16BigEndian(opt.AsSpan(3), DnsWireOptions.DefaultUdpPayloadSize);
+        BinaryPrimitives.WriteUInt16BigEndian(opt.AsSpan(3), DnsWire.DefaultUdpPayloadSize);
         bytes.AddRange(opt);
         return [.. bytes];
     }

@@ -1,4 +1,3 @@
-using KubeDns.Records.Tests.TestData;
 
 namespace KubeDns.Records.ArSoft.Tests;
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using KubeDns.Records.Tests.Conformance;
 
 namespace KubeDns.Records.ArSoft.Tests;
 

@@ -1,4 +1,3 @@
-using KubeDns.Records.Tests.Conformance;
 
 namespace KubeDns.Records.ArSoft.Tests;
 

@@ -1,4 +1,4 @@
-using static KubeDns.Records.Tests.TestData.ExampleCluster;
+using static KubeDns.Records.TestUtilities.ExampleCluster;
 
 namespace KubeDns.Records.Tests.Answers;
 

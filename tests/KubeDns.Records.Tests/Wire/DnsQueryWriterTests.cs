@@ -1,4 +1,3 @@
-using KubeDns.Records.Tests.TestData;
 using KubeDns.Records.Wire;
 
 namespace KubeDns.Records.Tests.Wire;

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using ARSoft.Tools.Net.Dns;
-using KubeDns.Records.Tests.TestData;
 using KubeDns.Records.Wire;
 using RecordType = KubeDns.Records.RecordType;
 

@@ -1,5 +1,5 @@
 
-namespace KubeDns.Records.Tests.Behaviour;
+namespace KubeDns.Records.Tests.Snapshot;
 
 /// <summary>specification.md §3 RecordOrder and §6.6: records move only within their RRset; CNAMEs stay first.</summary>
 public class RecordOrderTests

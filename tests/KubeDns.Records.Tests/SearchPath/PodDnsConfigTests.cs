@@ -1,6 +1,6 @@
 using static KubeDns.Records.TestUtilities.ExampleCluster;
 
-namespace KubeDns.Records.Tests.Behaviour;
+namespace KubeDns.Records.Tests.SearchPath;
 
 /// <summary>specification.md §13: the pod's-eye view, on the seed quiz and the Kubernetes e2e names.</summary>
 public class PodDnsConfigTests

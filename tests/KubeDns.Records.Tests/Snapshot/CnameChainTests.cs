@@ -1,6 +1,6 @@
 using static KubeDns.Records.TestUtilities.ExampleCluster;
 
-namespace KubeDns.Records.Tests.Behaviour;
+namespace KubeDns.Records.Tests.Snapshot;
 
 /// <summary>specification.md §11: CNAME chains are followed in-zone, at most 10 CNAMEs; longer chains stop with NOERROR.</summary>
 public class CnameChainTests

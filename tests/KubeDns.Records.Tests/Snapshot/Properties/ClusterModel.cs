@@ -4,7 +4,7 @@ using System.Net;
 using System.Text;
 using static KubeDns.Records.TestUtilities.ExampleCluster;
 
-namespace KubeDns.Records.Tests.Properties;
+namespace KubeDns.Records.Tests.Snapshot.Properties;
 
 /// <summary>The shapes of service the generators make.</summary>
 internal enum ServiceKind

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Globalization;
-using KubeDns.Records.Tests.Properties;
+using KubeDns.Records.Tests.Snapshot.Properties;
 using static KubeDns.Records.TestUtilities.ExampleCluster;
 
-namespace KubeDns.Records.Tests.Concurrency;
+namespace KubeDns.Records.Tests.State;
 
 /// <summary>
 /// One writer applies batches while readers resolve against <see cref="ClusterState.Current"/> (specification.md §12):

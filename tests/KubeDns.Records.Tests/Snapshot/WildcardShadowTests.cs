@@ -1,6 +1,6 @@
 using static KubeDns.Records.TestUtilities.ExampleCluster;
 
-namespace KubeDns.Records.Tests.Behaviour;
+namespace KubeDns.Records.Tests.Snapshot;
 
 /// <summary>
 /// Wildcards (specification.md §10) with objects literally named <c>any</c>: a real name shadows the wildcard at its

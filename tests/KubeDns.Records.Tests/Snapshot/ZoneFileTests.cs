@@ -1,5 +1,5 @@
 
-namespace KubeDns.Records.Tests.Zone;
+namespace KubeDns.Records.Tests.Snapshot;
 
 public class ZoneFileTests
 {

@@ -1,6 +1,6 @@
 using static KubeDns.Records.TestUtilities.ExampleCluster;
 
-namespace KubeDns.Records.Tests.Behaviour;
+namespace KubeDns.Records.Tests.Snapshot;
 
 /// <summary>
 /// ANY answers every RRset a name owns (specification.md §4); the additional section only adds what the answer does

@@ -1,6 +1,6 @@
 using static KubeDns.Records.TestUtilities.ExampleCluster;
 
-namespace KubeDns.Records.Tests.Behaviour;
+namespace KubeDns.Records.Tests.Answers;
 
 /// <summary>
 /// Printing a record, a name, a section or an answer the obvious way (<c>WriteLine(x)</c>, <c>$"{x}"</c>) prints it

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using CsCheck;
 
-namespace KubeDns.Records.Tests.Properties;
+namespace KubeDns.Records.Tests.Snapshot.Properties;
 
 /// <summary>specification.md §8 property: every PTR target resolves forward to an address set that contains the IP.</summary>
 public class PtrPropertyTests

@@ -1,6 +1,6 @@
 using static KubeDns.Records.TestUtilities.ExampleCluster;
 
-namespace KubeDns.Records.Tests.Behaviour;
+namespace KubeDns.Records.Tests.Synthesis;
 
 /// <summary>
 /// The name server's addresses (specification.md §7): <see cref="ClusterDnsOptions.NameServerAddresses"/>, else the

@@ -1,6 +1,6 @@
 using static KubeDns.Records.Tests.Validation.ValidationAssert;
 
-namespace KubeDns.Records.Tests.Validation;
+namespace KubeDns.Records.Tests.State;
 
 /// <summary>Argument checks of <see cref="ClusterChangeBatch"/> and <see cref="ClusterState.Apply"/> (specification.md §2, batches).</summary>
 public class ClusterChangeBatchTests

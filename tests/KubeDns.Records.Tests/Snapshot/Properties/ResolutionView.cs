@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace KubeDns.Records.Tests.Properties;
+namespace KubeDns.Records.Tests.Snapshot.Properties;
 
 /// <summary>One record of a <see cref="ResolutionView"/>, copied out of the <see cref="DnsRecord"/> ref struct.</summary>
 internal sealed record RecordView(string Name, RecordType Type, uint Ttl, string? Address, string? Target, ushort Priority, ushort Weight, ushort Port, string Line)

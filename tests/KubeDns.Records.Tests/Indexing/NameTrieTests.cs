@@ -1,6 +1,6 @@
 using KubeDns.Records.Indexing;
 
-namespace KubeDns.Records.Tests.Internal;
+namespace KubeDns.Records.Tests.Indexing;
 
 public class NameTrieTests
 {

@@ -1,6 +1,7 @@
 using KubeDns.Records.Settings;
+using KubeDns.Records.Tests.Validation;
 
-namespace KubeDns.Records.Tests.Validation;
+namespace KubeDns.Records.Tests.Settings;
 
 /// <summary>
 /// specification.md §3: invalid options are rejected when the options are built (<see cref="ClusterDnsOptions.Validate"/>

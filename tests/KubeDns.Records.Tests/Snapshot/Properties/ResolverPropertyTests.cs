@@ -3,7 +3,7 @@ using System.Globalization;
 using CsCheck;
 using static KubeDns.Records.TestUtilities.ExampleCluster;
 
-namespace KubeDns.Records.Tests.Properties;
+namespace KubeDns.Records.Tests.Snapshot.Properties;
 
 /// <summary>
 /// Properties of the forward-zone resolver over random valid clusters (specification.md §1, §2, §5, §6, §11, §12).

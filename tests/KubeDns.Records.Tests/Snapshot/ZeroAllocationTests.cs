@@ -1,6 +1,5 @@
-using KubeDns.Records.Tests.Behaviour;
 
-namespace KubeDns.Records.Tests.Allocation;
+namespace KubeDns.Records.Tests.Snapshot;
 
 /// <summary>
 /// The query path allocates nothing for any answer the snapshot holds (issue #3, style rule 10), measured with

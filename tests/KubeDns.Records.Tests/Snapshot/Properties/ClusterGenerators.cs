@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using CsCheck;
 
-namespace KubeDns.Records.Tests.Properties;
+namespace KubeDns.Records.Tests.Snapshot.Properties;
 
 /// <summary>
 /// CsCheck generators for random, valid clusters (specification.md §2): 1–4 namespaces, 0–15 services each, of every

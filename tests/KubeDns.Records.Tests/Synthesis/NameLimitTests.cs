@@ -1,6 +1,6 @@
 using static KubeDns.Records.TestUtilities.ExampleCluster;
 
-namespace KubeDns.Records.Tests.Behaviour;
+namespace KubeDns.Records.Tests.Synthesis;
 
 /// <summary>
 /// Names at the DNS limits: a label holds 63 octets and a name 255 (RFC 1035 §2.3.4). A record whose owner or
