@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using ARSoft.Tools.Net.Dns;
+using KubeDns.Records.Tests.Conformance;
 using KubeDns.Records.Wire;
 using ArRecordType = ARSoft.Tools.Net.Dns.RecordType;
 using RecordType = KubeDns.Records.RecordType;
