@@ -167,13 +167,12 @@ public sealed partial class KubeDnsServer
     /// <summary>Answers one TCP query into <paramref name="output"/>; 0 when nothing is to be sent.</summary>
     private async ValueTask<int> AnswerTcpAsync(ReadOnlyMemory<byte> query, Memory<byte> output, IPEndPoint? remote, CancellationToken token)
     {
-        var snapshot = _state.Current;
-        var result = DnsWire.TryRespond(snapshot, query.Span, output.Span, DnsTransport.Tcp, _wire);
+        var result = DnsWire.TryRespond(_state.Current, query.Span, output.Span, DnsTransport.Tcp, _wire);
         Count(result, tcp: true);
         var written = result.BytesWritten;
         if (NeedsUpstream(result))
         {
-            written = await CompleteAsync(snapshot, query, output, result, DnsTransport.Tcp, _recursion.Allows(remote?.Address), token).ConfigureAwait(false);
+            written = await CompleteAsync(query, output, result, DnsTransport.Tcp, _recursion.Allows(remote?.Address), token).ConfigureAwait(false);
         }
         else if (result.Status != DnsRespondStatus.Respond)
         {

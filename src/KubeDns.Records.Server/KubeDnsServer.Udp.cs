@@ -51,13 +51,12 @@ public sealed partial class KubeDnsServer
                     return;
                 }
 
-                var snapshot = server._state.Current;
-                var result = DnsWire.TryRespond(snapshot, query.AsSpan(0, received), response, DnsTransport.Udp, server._wire);
+                var result = DnsWire.TryRespond(server._state.Current, query.AsSpan(0, received), response, DnsTransport.Udp, server._wire);
                 server.Count(result, tcp: false);
                 switch (result.Status)
                 {
                     case DnsRespondStatus.Respond or DnsRespondStatus.Forward when server.NeedsUpstream(result):
-                        Defer(snapshot, query.AsSpan(0, received), response.AsSpan(0, result.BytesWritten), result, Copy(client));
+                        Defer(query.AsSpan(0, received), response.AsSpan(0, result.BytesWritten), result, Copy(client));
                         break;
                     case DnsRespondStatus.Respond:
                         Send(response.AsSpan(0, result.BytesWritten), client);
@@ -105,20 +104,20 @@ public sealed partial class KubeDnsServer
         /// once, so the query and our answer so far are copied into buffers rented for the time the upstream takes.
         /// <paramref name="client"/> is a copy the caller made, not the address the loop reuses.
         /// </summary>
-        private void Defer(ClusterSnapshot snapshot, ReadOnlySpan<byte> query, ReadOnlySpan<byte> answer, DnsRespondResult result, SocketAddress client)
+        private void Defer(ReadOnlySpan<byte> query, ReadOnlySpan<byte> answer, DnsRespondResult result, SocketAddress client)
         {
             var queryCopy = ArrayPool<byte>.Shared.Rent(query.Length);
             query.CopyTo(queryCopy);
             var response = ArrayPool<byte>.Shared.Rent(DnsWire.MaxMessageLength);
             answer.CopyTo(response);
-            _ = CompleteAsync(snapshot, queryCopy, query.Length, response, result, client);
+            _ = CompleteAsync(queryCopy, query.Length, response, result, client);
         }
 
-        private async Task CompleteAsync(ClusterSnapshot snapshot, byte[] query, int queryLength, byte[] response, DnsRespondResult result, SocketAddress client)
+        private async Task CompleteAsync(byte[] query, int queryLength, byte[] response, DnsRespondResult result, SocketAddress client)
         {
             try
             {
-                var length = await server.CompleteAsync(snapshot, query.AsMemory(0, queryLength), response.AsMemory(0, DnsWire.MaxMessageLength), result, DnsTransport.Udp, server._recursion.Allows(client), running.Stop.Token).ConfigureAwait(false);
+                var length = await server.CompleteAsync(query.AsMemory(0, queryLength), response.AsMemory(0, DnsWire.MaxMessageLength), result, DnsTransport.Udp, server._recursion.Allows(client), running.Stop.Token).ConfigureAwait(false);
                 if (length > 0)
                 {
                     Send(response.AsSpan(0, length), client);

@@ -92,14 +92,13 @@ public sealed partial class KubeDnsServer
                     {
                         var query = new ReadOnlySpan<byte>(queries + ((nint)i * QuerySlot), (int)Math.Min(received[i].Length, QuerySlot));
                         var response = new Span<byte>(responses + ((nint)i * responseSlot), responseSlot);
-                        var snapshot = server._state.Current;
-                        var result = DnsWire.TryRespond(snapshot, query, response, DnsTransport.Udp, server._wire);
+                        var result = DnsWire.TryRespond(server._state.Current, query, response, DnsTransport.Udp, server._wire);
                         results[i] = result;
                         server.Count(result, tcp: false);
                         switch (result.Status)
                         {
                             case DnsRespondStatus.Respond or DnsRespondStatus.Forward when server.NeedsUpstream(result):
-                                Defer(snapshot, query, response[..result.BytesWritten], result, ClientAddress(received, i));
+                                Defer(query, response[..result.BytesWritten], result, ClientAddress(received, i));
                                 break;
                             case DnsRespondStatus.Respond:
                                 var length = running.Limiter is { } limiter

@@ -250,7 +250,7 @@ public sealed partial class KubeDnsServer : IAsyncDisposable, IDisposable
 
     /// <summary>
     /// Counts what the wire layer decided. An answer still to be completed upstream, like a forwarded query, is
-    /// counted by <see cref="CountSent"/> once the reply is final, since the upstream's response code is the one sent.
+    /// counted by <see cref="CompleteAsync"/> once the reply is final, since the upstream's response code is the one sent.
     /// </summary>
     private void Count(DnsRespondResult result, bool tcp)
     {
@@ -261,15 +261,6 @@ public sealed partial class KubeDnsServer : IAsyncDisposable, IDisposable
         else if (result.Status == DnsRespondStatus.Drop)
         {
             _metrics.Drop();
-        }
-    }
-
-    /// <summary>Counts a reply assembled with an upstream's help by the code in its header (RFC 1035 §4.1.1).</summary>
-    private void CountSent(ReadOnlySpan<byte> reply, bool tcp)
-    {
-        if (reply.Length >= DnsWire.HeaderLength)
-        {
-            _metrics.Response((ResponseCode)(reply[3] & 0xF), tcp);
         }
     }
 

@@ -8,7 +8,8 @@ using KubeDns.Records.Wire;
 namespace KubeDns.Records.Forwarding;
 
 /// <summary>
-/// Asks upstream resolvers, in order, with the defences of RFC 5452:
+/// Asks upstream resolvers, in order, with the defences of RFC 5452 (the sockets; what a message says is the wire
+/// layer's to read):
 /// <list type="bullet">
 /// <item>every upstream query gets a fresh ID from a cryptographic generator (§9.2), and the client's ID is written
 /// back into the reply it gets;</item>
@@ -18,8 +19,8 @@ namespace KubeDns.Records.Forwarding;
 /// no pool state to guess or exhaust; the cost, a socket per forward, is paid off the hot path;</item>
 /// <item>the socket is connected, so the kernel delivers only datagrams from the upstream's address and port;</item>
 /// <item>a reply counts only when it is a response carrying the query's ID and its one question: the same name,
-/// compared case-insensitively (RFC 4343), type and class (§9.1). Anything else is ignored and the wait goes on until
-/// the timeout.</item>
+/// compared case-insensitively (RFC 4343), type and class (§9.1), as <see cref="DnsWire.IsReplyTo"/> decides. Anything
+/// else is ignored and the wait goes on until the timeout.</item>
 /// </list>
 /// </summary>
 internal static class UpstreamExchange
@@ -34,8 +35,9 @@ internal static class UpstreamExchange
     /// <returns>The reply's length, with the query's own ID; 0 when no upstream answered.</returns>
     public static async Task<int> ForwardAsync(IReadOnlyList<IPEndPoint> upstreams, TimeSpan timeout, ReadOnlyMemory<byte> query, Memory<byte> reply, bool fullReply, CancellationToken cancellationToken)
     {
-        if (QuestionEnd(query.Span) < 0)
+        if (new DnsMessageReader(query.Span).QuestionCount != 1)
         {
+            // No reply could match a query without exactly one question (DnsWire.IsReplyTo).
             return 0;
         }
 
@@ -65,6 +67,7 @@ internal static class UpstreamExchange
             try
             {
                 var length = await UdpAsync(upstream, outgoing, reply, deadline.Token).ConfigureAwait(false);
+                // TC, the second-lowest bit of the third header byte (RFC 1035 §4.1.1): ask again over TCP for all of it.
                 if (fullReply && (reply.Span[2] & 0x02) != 0)
                 {
                     length = await TcpAsync(upstream, frame, reply, deadline.Token).ConfigureAwait(false);
@@ -72,11 +75,9 @@ internal static class UpstreamExchange
 
                 if (length > 0)
                 {
-                    // The reply matched the question case-insensitively, at the same offset and length (IsReplyTo);
-                    // the client gets its own ID and its own question bytes back (specification.md §15.1), even
-                    // from an upstream that lower-cases names or drops the 0x20 pattern.
+                    // The upstream saw a random ID; the caller gets its own back. Its question bytes are the relay's
+                    // to restore (DnsWire.TryRelayReply), which the reply matched case-insensitively (DnsWire.IsReplyTo).
                     BinaryPrimitives.WriteUInt16BigEndian(reply.Span, clientId);
-                    query.Span[DnsWire.HeaderLength..QuestionEnd(query.Span)].CopyTo(reply.Span[DnsWire.HeaderLength..]);
                     return length;
                 }
             }
@@ -87,43 +88,6 @@ internal static class UpstreamExchange
         }
 
         return 0;
-    }
-
-    /// <summary>
-    /// True when <paramref name="reply"/> answers <paramref name="query"/>: QR set, the same ID, one question with the
-    /// same name (ASCII letters compared case-insensitively, every other byte exactly), type and class.
-    /// </summary>
-    public static bool IsReplyTo(ReadOnlySpan<byte> reply, ReadOnlySpan<byte> query)
-    {
-        var end = QuestionEnd(query);
-        if (end < 0 || reply.Length < end || (reply[2] & 0x80) == 0 || reply[0] != query[0] || reply[1] != query[1]
-            || BinaryPrimitives.ReadUInt16BigEndian(reply[4..]) != 1)
-        {
-            return false;
-        }
-
-        for (var i = DnsWire.HeaderLength; i < end; i++)
-        {
-            int a = query[i], b = reply[i];
-            if (a != b && ((a | 0x20) != (b | 0x20) || (uint)((a | 0x20) - 'a') > 'z' - 'a'))
-            {
-                return false;
-            }
-        }
-
-        // Label lengths are below 64, never letters, so the loop above compared them exactly; the same holds for the
-        // type and class, whose bytes can look like letters: compare those exactly again.
-        return reply.Slice(end - 4, 4).SequenceEqual(query.Slice(end - 4, 4));
-    }
-
-    /// <summary>Where the one question (an uncompressed name, type, class) ends; -1 when there is not exactly one.</summary>
-    private static int QuestionEnd(ReadOnlySpan<byte> message)
-    {
-        Span<char> name = stackalloc char[DnsQuery.MaxNameTextLength];
-        scoped var reader = new DnsMessageReader(message);
-        return reader.QuestionCount == 1 && reader.TryReadName(name, out _, allowCompression: false) && reader.TryReadTypeAndClass(out _, out _)
-            ? reader.Position
-            : -1;
     }
 
     private static void NewId(Span<byte> query) => BinaryPrimitives.WriteUInt16BigEndian(query, (ushort)RandomNumberGenerator.GetInt32(0x10000));
@@ -137,7 +101,7 @@ internal static class UpstreamExchange
         while (true)
         {
             var length = await socket.ReceiveAsync(reply, SocketFlags.None, token).ConfigureAwait(false);
-            if (IsReplyTo(reply.Span[..length], query.Span))
+            if (DnsWire.IsReplyTo(reply.Span[..length], query.Span))
             {
                 return length;
             }
@@ -162,7 +126,7 @@ internal static class UpstreamExchange
                 break;
             }
 
-            if (IsReplyTo(reply.Span[..length], query.Span))
+            if (DnsWire.IsReplyTo(reply.Span[..length], query.Span))
             {
                 return length;
             }

@@ -294,7 +294,32 @@ public static partial class DnsWire
             return false;
         }
 
-        return ta == tb && ca == cb && Ascii.EqualsIgnoreCase(names[..la], names.Slice(DnsQuery.MaxNameLength, lb));
+        return ta == tb && ca == cb && NamesEqual(names[..la], names.Slice(DnsQuery.MaxNameLength, lb));
+    }
+
+    /// <summary>
+    /// Wire-name equality as RFC 4343 §3 defines it: A-Z equal a-z, every other octet only itself. Non-ASCII octets
+    /// compare as bytes (an upstream echoes them unchanged), which <see cref="Ascii.EqualsIgnoreCase(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/>
+    /// would reject. Length octets are at most 63, so folding never touches them.
+    /// </summary>
+    private static bool NamesEqual(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    {
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Length; i++)
+        {
+            var x = a[i];
+            var y = b[i];
+            if (x != y && ((x | 0x20) != (y | 0x20) || !char.IsAsciiLetter((char)x)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool TrySkipQuestions(ref DnsMessageReader reader)
