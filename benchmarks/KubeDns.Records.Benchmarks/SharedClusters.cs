@@ -8,20 +8,20 @@ namespace KubeDns.Records.Benchmarks;
 /// </summary>
 public static class SharedClusters
 {
-    private static readonly Lock s_lock = new();
-    private static readonly Dictionary<(int Services, bool Wildcards), ClusterSnapshot> s_snapshots = [];
-    private static readonly Dictionary<int, NaiveResolver> s_naive = [];
+    private static readonly Lock Gate = new();
+    private static readonly Dictionary<(int Services, bool Wildcards), ClusterSnapshot> Snapshots = [];
+    private static readonly Dictionary<int, NaiveResolver> NaiveResolvers = [];
 
     /// <summary>The synced snapshot of <c>new GeneratedCluster(services)</c>, with wildcards on or off.</summary>
     public static ClusterSnapshot Snapshot(int services, bool wildcards = false)
     {
-        lock (s_lock)
+        lock (Gate)
         {
             DropOtherSizes(services);
-            if (!s_snapshots.TryGetValue((services, wildcards), out var snapshot))
+            if (!Snapshots.TryGetValue((services, wildcards), out var snapshot))
             {
                 snapshot = new GeneratedCluster(services).CreateState(new ClusterDnsOptions { Wildcards = wildcards }).Current;
-                s_snapshots.Add((services, wildcards), snapshot);
+                Snapshots.Add((services, wildcards), snapshot);
             }
 
             return snapshot;
@@ -31,13 +31,13 @@ public static class SharedClusters
     /// <summary>The naive resolver of <c>new GeneratedCluster(services)</c>.</summary>
     public static NaiveResolver Naive(int services)
     {
-        lock (s_lock)
+        lock (Gate)
         {
             DropOtherSizes(services);
-            if (!s_naive.TryGetValue(services, out var naive))
+            if (!NaiveResolvers.TryGetValue(services, out var naive))
             {
                 naive = new NaiveResolver(new GeneratedCluster(services));
-                s_naive.Add(services, naive);
+                NaiveResolvers.Add(services, naive);
             }
 
             return naive;
@@ -46,11 +46,11 @@ public static class SharedClusters
 
     private static void DropOtherSizes(int services)
     {
-        var stale = s_snapshots.Keys.Any(k => k.Services != services) || s_naive.Keys.Any(k => k != services);
+        var stale = Snapshots.Keys.Any(k => k.Services != services) || NaiveResolvers.Keys.Any(k => k != services);
         if (stale)
         {
-            s_snapshots.Clear();
-            s_naive.Clear();
+            Snapshots.Clear();
+            NaiveResolvers.Clear();
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         }
     }

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using KubeDns.Records.Diagnostics;
-using KubeDns.Records.Serving;
 using KubeDns.Records.Forwarding;
+using KubeDns.Records.Serving;
 using KubeDns.Records.Wire;
 
 namespace KubeDns.Records.Server;

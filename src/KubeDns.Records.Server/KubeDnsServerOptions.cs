@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Net;
-using KubeDns.Records.Serving;
 using KubeDns.Records.Forwarding;
+using KubeDns.Records.Serving;
 using KubeDns.Records.Wire;
 
 namespace KubeDns.Records.Server;

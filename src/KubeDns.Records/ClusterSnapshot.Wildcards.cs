@@ -13,7 +13,7 @@ namespace KubeDns.Records;
 public sealed partial class ClusterSnapshot
 {
     [ThreadStatic]
-    private static WildcardScratch? t_scratch;
+    private static WildcardScratch? _threadScratch;
 
     private Outcome WildcardAnswer(ref Resolution resolution, ReadOnlySpan<char> relative, string? source, int zoneStart, RecordType type)
     {
@@ -36,7 +36,7 @@ public sealed partial class ClusterSnapshot
 
         var svc = relative[ranges[count - 2]];
         var svcWildcard = Wildcard.IsWildcard(svc);
-        var scratch = t_scratch ??= new WildcardScratch();
+        var scratch = _threadScratch ??= new WildcardScratch();
         scratch.Clear();
         var matchedAny = false;
 

@@ -13,7 +13,9 @@ internal static class CoreReadme
         var cluster = new ClusterState(new ClusterDnsOptions());
         cluster.Apply(new ClusterChangeBatch().Upsert(new KubernetesServiceDescriptor
         {
-            Namespace = "kiada", Name = "quote", ClusterIPs = ["10.96.161.97"],
+            Namespace = "kiada",
+            Name = "quote",
+            ClusterIPs = ["10.96.161.97"],
             Ports = [new ServicePortDescriptor { Name = "http", Port = 80 }],
         }));
         cluster.MarkSynced();

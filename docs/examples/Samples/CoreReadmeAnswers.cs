@@ -12,7 +12,9 @@ internal static class CoreReadmeAnswers
         var cluster = new ClusterState(new ClusterDnsOptions());
         cluster.Apply(new ClusterChangeBatch().Upsert(new KubernetesServiceDescriptor
         {
-            Namespace = "kiada", Name = "quote", ClusterIPs = ["10.96.161.97"],
+            Namespace = "kiada",
+            Name = "quote",
+            ClusterIPs = ["10.96.161.97"],
             Ports = [new ServicePortDescriptor { Name = "http", Port = 80 }],
         }));
         cluster.MarkSynced();

@@ -8,7 +8,9 @@ internal static class SampleCluster
     /// <summary>The Service kiada/quote, 10.96.161.97, port http 80.</summary>
     public static ClusterChangeBatch Quote() => new ClusterChangeBatch().Upsert(new KubernetesServiceDescriptor
     {
-        Namespace = "kiada", Name = "quote", ClusterIPs = ["10.96.161.97"],
+        Namespace = "kiada",
+        Name = "quote",
+        ClusterIPs = ["10.96.161.97"],
         Ports = [new ServicePortDescriptor { Name = "http", Port = 80 }],
     });
 

@@ -17,7 +17,9 @@ internal static class ServerDocsNative
         cluster.Apply(new ClusterChangeBatch()
             .Upsert(new KubernetesServiceDescriptor
             {
-                Namespace = "kiada", Name = "quote", ClusterIPs = ["10.96.161.97"],
+                Namespace = "kiada",
+                Name = "quote",
+                ClusterIPs = ["10.96.161.97"],
                 Ports = [new ServicePortDescriptor { Name = "http", Port = 80 }],
             }));
         cluster.MarkSynced();                       // until then, would-be NXDOMAIN answers are SERVFAIL

@@ -86,11 +86,11 @@ internal sealed class NameNode
     public (int Start, int Count) Select(RecordType type) => _onlyType != RecordType.None
         ? (type == _onlyType || type == RecordType.ANY ? (0, Records.Length) : (0, 0))
         : type switch
-    {
-        RecordType.A => (0, AaaaStart),
-        RecordType.AAAA => (AaaaStart, SrvStart - AaaaStart),
-        RecordType.SRV => (SrvStart, Records.Length - SrvStart),
-        RecordType.ANY => (0, Records.Length),
-        _ => (0, 0),
-    };
+        {
+            RecordType.A => (0, AaaaStart),
+            RecordType.AAAA => (AaaaStart, SrvStart - AaaaStart),
+            RecordType.SRV => (SrvStart, Records.Length - SrvStart),
+            RecordType.ANY => (0, Records.Length),
+            _ => (0, 0),
+        };
 }

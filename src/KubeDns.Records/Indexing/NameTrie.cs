@@ -160,35 +160,35 @@ internal sealed class NameTrie<T>
             switch (node)
             {
                 case Branch branch:
-                {
-                    var bit = Bit(leaf.Hash, shift);
-                    var index = BitOperations.PopCount(branch.Bitmap & (bit - 1));
-                    if ((branch.Bitmap & bit) == 0)
                     {
-                        added = true;
-                        var slots = new object[branch.Slots.Length + 1];
-                        Array.Copy(branch.Slots, slots, index);
-                        slots[index] = leaf;
-                        Array.Copy(branch.Slots, index, slots, index + 1, branch.Slots.Length - index);
-                        return Editable(branch, branch.Bitmap | bit, slots);
-                    }
+                        var bit = Bit(leaf.Hash, shift);
+                        var index = BitOperations.PopCount(branch.Bitmap & (bit - 1));
+                        if ((branch.Bitmap & bit) == 0)
+                        {
+                            added = true;
+                            var slots = new object[branch.Slots.Length + 1];
+                            Array.Copy(branch.Slots, slots, index);
+                            slots[index] = leaf;
+                            Array.Copy(branch.Slots, index, slots, index + 1, branch.Slots.Length - index);
+                            return Editable(branch, branch.Bitmap | bit, slots);
+                        }
 
-                    var child = SetIn(branch.Slots[index], leaf, shift + BitsPerLevel, ref added);
-                    if (ReferenceEquals(child, branch.Slots[index]))
-                    {
-                        return branch;
-                    }
+                        var child = SetIn(branch.Slots[index], leaf, shift + BitsPerLevel, ref added);
+                        if (ReferenceEquals(child, branch.Slots[index]))
+                        {
+                            return branch;
+                        }
 
-                    if (ReferenceEquals(branch.Edit, _edit))
-                    {
-                        branch.Slots[index] = child;
-                        return branch;
-                    }
+                        if (ReferenceEquals(branch.Edit, _edit))
+                        {
+                            branch.Slots[index] = child;
+                            return branch;
+                        }
 
-                    var copy = (object[])branch.Slots.Clone();
-                    copy[index] = child;
-                    return new Branch(branch.Bitmap, copy, _edit);
-                }
+                        var copy = (object[])branch.Slots.Clone();
+                        copy[index] = child;
+                        return new Branch(branch.Bitmap, copy, _edit);
+                    }
 
                 case Leaf existing:
                     if (existing.Hash == leaf.Hash && NameKey.AreEqual(existing.Key, leaf.Key))
@@ -200,28 +200,28 @@ internal sealed class NameTrie<T>
                     return Split(existing, leaf, shift);
 
                 default:
-                {
-                    var collision = (Collision)node;
-                    if (collision.Hash != leaf.Hash)
                     {
-                        added = true;
-                        return Split(collision, leaf, shift);
-                    }
-
-                    var leaves = collision.Leaves;
-                    for (var i = 0; i < leaves.Length; i++)
-                    {
-                        if (NameKey.AreEqual(leaves[i].Key, leaf.Key))
+                        var collision = (Collision)node;
+                        if (collision.Hash != leaf.Hash)
                         {
-                            var replaced = (Leaf[])leaves.Clone();
-                            replaced[i] = leaf;
-                            return new Collision(leaf.Hash, replaced);
+                            added = true;
+                            return Split(collision, leaf, shift);
                         }
-                    }
 
-                    added = true;
-                    return new Collision(leaf.Hash, [.. leaves, leaf]);
-                }
+                        var leaves = collision.Leaves;
+                        for (var i = 0; i < leaves.Length; i++)
+                        {
+                            if (NameKey.AreEqual(leaves[i].Key, leaf.Key))
+                            {
+                                var replaced = (Leaf[])leaves.Clone();
+                                replaced[i] = leaf;
+                                return new Collision(leaf.Hash, replaced);
+                            }
+                        }
+
+                        added = true;
+                        return new Collision(leaf.Hash, [.. leaves, leaf]);
+                    }
             }
         }
 
@@ -258,55 +258,55 @@ internal sealed class NameTrie<T>
             switch (node)
             {
                 case Branch branch:
-                {
-                    var bit = Bit(hash, shift);
-                    if ((branch.Bitmap & bit) == 0)
                     {
-                        return branch;
-                    }
-
-                    var index = BitOperations.PopCount(branch.Bitmap & (bit - 1));
-                    var child = RemoveFrom(branch.Slots[index], key, hash, shift + BitsPerLevel, ref removed);
-                    if (!removed)
-                    {
-                        return branch;
-                    }
-
-                    if (child is null)
-                    {
-                        if (branch.Slots.Length == 1)
+                        var bit = Bit(hash, shift);
+                        if ((branch.Bitmap & bit) == 0)
                         {
-                            return null;
+                            return branch;
                         }
 
-                        var slots = new object[branch.Slots.Length - 1];
-                        Array.Copy(branch.Slots, slots, index);
-                        Array.Copy(branch.Slots, index + 1, slots, index, slots.Length - index);
-
-                        // A branch left with a single leaf collapses into it, keeping lookups short.
-                        if (slots.Length == 1 && slots[0] is not Branch && shift > 0)
+                        var index = BitOperations.PopCount(branch.Bitmap & (bit - 1));
+                        var child = RemoveFrom(branch.Slots[index], key, hash, shift + BitsPerLevel, ref removed);
+                        if (!removed)
                         {
-                            return slots[0];
+                            return branch;
                         }
 
-                        return Editable(branch, branch.Bitmap & ~bit, slots);
-                    }
+                        if (child is null)
+                        {
+                            if (branch.Slots.Length == 1)
+                            {
+                                return null;
+                            }
 
-                    if (branch.Slots.Length == 1 && child is not Branch && shift > 0)
-                    {
-                        return child;
-                    }
+                            var slots = new object[branch.Slots.Length - 1];
+                            Array.Copy(branch.Slots, slots, index);
+                            Array.Copy(branch.Slots, index + 1, slots, index, slots.Length - index);
 
-                    if (ReferenceEquals(branch.Edit, _edit))
-                    {
-                        branch.Slots[index] = child;
-                        return branch;
-                    }
+                            // A branch left with a single leaf collapses into it, keeping lookups short.
+                            if (slots.Length == 1 && slots[0] is not Branch && shift > 0)
+                            {
+                                return slots[0];
+                            }
 
-                    var copy = (object[])branch.Slots.Clone();
-                    copy[index] = child;
-                    return new Branch(branch.Bitmap, copy, _edit);
-                }
+                            return Editable(branch, branch.Bitmap & ~bit, slots);
+                        }
+
+                        if (branch.Slots.Length == 1 && child is not Branch && shift > 0)
+                        {
+                            return child;
+                        }
+
+                        if (ReferenceEquals(branch.Edit, _edit))
+                        {
+                            branch.Slots[index] = child;
+                            return branch;
+                        }
+
+                        var copy = (object[])branch.Slots.Clone();
+                        copy[index] = child;
+                        return new Branch(branch.Bitmap, copy, _edit);
+                    }
 
                 case Leaf leaf:
                     if (leaf.Hash == hash && NameKey.AreEqual(leaf.Key, key))
@@ -318,25 +318,25 @@ internal sealed class NameTrie<T>
                     return leaf;
 
                 default:
-                {
-                    var collision = (Collision)node;
-                    var at = Array.FindIndex(collision.Leaves, l => NameKey.AreEqual(l.Key, key));
-                    if (collision.Hash != hash || at < 0)
                     {
-                        return collision;
-                    }
+                        var collision = (Collision)node;
+                        var at = Array.FindIndex(collision.Leaves, l => NameKey.AreEqual(l.Key, key));
+                        if (collision.Hash != hash || at < 0)
+                        {
+                            return collision;
+                        }
 
-                    removed = true;
-                    if (collision.Leaves.Length == 2)
-                    {
-                        return collision.Leaves[1 - at];
-                    }
+                        removed = true;
+                        if (collision.Leaves.Length == 2)
+                        {
+                            return collision.Leaves[1 - at];
+                        }
 
-                    var rest = new Leaf[collision.Leaves.Length - 1];
-                    Array.Copy(collision.Leaves, rest, at);
-                    Array.Copy(collision.Leaves, at + 1, rest, at, rest.Length - at);
-                    return new Collision(hash, rest);
-                }
+                        var rest = new Leaf[collision.Leaves.Length - 1];
+                        Array.Copy(collision.Leaves, rest, at);
+                        Array.Copy(collision.Leaves, at + 1, rest, at, rest.Length - at);
+                        return new Collision(hash, rest);
+                    }
             }
         }
 

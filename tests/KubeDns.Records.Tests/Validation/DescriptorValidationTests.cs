@@ -650,7 +650,8 @@ public class DescriptorValidationTests
         var headlessBefore = before.Resolve("quote-headless.kiada.svc.cluster.local", RecordType.A).Answer.ToString();
 
         var state = Accepts(before, Batch(ExampleCluster.Slice("kiada", "quote-headless-fqdn", "quote-headless", [ExampleCluster.SlicePort("http", 80)],
-            new EndpointDescriptor { Addresses = ["quote.example.com"], Hostname = "ext" }) with { AddressType = EndpointAddressType.Fqdn }));
+            new EndpointDescriptor { Addresses = ["quote.example.com"], Hostname = "ext" }) with
+        { AddressType = EndpointAddressType.Fqdn }));
 
         Assert.Contains(state.Current.EndpointSlices, s => s.Name == "quote-headless-fqdn");
         Assert.Equal(headlessBefore, state.Resolve("quote-headless.kiada.svc.cluster.local", RecordType.A).Answer.ToString());

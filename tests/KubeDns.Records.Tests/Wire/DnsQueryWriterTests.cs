@@ -125,8 +125,14 @@ public class DnsQueryWriterTests
         var query = new byte[512];
         var fields = new DnsQueryFields
         {
-            Id = 7, Opcode = opcode, Name = "quote.kiada.svc.cluster.local", Type = type, Class = qclass,
-            QuestionCount = questions, HasEdns = true, EdnsVersion = version,
+            Id = 7,
+            Opcode = opcode,
+            Name = "quote.kiada.svc.cluster.local",
+            Type = type,
+            Class = qclass,
+            QuestionCount = questions,
+            HasEdns = true,
+            EdnsVersion = version,
         };
         Assert.True(DnsWire.TryWriteQuery(fields, query, out var length), what);
         var response = new byte[512];
