@@ -25,7 +25,8 @@ internal ref struct DnsMessageWriter
 
     public DnsMessageWriter(Span<byte> buffer, int limit)
     {
-        _buffer = buffer[..Math.Min(limit, buffer.Length)];
+        // A limit below zero (a destination too small even for the OPT record held back) is a writer that fits nothing.
+        _buffer = buffer[..Math.Clamp(limit, 0, buffer.Length)];
         Position = 0;
     }
 

@@ -12,6 +12,9 @@ public class DnsWireFuzzTests
 {
     private static readonly ClusterSnapshot Snapshot = ExampleCluster.Create(o => o.Wildcards = true).Current;
 
+    /// <summary>What names in presentation format are made of: letters, dots, escapes, digits and a non-ASCII letter.</summary>
+    private const string NameCharacters = "ab.\\0129é";
+
     private static readonly byte[][] Seeds =
     [
         WireQuery.Build("quote.kiada.svc.cluster.local", 1),
@@ -36,6 +39,99 @@ public class DnsWireFuzzTests
         }
 
         Run(1_000_000, seed: 11);
+    }
+
+    [Fact]
+    public void ReaderAndForwarding_TwentyThousandRandomAndMutatedReplies_NeverThrowAndNeverWritePastTheSpan()
+    {
+        var random = new Random(13);
+        var query = WireQuery.Build("www.example.com", 1, edns: 1232);
+        var (response, result) = ExternalTargetResponse();
+        var target = new byte[512];
+        Assert.True(DnsWire.TryWriteTargetQuery(response, result, target, out var targetLength));
+        byte[][] replies =
+        [
+            FakeUpstream.Reply(query, 1, 0, "192.0.2.1", "192.0.2.2"),
+            FakeUpstream.Reply(target.AsSpan(0, targetLength), 1, 0, "192.0.2.1", "192.0.2.2", "192.0.2.3"),
+            response[..result.BytesWritten],
+        ];
+        var text = new char[DnsQuery.MaxNameTextLength];
+        var wire = new byte[DnsQuery.MaxNameLength];
+        for (var i = 0; i < 20_000; i++)
+        {
+            var packet = i % 4 == 0 ? RandomPacket(random) : Mutate(random, replies[random.Next(replies.Length)]);
+
+            // The reader, from a random position, through every kind of read until one fails.
+            var reader = new DnsMessageReader(packet, random.Next(-2, packet.Length + 2));
+            for (var step = 0; step < 64; step++)
+            {
+                var ok = (step % 5) switch
+                {
+                    0 => reader.TryReadName(text, out _),
+                    1 => reader.TryCopyName(wire, out _),
+                    2 => reader.TryReadRecordHeader(out _),
+                    3 => reader.TrySkipRecord(),
+                    _ => reader.TrySkipQuestion(),
+                };
+                if (!ok)
+                {
+                    break;
+                }
+            }
+
+            DnsWire.IsReplyTo(packet, query);
+
+            var size = random.Next(0, 1300);
+            var relayed = Guarded(size, destination => DnsWire.TryRelayReply(query, packet, destination, DnsTransport.Udp, default).BytesWritten);
+            Assert.InRange(relayed, 0, Math.Min(size, DnsWire.DefaultUdpPayloadSize));
+
+            var ours = response[..(result.ResponseLimit + 64)];
+            var appended = DnsWire.TryAppendTargetAnswer(ours.AsSpan(0, result.ResponseLimit), result, packet);
+            Assert.InRange(appended.BytesWritten, 0, result.ResponseLimit);
+            Assert.Equal(-1, ours.AsSpan(result.ResponseLimit).IndexOfAnyExcept((byte)0));
+
+            // Our response mutated, with the result that came with the original.
+            Guarded(random.Next(0, 300), destination => DnsWire.TryWriteTargetQuery(packet, result, destination, out var n) ? n : 0);
+
+            var name = new string([.. Enumerable.Range(0, random.Next(0, 300)).Select(_ => NameCharacters[random.Next(NameCharacters.Length)])]);
+            Guarded(random.Next(0, 300), destination => DnsWire.TryWriteQuery(new DnsQueryFields { Name = name, QuestionCount = random.Next(-1, 3), HasEdns = true }, destination, out var n) ? n : 0);
+        }
+    }
+
+    [Fact]
+    public void TryRespondAndTryRelayReply_EveryDestinationSizeUpToAnAnswer_NeverThrowAndStayInTheSpan()
+    {
+        var query = WireQuery.Build("quote.kiada.svc.cluster.local", 1, edns: 1232);
+        var forwarded = WireQuery.Build("www.example.com", 1, edns: 1232);
+        var reply = FakeUpstream.Reply(forwarded, 1, 0, "192.0.2.1");
+        for (var size = 0; size < 80; size++)
+        {
+            var answered = Guarded(size, destination => DnsWire.TryRespond(Snapshot, query, destination, DnsTransport.Udp, default).BytesWritten);
+            var relayed = Guarded(size, destination => DnsWire.TryRelayReply(forwarded, reply, destination, DnsTransport.Udp, default).BytesWritten);
+            Assert.True(answered == 0 || size >= 58, $"an answer of {answered} bytes in {size}");
+            Assert.True(relayed == 0 || size >= 44, $"a relayed reply of {relayed} bytes in {size}");
+        }
+    }
+
+    /// <summary>Runs a write into the first <paramref name="size"/> bytes of a larger buffer and checks nothing past them changed.</summary>
+    private static int Guarded(int size, WriteInto write)
+    {
+        var buffer = new byte[size + 64];
+        Array.Fill(buffer, (byte)0xA5);
+        var written = write(buffer.AsSpan(0, size));
+        Assert.InRange(written, 0, size);
+        Assert.Equal(-1, buffer.AsSpan(size).IndexOfAnyExcept((byte)0xA5));
+        return written;
+    }
+
+    private delegate int WriteInto(Span<byte> destination);
+
+    private static (byte[] Response, DnsRespondResult Result) ExternalTargetResponse()
+    {
+        var response = new byte[DnsWire.MaxMessageLength];
+        var result = DnsWire.TryRespond(Snapshot, WireQuery.Build("external-api.default.svc.cluster.local", 1, edns: 1232), response, DnsTransport.Udp, default);
+        Assert.True(result.HasExternalTarget);
+        return (response, result);
     }
 
     private static void Run(int packets, int seed)
