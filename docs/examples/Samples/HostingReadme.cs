@@ -1,4 +1,4 @@
-// src/KubeDns.Records.Server.Hosting/README.md: the native engine in a generic host. Run: the host is built, which
+// src/KubeDns.Records.Server.Hosting/README.md: `KubeDnsServer` in a generic host. Run: the host is built, which
 // validates the options, but not started, so nothing binds port 53.
 #region sample
 using System.Net;

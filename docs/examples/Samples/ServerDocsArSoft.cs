@@ -11,7 +11,7 @@ using System.Net.Sockets;
 
 namespace Samples;
 
-internal static class ServerDocs
+internal static class ServerDocsArSoft
 {
     public static Task RunAsync()
     {

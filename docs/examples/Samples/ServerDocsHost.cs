@@ -1,4 +1,4 @@
-// docs/server.md: the native engine in a generic host. Run: on an ephemeral 127.0.0.1 port (a real deployment
+// docs/server.md: `KubeDnsServer` in a generic host. Run: on an ephemeral 127.0.0.1 port (a real deployment
 // gives 0.0.0.0:53), started, its bound endpoint read from the container, stopped.
 #region sample
 using System.Net;
@@ -10,7 +10,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace Samples;
 
-internal static class ServerDocsNativeHost
+internal static class ServerDocsHost
 {
     public static async Task RunAsync()
     {

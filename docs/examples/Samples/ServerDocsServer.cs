@@ -1,4 +1,4 @@
-// docs/server.md: the native engine on its own. Run: it listens on an ephemeral 127.0.0.1 port, answers one
+// docs/server.md: `KubeDnsServer` on its own. Run: it listens on an ephemeral 127.0.0.1 port, answers one
 // question of its own, stops, starts again and is disposed at the end.
 #region sample
 using System.Net;
@@ -8,7 +8,7 @@ using KubeDns.Records.Server;
 
 namespace Samples;
 
-internal static class ServerDocsNative
+internal static class ServerDocsServer
 {
     public static async Task RunAsync()
     {
